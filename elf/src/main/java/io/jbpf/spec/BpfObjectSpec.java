@@ -1,0 +1,131 @@
+package io.jbpf.spec;
+
+import io.jbpf.BpfException;
+import io.jbpf.btf.Btf;
+import io.jbpf.elf.ElfFile;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a BPF object file declares: programs, maps, license and BTF, with every reference
+ * between them kept symbolic. Built from the ELF alone, never touching the kernel, so it can be
+ * inspected and tested anywhere. Immutable and thread-safe.
+ */
+public final class BpfObjectSpec {
+    /** Section of BTF-defined maps. */
+    public static final String MAPS_SECTION = ".maps";
+    /** Section of legacy {@code struct bpf_map_def} maps. */
+    public static final String LEGACY_MAPS_SECTION = "maps";
+
+    /** A section as {@code jbpf inspect} lists it. */
+    public record SectionInfo(int index, String name, String kind, long size) {
+    }
+
+    private final String name;
+    private final String source;
+    private final String license;
+    private final int kernelVersion;
+    private final List<ProgramSpec> programs;
+    private final Map<String, MapSpec> maps;
+    private final Btf btf;
+    private final byte[] kernelBtf;
+    private final List<SectionInfo> sections;
+
+    BpfObjectSpec(String name, String source, String license, int kernelVersion, List<ProgramSpec> programs,
+                  Map<String, MapSpec> maps, Btf btf, byte[] kernelBtf, List<SectionInfo> sections) {
+        this.name = name;
+        this.source = source;
+        this.license = license;
+        this.kernelVersion = kernelVersion;
+        this.programs = List.copyOf(programs);
+        this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        this.btf = btf;
+        this.kernelBtf = kernelBtf;
+        this.sections = List.copyOf(sections);
+    }
+
+    /** Reads the object file at {@code path}. */
+    public static BpfObjectSpec read(Path path) {
+        return new ObjectReader(ElfFile.read(path)).read();
+    }
+
+    /** Reads an object from bytes; {@code name} is used as the object name and in messages. */
+    public static BpfObjectSpec parse(String name, byte[] bytes) {
+        return new ObjectReader(ElfFile.parse(name, bytes)).read();
+    }
+
+    /** The object name: the file name without {@code .o}. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the object came from (the path), for messages. */
+    public String source() {
+        return source;
+    }
+
+    /** Contents of the {@code license} section; the kernel checks it for GPL-only helpers. */
+    public String license() {
+        return license;
+    }
+
+    /** Contents of the {@code version} section, or 0. */
+    public int kernelVersion() {
+        return kernelVersion;
+    }
+
+    /** All programs, in section and offset order. */
+    public List<ProgramSpec> programs() {
+        return programs;
+    }
+
+    /** The program whose function is named {@code programName}. */
+    public ProgramSpec program(String programName) {
+        return programs.stream().filter(p -> p.name().equals(programName)).findFirst()
+                .orElseThrow(() -> new BpfException(source + ": no program named '" + programName
+                        + "'; programs: " + programs.stream().map(ProgramSpec::name).collect(Collectors.joining(", "))));
+    }
+
+    /** The programs in {@code section}; fails, listing the sections there are, when there are none. */
+    public List<ProgramSpec> programsInSection(String section) {
+        List<ProgramSpec> found = programs.stream().filter(p -> p.section().equals(section)).toList();
+        if (found.isEmpty()) {
+            throw new BpfException(source + ": no program section '" + section + "'; program sections: "
+                    + programs.stream().map(ProgramSpec::section).distinct().collect(Collectors.joining(", ")));
+        }
+        return found;
+    }
+
+    /** Maps by name, in definition order. */
+    public Map<String, MapSpec> maps() {
+        return maps;
+    }
+
+    public Optional<MapSpec> map(String mapName) {
+        return Optional.ofNullable(maps.get(mapName));
+    }
+
+    /** The object's BTF as written by clang, if it has a {@code .BTF} section. */
+    public Optional<Btf> btf() {
+        return Optional.ofNullable(btf);
+    }
+
+    /** BTF ready for BPF_BTF_LOAD (DATASEC sizes and offsets filled in), if the object has BTF. */
+    public Optional<byte[]> kernelBtf() {
+        return Optional.ofNullable(kernelBtf).map(byte[]::clone);
+    }
+
+    public List<SectionInfo> sections() {
+        return sections;
+    }
+
+    @Override
+    public String toString() {
+        return "BpfObjectSpec[" + source + ": " + programs.size() + " programs, " + maps.size() + " maps]";
+    }
+}

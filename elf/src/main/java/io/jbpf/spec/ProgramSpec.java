@@ -1,0 +1,80 @@
+package io.jbpf.spec;
+
+import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.ProgType;
+import java.util.List;
+
+/**
+ * A program as the object file holds it: its instructions, the section it came from and the
+ * references the loader must resolve. Immutable; {@link #instructions()} returns a copy.
+ */
+public final class ProgramSpec {
+    /** Size of one BPF instruction ({@code struct bpf_insn}). */
+    public static final int INSN_SIZE = 8;
+
+    private final String name;
+    private final String section;
+    private final long sectionOffset;
+    private final SectionDef def;
+    private final byte[] instructions;
+    private final List<Relocation> relocations;
+
+    ProgramSpec(String name, String section, long sectionOffset, SectionDef def, byte[] instructions,
+                List<Relocation> relocations) {
+        this.name = name;
+        this.section = section;
+        this.sectionOffset = sectionOffset;
+        this.def = def;
+        this.instructions = instructions;
+        this.relocations = List.copyOf(relocations);
+    }
+
+    /** The function's symbol name (or the section name for a section with no function symbol). */
+    public String name() {
+        return name;
+    }
+
+    /** The ELF section, e.g. {@code xdp} or {@code tracepoint/syscalls/sys_enter_openat}. */
+    public String section() {
+        return section;
+    }
+
+    /** Offset of the first instruction within the section. */
+    public long sectionOffset() {
+        return sectionOffset;
+    }
+
+    /** The program type and attach type the section name implies, or null when it implies none. */
+    public SectionDef sectionDef() {
+        return def;
+    }
+
+    /** Program type by the section name, or null when the name follows no known convention. */
+    public ProgType type() {
+        return def == null ? null : def.type();
+    }
+
+    /** Expected attach type by the section name, or null. */
+    public AttachType expectedAttachType() {
+        return def == null ? null : def.expectedAttach();
+    }
+
+    /** A copy of the raw instructions, {@link #INSN_SIZE} bytes each, little-endian. */
+    public byte[] instructions() {
+        return instructions.clone();
+    }
+
+    public int instructionCount() {
+        return instructions.length / INSN_SIZE;
+    }
+
+    /** References in this program, in instruction order. */
+    public List<Relocation> relocations() {
+        return relocations;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (section " + section + ", " + instructionCount() + " insns)";
+    }
+}

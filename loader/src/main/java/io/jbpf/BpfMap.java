@@ -1,0 +1,228 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.PossibleCpus;
+import io.jbpf.uapi.MapType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.Pointer;
+
+/**
+ * A map in the kernel, owned through its fd. Keys and values are raw bytes in the kernel's
+ * layout (little-endian here); per-CPU maps take and return one value slot per possible CPU,
+ * each rounded up to 8 bytes, as {@link #valueBufferSize()} says.
+ *
+ * <p>Thread safety: methods are safe to call from several threads; they serialise on the map's
+ * native key/value buffers.
+ */
+public final class BpfMap implements AutoCloseable {
+    /** BPF_ANY: create or update. */
+    public static final long BPF_ANY = 0;
+    /** BPF_NOEXIST: create only. */
+    public static final long BPF_NOEXIST = 1;
+    /** BPF_EXIST: update only. */
+    public static final long BPF_EXIST = 2;
+    /** BPF_F_LOCK: update under the value's bpf_spin_lock. */
+    public static final long BPF_F_LOCK = 4;
+
+    private final String name;
+    private final KernelInfo.Map info;
+    private final int valueBufferSize;
+    private final Pointer key;
+    private final Pointer nextKey;
+    private final Pointer value;
+    private int fd;
+
+    private BpfMap(int fd, String name, KernelInfo.Map info) {
+        this.fd = fd;
+        this.name = name;
+        this.info = info;
+        this.valueBufferSize = isPerCpu(info.type()) ? roundUp8(info.valueSize()) * PossibleCpus.count() : info.valueSize();
+        this.key = Native.allocate(Math.max(1, info.keySize()));
+        this.nextKey = Native.allocate(Math.max(1, info.keySize()));
+        this.value = Native.allocate(Math.max(1, valueBufferSize));
+    }
+
+    /** Takes ownership of {@code fd}; {@code name} is the object-file name (the kernel keeps 15 chars). */
+    static BpfMap adopt(int fd, String name) {
+        try {
+            return new BpfMap(fd, name, KernelInfo.map(fd, "map " + name));
+        } catch (RuntimeException e) {
+            Native.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** Opens the map with kernel id {@code id}. */
+    public static BpfMap fromId(int id) {
+        int fd = BpfSyscall.mapGetFdById(id);
+        if (fd < 0) {
+            throw new BpfException("map id " + id, -fd);
+        }
+        return adopt(fd, null);
+    }
+
+    /** Opens the map pinned at {@code path} in bpffs. */
+    public static BpfMap fromPin(String path) {
+        int fd = BpfSyscall.objGet(path);
+        if (fd < 0) {
+            throw new BpfException("pinned map " + path, -fd);
+        }
+        return adopt(fd, null);
+    }
+
+    /** The name: from the object file when loaded by jbpf, else the kernel's (15 chars at most). */
+    public String name() {
+        return name != null ? name : info.name();
+    }
+
+    public int fd() {
+        checkOpen();
+        return fd;
+    }
+
+    public KernelInfo.Map info() {
+        return info;
+    }
+
+    public int id() {
+        return info.id();
+    }
+
+    public int type() {
+        return info.type();
+    }
+
+    public int keySize() {
+        return info.keySize();
+    }
+
+    public int valueSize() {
+        return info.valueSize();
+    }
+
+    public int maxEntries() {
+        return info.maxEntries();
+    }
+
+    /** Bytes a value occupies in lookups and updates: per-CPU maps hold one 8-aligned slot per CPU. */
+    public int valueBufferSize() {
+        return valueBufferSize;
+    }
+
+    public boolean perCpu() {
+        return isPerCpu(info.type());
+    }
+
+    /** The value for {@code k}, or null when there is none. */
+    public synchronized byte[] lookup(byte[] k) {
+        checkKey(k);
+        key.put(0, k, 0, k.length);
+        int r = BpfSyscall.mapLookupElem(fd(), key.address(), value.address(), 0);
+        if (r == -Errno.ENOENT) {
+            return null;
+        }
+        check(r, "lookup");
+        byte[] out = new byte[valueBufferSize];
+        value.get(0, out, 0, out.length);
+        return out;
+    }
+
+    /** Creates or updates {@code k} (flags: {@link #BPF_ANY}, {@link #BPF_NOEXIST}, {@link #BPF_EXIST}, {@link #BPF_F_LOCK}). */
+    public synchronized void update(byte[] k, byte[] v, long flags) {
+        checkKey(k);
+        if (v.length != valueBufferSize) {
+            throw new BpfException("map " + name() + ": value is " + v.length + " bytes, expected " + valueBufferSize);
+        }
+        key.put(0, k, 0, k.length);
+        value.put(0, v, 0, v.length);
+        check(BpfSyscall.mapUpdateElem(fd(), key.address(), value.address(), flags), "update");
+    }
+
+    /** Deletes {@code k}; false when it was not there. */
+    public synchronized boolean delete(byte[] k) {
+        checkKey(k);
+        key.put(0, k, 0, k.length);
+        int r = BpfSyscall.mapDeleteElem(fd(), key.address());
+        if (r == -Errno.ENOENT) {
+            return false;
+        }
+        check(r, "delete");
+        return true;
+    }
+
+    /** The key after {@code k}, the first key when {@code k} is null, or null after the last. */
+    public synchronized byte[] nextKey(byte[] k) {
+        long keyAddr = 0;
+        if (k != null) {
+            checkKey(k);
+            key.put(0, k, 0, k.length);
+            keyAddr = key.address();
+        }
+        int r = BpfSyscall.mapGetNextKey(fd(), keyAddr, nextKey.address());
+        if (r == -Errno.ENOENT) {
+            return null;
+        }
+        check(r, "get next key");
+        byte[] out = new byte[info.keySize()];
+        nextKey.get(0, out, 0, out.length);
+        return out;
+    }
+
+    /** All keys with their values, by get_next_key + lookup (entries removed meanwhile are skipped). */
+    public List<Map.Entry<byte[], byte[]>> entries() {
+        List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
+        byte[] k = nextKey(null);
+        while (k != null) {
+            byte[] v = lookup(k);
+            if (v != null) {
+                out.add(Map.entry(k, v));
+            }
+            k = nextKey(k);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (fd >= 0) {
+            Native.closeQuietly(fd);
+            fd = -1;
+        }
+    }
+
+    private void checkKey(byte[] k) {
+        if (k.length != info.keySize()) {
+            throw new BpfException("map " + name() + ": key is " + k.length + " bytes, expected " + info.keySize());
+        }
+    }
+
+    private void check(int r, String op) {
+        if (r < 0) {
+            throw new BpfException("map " + name() + ": " + op, -r);
+        }
+    }
+
+    private void checkOpen() {
+        if (fd < 0) {
+            throw new BpfException("map " + name() + " is closed");
+        }
+    }
+
+    static boolean isPerCpu(int type) {
+        return type == MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value || type == MapType.BPF_MAP_TYPE_PERCPU_HASH.value
+                || type == MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH.value
+                || type == MapType.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE.value;
+    }
+
+    private static int roundUp8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + name() + ", id " + info.id() + ", " + MapType.nameOf(info.type()) + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpLink;
+import io.jbpf.link.XdpMode;
+import io.jbpf.uapi.ProgType;
+
+/**
+ * A program loaded into the kernel, owned through its fd. Closing it releases jbpf's reference;
+ * a program attached through netlink (XDP) stays in the kernel while it is attached.
+ * Thread-safe.
+ */
+public final class BpfProgram implements AutoCloseable {
+    private final String name;
+    private final String section;
+    private final KernelInfo.Program info;
+    private volatile int fd;
+
+    private BpfProgram(int fd, String name, String section, KernelInfo.Program info) {
+        this.fd = fd;
+        this.name = name;
+        this.section = section;
+        this.info = info;
+    }
+
+    /** Takes ownership of {@code fd}. */
+    static BpfProgram adopt(int fd, String name, String section) {
+        try {
+            return new BpfProgram(fd, name, section, KernelInfo.program(fd, "program " + name));
+        } catch (RuntimeException e) {
+            Native.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** Opens the loaded program with kernel id {@code id}. */
+    public static BpfProgram fromId(int id) {
+        int fd = BpfSyscall.progGetFdById(id);
+        if (fd < 0) {
+            throw new BpfException("program id " + id, -fd);
+        }
+        return adopt(fd, null, null);
+    }
+
+    /** The function name from the object file, or the kernel's (15 chars at most) for programs opened by id. */
+    public String name() {
+        return name != null ? name : info.name();
+    }
+
+    /** The ELF section it came from, or null for programs opened by id. */
+    public String section() {
+        return section;
+    }
+
+    public int fd() {
+        int f = fd;
+        if (f < 0) {
+            throw new BpfException("program " + name() + " is closed");
+        }
+        return f;
+    }
+
+    public int id() {
+        return info.id();
+    }
+
+    public int type() {
+        return info.type();
+    }
+
+    /** The kernel's tag for the program (hex), as {@code bpftool prog show} prints it. */
+    public String tag() {
+        return info.tag();
+    }
+
+    public KernelInfo.Program info() {
+        return info;
+    }
+
+    /**
+     * Attaches this XDP program to {@code device} over rtnetlink. Without {@code replace} the
+     * attach fails if the device already runs an XDP program. The program stays attached when
+     * this object or the JVM goes away, until the returned link is closed or someone detaches it.
+     */
+    public XdpLink attachXdp(String device, XdpMode mode, boolean replace) {
+        return XdpAttach.attach(device, this, mode, replace);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (fd >= 0) {
+            Native.closeQuietly(fd);
+            fd = -1;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name() + ", id " + info.id() + ", " + ProgType.nameOf(info.type()) + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfAttr;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import java.nio.charset.StandardCharsets;
+import jnr.ffi.Pointer;
+
+/** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
+public final class KernelInfo {
+    private KernelInfo() {
+    }
+
+    /**
+     * What the kernel reports about a loaded program.
+     *
+     * @param tag    the program tag: a hash of the instructions with map fds zeroed, as bpftool prints it
+     * @param mapIds ids of the maps the program uses
+     */
+    public record Program(int id, int type, String name, String tag, int[] mapIds) {
+    }
+
+    /** What the kernel reports about a map. */
+    public record Map(int id, int type, String name, int keySize, int valueSize, int maxEntries, int flags,
+                      int btfId, int btfKeyTypeId, int btfValueTypeId) {
+    }
+
+    public static Program program(int fd, String what) {
+        Pointer info = Native.allocate(BpfAttr.ProgInfo.SIZE);
+        get(fd, info, BpfAttr.ProgInfo.SIZE, what);
+        int nMaps = info.getInt(BpfAttr.ProgInfo.NR_MAP_IDS);
+        int[] ids = new int[nMaps];
+        if (nMaps > 0) {
+            // Second call with room for the map ids the first one counted.
+            Pointer idBuf = Native.allocate(4 * nMaps);
+            info.setMemory(0, BpfAttr.ProgInfo.SIZE, (byte) 0);
+            info.putInt(BpfAttr.ProgInfo.NR_MAP_IDS, nMaps);
+            info.putLong(BpfAttr.ProgInfo.MAP_IDS, idBuf.address());
+            get(fd, info, BpfAttr.ProgInfo.SIZE, what);
+            idBuf.get(0, ids, 0, Math.min(nMaps, info.getInt(BpfAttr.ProgInfo.NR_MAP_IDS)));
+        }
+        byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
+        info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : tag) {
+            hex.append(String.format("%02x", b));
+        }
+        return new Program(info.getInt(BpfAttr.ProgInfo.ID), info.getInt(BpfAttr.ProgInfo.TYPE),
+                name(info, BpfAttr.ProgInfo.NAME), hex.toString(), ids);
+    }
+
+    public static Map map(int fd, String what) {
+        Pointer info = Native.allocate(BpfAttr.MapInfo.SIZE);
+        get(fd, info, BpfAttr.MapInfo.SIZE, what);
+        return new Map(info.getInt(BpfAttr.MapInfo.ID), info.getInt(BpfAttr.MapInfo.TYPE), name(info, BpfAttr.MapInfo.NAME),
+                info.getInt(BpfAttr.MapInfo.KEY_SIZE), info.getInt(BpfAttr.MapInfo.VALUE_SIZE),
+                info.getInt(BpfAttr.MapInfo.MAX_ENTRIES), info.getInt(BpfAttr.MapInfo.MAP_FLAGS),
+                info.getInt(BpfAttr.MapInfo.BTF_ID), info.getInt(BpfAttr.MapInfo.BTF_KEY_TYPE_ID),
+                info.getInt(BpfAttr.MapInfo.BTF_VALUE_TYPE_ID));
+    }
+
+    /** The raw BTF of the kernel BTF object with {@code id} (a map's or program's {@code btf_id}). */
+    public static byte[] btfById(int id) {
+        int fd = BpfSyscall.btfGetFdById(id);
+        if (fd < 0) {
+            throw new BpfException("BTF id " + id, -fd);
+        }
+        try {
+            return btf(fd, "BTF id " + id);
+        } finally {
+            Native.closeQuietly(fd);
+        }
+    }
+
+    private static byte[] btf(int fd, String what) {
+        Pointer info = Native.allocate(BpfAttr.BtfInfo.SIZE);
+        get(fd, info, BpfAttr.BtfInfo.SIZE, what);
+        int size = info.getInt(BpfAttr.BtfInfo.BTF_SIZE);
+        Pointer data = Native.allocate(Math.max(1, size));
+        info.setMemory(0, BpfAttr.BtfInfo.SIZE, (byte) 0);
+        info.putLong(BpfAttr.BtfInfo.BTF, data.address());
+        info.putInt(BpfAttr.BtfInfo.BTF_SIZE, size);
+        get(fd, info, BpfAttr.BtfInfo.SIZE, what);
+        byte[] out = new byte[size];
+        data.get(0, out, 0, size);
+        return out;
+    }
+
+    private static void get(int fd, Pointer info, int len, String what) {
+        int r = BpfSyscall.objGetInfoByFd(fd, info.address(), len);
+        if (r < 0) {
+            throw new BpfException(what + ": cannot read kernel info", -r);
+        }
+    }
+
+    private static String name(Pointer p, int offset) {
+        byte[] b = new byte[BpfAttr.OBJ_NAME_LEN];
+        p.get(offset, b, 0, b.length);
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,38 @@
+package io.jbpf;
+
+import io.jbpf.spec.ProgramSpec;
+import io.jbpf.uapi.ProgType;
+import java.util.function.Predicate;
+
+/**
+ * How {@link BpfObject#load} treats an object.
+ *
+ * @param programs    which programs to load (all by default); maps are always all created
+ * @param defaultType program type for sections whose name implies none (old-style names such as
+ *                    {@code my_filter}); null means such programs are an error
+ * @param logLevel    verifier log level used when a load fails (1 = the usual, 2 = every instruction)
+ */
+public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, int logLevel) {
+
+    public static LoadOptions defaults() {
+        return new LoadOptions(p -> true, null, 1);
+    }
+
+    /** Only the programs in section {@code section}. */
+    public LoadOptions onlySection(String section) {
+        return new LoadOptions(p -> p.section().equals(section), defaultType, logLevel);
+    }
+
+    /** Only the program named {@code name}. */
+    public LoadOptions onlyProgram(String name) {
+        return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel);
+    }
+
+    public LoadOptions withDefaultType(ProgType type) {
+        return new LoadOptions(programs, type, logLevel);
+    }
+
+    public LoadOptions withLogLevel(int level) {
+        return new LoadOptions(programs, defaultType, level);
+    }
+}

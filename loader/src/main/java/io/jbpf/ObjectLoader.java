@@ -1,0 +1,216 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.spec.ProgramSpec;
+import io.jbpf.spec.Relocation;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgType;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.Pointer;
+
+/**
+ * Turns a {@link BpfObjectSpec} into kernel objects: BTF, then maps, then programs with their map
+ * references patched in. Everything is checked before the first fd is opened where it can be, and
+ * a failure half-way closes what was opened.
+ */
+final class ObjectLoader {
+    private static final int BPF_PSEUDO_MAP_FD = 1;
+    private static final int LOG_START = 256 * 1024;
+    private static final int LOG_MAX = 64 * 1024 * 1024;
+
+    private final BpfObjectSpec spec;
+    private final LoadOptions options;
+    private final List<String> warnings = new ArrayList<>();
+
+    ObjectLoader(BpfObjectSpec spec, LoadOptions options) {
+        this.spec = spec;
+        this.options = options;
+    }
+
+    BpfObject load() {
+        List<ProgramSpec> selected = spec.programs().stream().filter(options.programs()).toList();
+        if (selected.isEmpty()) {
+            throw new BpfException(spec.source() + ": no program selected to load; programs: "
+                    + String.join(", ", spec.programs().stream().map(p -> p.name() + " (" + p.section() + ")").toList()));
+        }
+        for (ProgramSpec p : selected) {
+            checkSupported(p);
+        }
+        for (MapSpec m : spec.maps().values()) {
+            if (m.pinning() != 0) {
+                throw new BpfException(spec.source() + ": map '" + m.name() + "' asks for pinning (" + m.pinning()
+                        + "), which this jbpf version does not support yet");
+            }
+        }
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        Map<String, BpfProgram> programs = new LinkedHashMap<>();
+        int btfFd = -1;
+        try {
+            btfFd = loadBtf();
+            for (MapSpec m : spec.maps().values()) {
+                maps.put(m.name(), createMap(m, btfFd));
+            }
+            for (ProgramSpec p : selected) {
+                programs.put(p.name(), loadProgram(p, maps, btfFd));
+            }
+            return new BpfObject(spec, maps, programs, warnings);
+        } catch (RuntimeException e) {
+            programs.values().forEach(BpfProgram::close);
+            maps.values().forEach(BpfMap::close);
+            throw e;
+        } finally {
+            // Maps and programs keep their own reference to the BTF object in the kernel.
+            Native.closeQuietly(btfFd);
+        }
+    }
+
+    private void checkSupported(ProgramSpec p) {
+        String where = spec.source() + ": section " + p.section() + ", program " + p.name();
+        if (p.type() == null && options.defaultType() == null) {
+            throw new BpfException(where + ": the section name implies no program type (use a libbpf name such as "
+                    + "'xdp' or 'tracepoint/...')");
+        }
+        for (Relocation r : p.relocations()) {
+            String what = switch (r.kind()) {
+                case MAP -> null;
+                case DATA -> "global data in " + r.section();
+                case CALL -> "a bpf-to-bpf call or callback into " + r.section();
+                case EXTERN -> "an extern symbol";
+            };
+            if (what != null) {
+                throw new BpfException(where + ", instruction " + r.instruction() + ", symbol '" + r.symbol() + "': "
+                        + what + " is not supported by this jbpf version yet");
+            }
+        }
+    }
+
+    private int loadBtf() {
+        byte[] btf = spec.kernelBtf().orElse(null);
+        if (btf == null) {
+            return -1;
+        }
+        Pointer data = Native.copyOf(btf);
+        int fd = BpfSyscall.btfLoad(data.address(), btf.length, 0, 0, 0);
+        if (fd < 0) {
+            Pointer log = Native.allocate(LOG_START);
+            BpfSyscall.btfLoad(data.address(), btf.length, log.address(), LOG_START, 1);
+            warnings.add("the kernel refused the object's BTF (" + Errno.describe(-fd) + "), maps and programs load "
+                    + "without it" + lastLine(cString(log, LOG_START)));
+            Reference.reachabilityFence(log);
+        }
+        Reference.reachabilityFence(data);
+        return fd < 0 ? -1 : fd;
+    }
+
+    private BpfMap createMap(MapSpec m, int btfFd) {
+        String kernelName = kernelName(m.name());
+        boolean withBtf = btfFd >= 0 && m.btfValueTypeId() != 0;
+        BpfSyscall.MapCreateAttr attr = new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(),
+                m.maxEntries(), m.flags(), kernelName, 0, m.numaNode(), withBtf ? btfFd : 0,
+                withBtf ? m.btfKeyTypeId() : 0, withBtf ? m.btfValueTypeId() : 0, m.mapExtra());
+        int fd = BpfSyscall.mapCreate(attr);
+        if (fd < 0 && withBtf && fd != -Errno.EPERM) {
+            // As libbpf does: a kernel that rejects the BTF description of a map still gets the map.
+            int errno = -fd;
+            fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(),
+                    m.maxEntries(), m.flags(), kernelName, 0, m.numaNode(), 0, 0, 0, m.mapExtra()));
+            if (fd >= 0) {
+                warnings.add("map " + m.name() + " created without BTF: with BTF the kernel said " + Errno.describe(errno));
+            }
+        }
+        if (fd < 0) {
+            throw new BpfException(spec.source() + ": create map '" + m.name() + "' (" + MapType.nameOf(m.type())
+                    + ", key " + m.keySize() + " B, value " + m.valueSize() + " B, " + m.maxEntries() + " entries, flags 0x"
+                    + Integer.toHexString(m.flags()) + ")" + permissionHint(-fd), -fd);
+        }
+        return BpfMap.adopt(fd, m.name());
+    }
+
+    private BpfProgram loadProgram(ProgramSpec p, Map<String, BpfMap> maps, int btfFd) {
+        String where = spec.source() + ": section " + p.section() + ", program " + p.name();
+        byte[] insns = p.instructions();
+        ByteBuffer b = ByteBuffer.wrap(insns).order(ByteOrder.LITTLE_ENDIAN);
+        for (Relocation r : p.relocations()) {
+            int at = r.instruction() * ProgramSpec.INSN_SIZE;
+            BpfMap map = maps.get(r.target());
+            b.put(at + 1, (byte) ((insns[at + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4)));
+            b.putInt(at + 4, map.fd());
+            b.putInt(at + ProgramSpec.INSN_SIZE + 4, 0);
+        }
+        ProgType type = p.type() != null ? p.type() : options.defaultType();
+        int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
+        int flags = p.sectionDef() != null ? p.sectionDef().progFlags() : 0;
+        Pointer code = Native.copyOf(insns);
+        Pointer license = Native.copyOf((spec.license() + "\0").getBytes(StandardCharsets.US_ASCII));
+        BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
+                license.address(), spec.kernelVersion(), flags, kernelName(p.name()), attach, 0, 0);
+        try {
+            BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
+            if (r.fd() >= 0) {
+                return BpfProgram.adopt(r.fd(), p.name(), p.section());
+            }
+            // Load again with a log to say why; grow the buffer while the kernel says it is too small.
+            int size = LOG_START;
+            while (true) {
+                Pointer log = Native.allocate(size);
+                r = BpfSyscall.progLoad(attr, Math.max(1, options.logLevel()), log.address(), size);
+                if (r.fd() >= 0) {
+                    return BpfProgram.adopt(r.fd(), p.name(), p.section());
+                }
+                if (r.fd() == -Errno.ENOSPC && size < LOG_MAX) {
+                    size = Math.min(LOG_MAX, Math.max(size * 4, r.logTrueSize()));
+                    continue;
+                }
+                String text = cString(log, size);
+                if (text.isBlank()) {
+                    throw new BpfException(where + ": load (" + type + ")" + permissionHint(-r.fd()), -r.fd());
+                }
+                throw new VerifierException(where + ": the verifier rejected the program", -r.fd(), text);
+            }
+        } finally {
+            Reference.reachabilityFence(code);
+            Reference.reachabilityFence(license);
+        }
+    }
+
+    private static String permissionHint(int errno) {
+        return errno == Errno.EPERM ? " (needs root, or CAP_BPF with CAP_NET_ADMIN / CAP_PERFMON)" : "";
+    }
+
+    /** The kernel takes 15 characters of [A-Za-z0-9_.]; libbpf truncates the same way. */
+    static String kernelName(String name) {
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (b.length() == 15) {
+                break;
+            }
+            b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
+        }
+        return b.toString();
+    }
+
+    private static String cString(Pointer p, int max) {
+        byte[] b = new byte[max];
+        p.get(0, b, 0, max);
+        int n = 0;
+        while (n < max && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static String lastLine(String log) {
+        String[] lines = log.strip().split("\n");
+        return lines.length == 0 || lines[lines.length - 1].isBlank() ? "" : ": " + lines[lines.length - 1].strip();
+    }
+}

@@ -1,0 +1,257 @@
+package io.jbpf.cli;
+
+import io.jbpf.BpfException;
+import io.jbpf.BpfMap;
+import io.jbpf.BpfProgram;
+import io.jbpf.KernelInfo;
+import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfFormatter;
+import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpMode;
+import io.jbpf.link.XdpStatus;
+import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.uapi.MapType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jbpf map dump}: every entry of a live map, typed by BTF when the kernel or the object
+ * file has it. The map is found by id, by bpffs pin, by the program attached to a device, or by
+ * name among all maps; an object file given as OBJ supplies the types.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true, description = "Print every entry of a map.")
+final class MapDumpCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "OBJ|PIN",
+            description = "object file the map came from (for its types), or a map pinned in bpffs")
+    Path source;
+
+    @Option(names = "--map", paramLabel = "NAME", description = "map name")
+    String mapName;
+
+    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "use the maps of the XDP program on DEV")
+    String device;
+
+    @Option(names = "--id", paramLabel = "ID", description = "map id")
+    Integer id;
+
+    @Option(names = "--json", description = "print as JSON")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        BpfObjectSpec objSpec = null;
+        String pin = null;
+        if (source != null) {
+            if (isElf(source)) {
+                objSpec = BpfObjectSpec.read(source);
+            } else {
+                pin = source.toString();
+            }
+        }
+        if (pin == null && id == null && mapName == null) {
+            throw new BpfException("map dump: name the map with --map NAME, --id ID or a pinned path");
+        }
+        try (BpfMap map = locate(pin)) {
+            Typing typing = typing(map, objSpec);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> e : map.entries()) {
+                rows.add(row(map, typing, e.getKey(), e.getValue()));
+            }
+            print(map, rows);
+        }
+        return 0;
+    }
+
+    private BpfMap locate(String pin) {
+        if (id != null) {
+            return BpfMap.fromId(id);
+        }
+        if (pin != null) {
+            return BpfMap.fromPin(pin);
+        }
+        String kernelName = mapName.length() > 15 ? mapName.substring(0, 15) : mapName;
+        List<Integer> ids = new ArrayList<>();
+        if (device != null) {
+            XdpStatus s = XdpAttach.query(device);
+            if (!s.hasProgram()) {
+                throw new BpfException("device '" + device + "' has no XDP program attached, so no maps to dump");
+            }
+            for (XdpMode m : s.modes()) {
+                try (BpfProgram p = BpfProgram.fromId(s.progId(m))) {
+                    for (int mapId : p.info().mapIds()) {
+                        ids.add(mapId);
+                    }
+                }
+            }
+        } else {
+            ids.addAll(allMapIds());
+        }
+        List<BpfMap> matches = new ArrayList<>();
+        for (int mapId : ids.stream().distinct().toList()) {
+            BpfMap m;
+            try {
+                m = BpfMap.fromId(mapId);
+            } catch (BpfException e) {
+                continue; // freed between listing and opening
+            }
+            if (m.info().name().equals(kernelName)) {
+                matches.add(m);
+            } else {
+                m.close();
+            }
+        }
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        String ids2 = matches.stream().map(m -> String.valueOf(m.id())).toList().toString();
+        matches.forEach(BpfMap::close);
+        String where = device != null ? "used by the XDP program on " + device : "loaded";
+        throw new BpfException(matches.isEmpty() ? "no map named '" + mapName + "' " + where
+                : "several maps named '" + mapName + "' " + where + " (ids " + ids2 + "); pick one with --id");
+    }
+
+    private static List<Integer> allMapIds() {
+        List<Integer> ids = new ArrayList<>();
+        int next = io.jbpf.internal.sys.BpfSyscall.mapGetNextId(0);
+        while (next > 0) {
+            ids.add(next);
+            next = io.jbpf.internal.sys.BpfSyscall.mapGetNextId(next);
+        }
+        return ids;
+    }
+
+    /** BTF formatter and key/value type ids for the map, or nulls when only hex can be shown. */
+    private record Typing(BtfFormatter formatter, int keyType, int valueType) {
+    }
+
+    private Typing typing(BpfMap map, BpfObjectSpec objSpec) {
+        KernelInfo.Map info = map.info();
+        if (info.btfId() != 0 && info.btfValueTypeId() != 0) {
+            try {
+                Btf btf = Btf.parse("BTF of map " + info.name(), KernelInfo.btfById(info.btfId()));
+                return new Typing(new BtfFormatter(btf), info.btfKeyTypeId(), info.btfValueTypeId());
+            } catch (BpfException e) {
+                // fall through to the object file's BTF or hex
+            }
+        }
+        if (objSpec != null && objSpec.btf().isPresent()) {
+            MapSpec ms = objSpec.maps().get(mapName != null ? mapName : info.name());
+            if (ms != null && ms.btfValueTypeId() != 0) {
+                return new Typing(new BtfFormatter(objSpec.btf().get()), ms.btfKeyTypeId(), ms.btfValueTypeId());
+            }
+        }
+        return new Typing(null, 0, 0);
+    }
+
+    private static Map<String, Object> row(BpfMap map, Typing t, byte[] key, byte[] value) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("key", t.formatter() != null && t.keyType() != 0 ? t.formatter().format(t.keyType(), key, 0)
+                : BtfFormatter.hex(key, 0, key.length));
+        if (!map.perCpu()) {
+            r.put("value", format(t, value, 0, map.valueSize()));
+            return r;
+        }
+        int slot = (map.valueSize() + 7) & ~7;
+        List<Object> values = new ArrayList<>();
+        List<Object> slots = new ArrayList<>();
+        for (int cpu = 0; cpu * slot < value.length; cpu++) {
+            Object v = format(t, value, cpu * slot, map.valueSize());
+            slots.add(v);
+            Map<String, Object> cv = new LinkedHashMap<>();
+            cv.put("cpu", cpu);
+            cv.put("value", v);
+            values.add(cv);
+        }
+        r.put("values", values);
+        Object total = sum(slots);
+        if (total != null) {
+            r.put("total", total);
+        }
+        return r;
+    }
+
+    private static Object format(Typing t, byte[] bytes, int off, int len) {
+        return t.formatter() != null ? t.formatter().format(t.valueType(), bytes, off) : BtfFormatter.hex(bytes, off, len);
+    }
+
+    /** Field-wise sum of per-CPU values made only of integers (counters); null for anything else. */
+    private static Object sum(List<Object> values) {
+        Object acc = null;
+        for (Object v : values) {
+            acc = acc == null ? v : add(acc, v);
+            if (acc == null) {
+                return null;
+            }
+        }
+        return acc;
+    }
+
+    private static Object add(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y && !(a instanceof Double)) {
+            BigInteger s = new BigInteger(x.toString()).add(new BigInteger(y.toString()));
+            return s.bitLength() < 64 ? (Object) s.longValue() : s;
+        }
+        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ma.entrySet()) {
+                Object s = add(e.getValue(), mb.get(e.getKey()));
+                if (s == null) {
+                    return null;
+                }
+                out.put(String.valueOf(e.getKey()), s);
+            }
+            return out;
+        }
+        return null;
+    }
+
+    private void print(BpfMap map, List<Map<String, Object>> rows) {
+        PrintWriter out = cmd.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(rows));
+            return;
+        }
+        out.printf("map %s (id %d, %s, key %d B, value %d B, max_entries %d): %d entries%n", map.info().name(), map.id(),
+                MapType.nameOf(map.type()), map.keySize(), map.valueSize(), map.maxEntries(), rows.size());
+        for (Map<String, Object> r : rows) {
+            if (r.containsKey("value")) {
+                out.printf("key: %s  value: %s%n", Json.text(r.get("key")), Json.text(r.get("value")));
+                continue;
+            }
+            out.printf("key: %s%n", Json.text(r.get("key")));
+            for (Object o : (List<?>) r.get("values")) {
+                Map<?, ?> cv = (Map<?, ?>) o;
+                out.printf("  cpu%-3s %s%n", cv.get("cpu"), Json.text(cv.get("value")));
+            }
+            if (r.containsKey("total")) {
+                out.printf("  total  %s%n", Json.text(r.get("total")));
+            }
+        }
+    }
+
+    private static boolean isElf(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+        } catch (IOException e) {
+            return false; // not a readable regular file: try it as a bpffs pin
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.jbpf.cli;
+
+import io.jbpf.BpfException;
+import io.jbpf.BpfProgram;
+import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpMode;
+import io.jbpf.link.XdpStatus;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jbpf status [--dev DEV]}: the XDP programs on this namespace's devices, like xdp-loader status. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the XDP programs attached to devices.")
+final class StatusCommand implements Callable<Integer> {
+    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "only this device")
+    String device;
+
+    @Option(names = "--json", description = "print as JSON")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        List<XdpStatus> links = device != null ? List.of(XdpAttach.query(device)) : XdpAttach.queryAll();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (XdpStatus s : links) {
+            List<XdpMode> modes = s.modes();
+            if (modes.isEmpty()) {
+                rows.add(row(s, null));
+            }
+            for (XdpMode m : modes) {
+                rows.add(row(s, m));
+            }
+        }
+        PrintWriter out = cmd.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(rows));
+            return 0;
+        }
+        out.printf("%-16s %-8s %-8s %-16s %s%n", "Interface", "Mode", "Prog id", "Prog name", "Tag");
+        out.println("-".repeat(68));
+        for (Map<String, Object> r : rows) {
+            if (r.get("prog_id") == null) {
+                out.printf("%-16s %s%n", r.get("ifname"), "<no XDP program>");
+            } else {
+                out.printf("%-16s %-8s %-8s %-16s %s%n", r.get("ifname"), r.get("mode"), r.get("prog_id"),
+                        r.get("prog_name"), r.get("tag"));
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> row(XdpStatus s, XdpMode mode) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ifname", s.ifname());
+        r.put("ifindex", s.ifindex());
+        r.put("mode", mode == null ? null : mode.label);
+        if (mode == null) {
+            r.put("prog_id", null);
+            return r;
+        }
+        int id = s.progId(mode);
+        r.put("prog_id", id);
+        try (BpfProgram p = BpfProgram.fromId(id)) {
+            r.put("prog_name", p.name());
+            r.put("tag", p.tag());
+        } catch (BpfException e) {
+            // detached or unloaded between the two queries
+            r.put("prog_name", "?");
+            r.put("tag", "?");
+        }
+        return r;
+    }
+}

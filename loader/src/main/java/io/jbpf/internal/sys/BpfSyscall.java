@@ -1,0 +1,196 @@
+package io.jbpf.internal.sys;
+
+import io.jbpf.internal.sys.BpfAttr.BtfLoad;
+import io.jbpf.internal.sys.BpfAttr.GetId;
+import io.jbpf.internal.sys.BpfAttr.MapCreate;
+import io.jbpf.internal.sys.BpfAttr.MapElem;
+import io.jbpf.internal.sys.BpfAttr.Obj;
+import io.jbpf.internal.sys.BpfAttr.ObjInfo;
+import io.jbpf.internal.sys.BpfAttr.ProgLoad;
+import io.jbpf.uapi.BpfCmd;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import jnr.ffi.Pointer;
+
+/**
+ * The bpf(2) system call, one typed method per command. Each returns the kernel's result
+ * (an fd or 0) or {@code -errno}; callers turn failures into exceptions with context, since only
+ * they know which object, map or program was involved. The {@code bpf_attr} for a call lives in a
+ * per-thread buffer that is reused, so calls allocate nothing.
+ */
+public final class BpfSyscall {
+    private static final long SYS_BPF = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 321;
+        case "aarch64" -> 280;
+        case "riscv64" -> 280;
+        default -> throw new UnsupportedOperationException("bpf(2) syscall number unknown for " + System.getProperty("os.arch"));
+    };
+
+    private static final ThreadLocal<Pointer> ATTR = ThreadLocal.withInitial(() -> Native.allocate(BpfAttr.SIZE));
+
+    private BpfSyscall() {
+    }
+
+    /** A zeroed per-thread attr buffer; valid until the next call on this thread. */
+    private static Pointer attr(int size) {
+        Pointer a = ATTR.get();
+        a.setMemory(0, size, (byte) 0);
+        return a;
+    }
+
+    private static int call(BpfCmd cmd, Pointer attr, int size) {
+        long r = Native.LIBC.syscall(SYS_BPF, cmd.value, attr, size);
+        return r < 0 ? -Native.errno() : (int) r;
+    }
+
+    /** Parameters of BPF_MAP_CREATE. */
+    public record MapCreateAttr(int type, int keySize, int valueSize, int maxEntries, int flags, String name,
+                                int innerMapFd, int numaNode, int btfFd, int btfKeyTypeId, int btfValueTypeId,
+                                long mapExtra) {
+    }
+
+    public static int mapCreate(MapCreateAttr m) {
+        Pointer a = attr(MapCreate.SIZE);
+        a.putInt(MapCreate.MAP_TYPE, m.type());
+        a.putInt(MapCreate.KEY_SIZE, m.keySize());
+        a.putInt(MapCreate.VALUE_SIZE, m.valueSize());
+        a.putInt(MapCreate.MAX_ENTRIES, m.maxEntries());
+        a.putInt(MapCreate.MAP_FLAGS, m.flags());
+        a.putInt(MapCreate.INNER_MAP_FD, m.innerMapFd());
+        a.putInt(MapCreate.NUMA_NODE, m.numaNode());
+        putName(a, MapCreate.MAP_NAME, m.name());
+        a.putInt(MapCreate.BTF_FD, m.btfFd());
+        a.putInt(MapCreate.BTF_KEY_TYPE_ID, m.btfKeyTypeId());
+        a.putInt(MapCreate.BTF_VALUE_TYPE_ID, m.btfValueTypeId());
+        a.putLong(MapCreate.MAP_EXTRA, m.mapExtra());
+        return call(BpfCmd.BPF_MAP_CREATE, a, MapCreate.SIZE);
+    }
+
+    /** Lookup into {@code value}; 0, or -ENOENT when the key is absent. */
+    public static int mapLookupElem(int fd, long key, long value, long flags) {
+        return elem(BpfCmd.BPF_MAP_LOOKUP_ELEM, fd, key, value, flags);
+    }
+
+    public static int mapUpdateElem(int fd, long key, long value, long flags) {
+        return elem(BpfCmd.BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
+    }
+
+    public static int mapDeleteElem(int fd, long key) {
+        return elem(BpfCmd.BPF_MAP_DELETE_ELEM, fd, key, 0, 0);
+    }
+
+    /** Next key after {@code key} (or the first when {@code key} is 0); -ENOENT at the end. */
+    public static int mapGetNextKey(int fd, long key, long nextKey) {
+        return elem(BpfCmd.BPF_MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
+    }
+
+    public static int mapLookupAndDeleteElem(int fd, long key, long value, long flags) {
+        return elem(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
+    }
+
+    public static int mapFreeze(int fd) {
+        Pointer a = attr(4);
+        a.putInt(MapElem.MAP_FD, fd);
+        return call(BpfCmd.BPF_MAP_FREEZE, a, 4);
+    }
+
+    private static int elem(BpfCmd cmd, int fd, long key, long value, long flags) {
+        Pointer a = attr(MapElem.SIZE);
+        a.putInt(MapElem.MAP_FD, fd);
+        a.putLong(MapElem.KEY, key);
+        a.putLong(MapElem.VALUE, value);
+        a.putLong(MapElem.FLAGS, flags);
+        return call(cmd, a, MapElem.SIZE);
+    }
+
+    /** Parameters of BPF_PROG_LOAD; addresses point at native memory the caller keeps alive. */
+    public record ProgLoadAttr(int type, long insns, int insnCount, long license, int kernVersion, int flags,
+                               String name, int expectedAttachType, int btfFd, int ifindex) {
+    }
+
+    /** The result of BPF_PROG_LOAD: an fd, or -errno and the size the log needed (Linux 6.4+). */
+    public record ProgLoadResult(int fd, int logTrueSize) {
+    }
+
+    public static ProgLoadResult progLoad(ProgLoadAttr p, int logLevel, long logBuf, int logSize) {
+        Pointer a = attr(ProgLoad.SIZE);
+        a.putInt(ProgLoad.PROG_TYPE, p.type());
+        a.putInt(ProgLoad.INSN_CNT, p.insnCount());
+        a.putLong(ProgLoad.INSNS, p.insns());
+        a.putLong(ProgLoad.LICENSE, p.license());
+        a.putInt(ProgLoad.LOG_LEVEL, logLevel);
+        a.putInt(ProgLoad.LOG_SIZE, logSize);
+        a.putLong(ProgLoad.LOG_BUF, logBuf);
+        a.putInt(ProgLoad.KERN_VERSION, p.kernVersion());
+        a.putInt(ProgLoad.PROG_FLAGS, p.flags());
+        putName(a, ProgLoad.PROG_NAME, p.name());
+        a.putInt(ProgLoad.PROG_IFINDEX, p.ifindex());
+        a.putInt(ProgLoad.EXPECTED_ATTACH_TYPE, p.expectedAttachType());
+        a.putInt(ProgLoad.PROG_BTF_FD, p.btfFd());
+        int r = call(BpfCmd.BPF_PROG_LOAD, a, ProgLoad.SIZE);
+        return new ProgLoadResult(r, a.getInt(ProgLoad.LOG_TRUE_SIZE));
+    }
+
+    public static int btfLoad(long btf, int size, long logBuf, int logSize, int logLevel) {
+        Pointer a = attr(BtfLoad.SIZE);
+        a.putLong(BtfLoad.BTF, btf);
+        a.putLong(BtfLoad.BTF_LOG_BUF, logBuf);
+        a.putInt(BtfLoad.BTF_SIZE, size);
+        a.putInt(BtfLoad.BTF_LOG_SIZE, logSize);
+        a.putInt(BtfLoad.BTF_LOG_LEVEL, logLevel);
+        return call(BpfCmd.BPF_BTF_LOAD, a, BtfLoad.SIZE);
+    }
+
+    /** Fills {@code info} (of {@code len} bytes) for a prog, map, btf or link fd; returns 0 or -errno. */
+    public static int objGetInfoByFd(int fd, long info, int len) {
+        Pointer a = attr(ObjInfo.SIZE);
+        a.putInt(ObjInfo.BPF_FD, fd);
+        a.putInt(ObjInfo.INFO_LEN, len);
+        a.putLong(ObjInfo.INFO, info);
+        return call(BpfCmd.BPF_OBJ_GET_INFO_BY_FD, a, ObjInfo.SIZE);
+    }
+
+    public static int progGetFdById(int id) {
+        return byId(BpfCmd.BPF_PROG_GET_FD_BY_ID, id);
+    }
+
+    public static int mapGetFdById(int id) {
+        return byId(BpfCmd.BPF_MAP_GET_FD_BY_ID, id);
+    }
+
+    public static int btfGetFdById(int id) {
+        return byId(BpfCmd.BPF_BTF_GET_FD_BY_ID, id);
+    }
+
+    /** The next map id after {@code startId}, or -ENOENT after the last. */
+    public static int mapGetNextId(int startId) {
+        Pointer a = attr(GetId.SIZE);
+        a.putInt(GetId.ID, startId);
+        int r = call(BpfCmd.BPF_MAP_GET_NEXT_ID, a, GetId.SIZE);
+        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+    }
+
+    private static int byId(BpfCmd cmd, int id) {
+        Pointer a = attr(GetId.SIZE);
+        a.putInt(GetId.ID, id);
+        return call(cmd, a, GetId.SIZE);
+    }
+
+    /** BPF_OBJ_GET: an fd for the object pinned at {@code path} in bpffs. */
+    public static int objGet(String path) {
+        Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        Pointer a = attr(Obj.SIZE);
+        a.putLong(Obj.PATHNAME, p.address());
+        int r = call(BpfCmd.BPF_OBJ_GET, a, Obj.SIZE);
+        Reference.reachabilityFence(p);
+        return r;
+    }
+
+    private static void putName(Pointer a, int offset, String name) {
+        if (name == null) {
+            return;
+        }
+        byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+        a.put(offset, b, 0, Math.min(b.length, BpfAttr.OBJ_NAME_LEN - 1));
+    }
+}

@@ -1,0 +1,28 @@
+package io.jbpf.internal.sys;
+
+import jnr.ffi.Pointer;
+
+/**
+ * The glibc functions jbpf calls. {@code syscall} is bound with a fixed arity: jnr-ffi sends
+ * variadic declarations through its slow reflective path (about +120 ns and an allocation a call).
+ */
+public interface LibC {
+    /** {@code syscall(SYS_bpf, cmd, attr, size)}. */
+    long syscall(long number, int cmd, Pointer attr, int size);
+
+    int close(int fd);
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, Pointer addr, int addrLen);
+
+    int setsockopt(int fd, int level, int option, Pointer value, int len);
+
+    long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
+
+    long recv(int fd, Pointer buf, long len, int flags);
+
+    int if_nametoindex(String name);
+
+    Pointer if_indextoname(int index, Pointer name);
+}

@@ -1,0 +1,207 @@
+package io.jbpf.link;
+
+import io.jbpf.BpfException;
+import io.jbpf.BpfProgram;
+import io.jbpf.Errno;
+import io.jbpf.internal.netlink.NetlinkSocket;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * XDP attach, detach and query over rtnetlink ({@code RTM_SETLINK} with a nested {@code IFLA_XDP}),
+ * as {@code ip link set dev X xdp} does, from the calling thread's network namespace.
+ */
+public final class XdpAttach {
+    // linux/if_link.h
+    public static final int XDP_FLAGS_UPDATE_IF_NOEXIST = 1;
+    public static final int XDP_FLAGS_SKB_MODE = 2;
+    public static final int XDP_FLAGS_DRV_MODE = 4;
+    public static final int XDP_FLAGS_HW_MODE = 8;
+    public static final int XDP_FLAGS_REPLACE = 16;
+    public static final int XDP_ATTACHED_NONE = 0;
+    public static final int XDP_ATTACHED_DRV = 1;
+    public static final int XDP_ATTACHED_SKB = 2;
+    public static final int XDP_ATTACHED_HW = 3;
+    public static final int XDP_ATTACHED_MULTI = 4;
+    static final int IFLA_IFNAME = 3;
+    static final int IFLA_EXT_MASK = 29;
+    static final int IFLA_XDP = 43;
+    static final int IFLA_XDP_FD = 1;
+    static final int IFLA_XDP_ATTACHED = 2;
+    static final int IFLA_XDP_FLAGS = 3;
+    static final int IFLA_XDP_PROG_ID = 4;
+    static final int IFLA_XDP_DRV_PROG_ID = 5;
+    static final int IFLA_XDP_SKB_PROG_ID = 6;
+    static final int IFLA_XDP_HW_PROG_ID = 7;
+    static final int IFLA_XDP_EXPECTED_FD = 8;
+    static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
+    // linux/rtnetlink.h
+    static final int RTM_NEWLINK = 16;
+    static final int RTM_GETLINK = 18;
+    static final int RTM_SETLINK = 19;
+    static final int IFINFOMSG_SIZE = 16;
+
+    private XdpAttach() {
+    }
+
+    /** The ifindex of {@code device}, or a {@link BpfException} naming it when there is none. */
+    public static int ifindex(String device) {
+        int idx = Native.LIBC.if_nametoindex(device);
+        if (idx == 0) {
+            throw new BpfException("device '" + device + "' not found", Errno.ENODEV);
+        }
+        return idx;
+    }
+
+    /** Attaches {@code prog} to {@code device}; see {@link BpfProgram#attachXdp}. */
+    public static XdpLink attach(String device, BpfProgram prog, XdpMode mode, boolean replace) {
+        int ifindex = ifindex(device);
+        int flags = (mode == null ? 0 : mode.flag) | (replace ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
+        String what = "attach XDP program " + prog.name() + " to " + device + (mode == null ? "" : " in " + mode + " mode");
+        try {
+            setLink(ifindex, prog.fd(), flags, -1, what);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.EBUSY && !replace) {
+                XdpStatus s = query(device);
+                throw new BpfException(what + ": device already has XDP program id " + s.progId()
+                        + describeModes(s) + "; use --force to replace it", e.errno());
+            }
+            throw e;
+        }
+        XdpStatus s = query(device);
+        XdpMode actual = mode;
+        if (actual == null) {
+            actual = s.modes().stream().filter(m -> s.progId(m) == prog.id()).findFirst().orElse(XdpMode.NATIVE);
+        }
+        if (s.progId(actual) != prog.id()) {
+            throw new BpfException(what + ": the kernel reports program id " + s.progId(actual)
+                    + " attached, not " + prog.id());
+        }
+        return new XdpLink(device, ifindex, actual, prog.id());
+    }
+
+    /**
+     * Detaches the XDP program from {@code device}: in {@code mode}, or in whichever mode one is
+     * attached when {@code mode} is null. Returns the state before the detach.
+     */
+    public static XdpStatus detach(String device, XdpMode mode) {
+        XdpStatus s = query(device);
+        List<XdpMode> modes = mode != null ? List.of(mode) : s.modes();
+        if (modes.isEmpty() || s.progId(modes.get(0)) == 0) {
+            throw new BpfException("device '" + device + "' has no XDP program attached"
+                    + (mode == null ? "" : " in " + mode + " mode"), Errno.ENOENT);
+        }
+        for (XdpMode m : modes) {
+            setLink(s.ifindex(), -1, m.flag, -1, "detach XDP program from " + device + " (" + m + " mode)");
+        }
+        return s;
+    }
+
+    static void detachIfAttached(String device, int ifindex, XdpMode mode, int progId) {
+        int fd = BpfSyscall.progGetFdById(progId);
+        if (fd < 0) {
+            return; // the program is gone, so it is not attached anywhere
+        }
+        try {
+            setLink(ifindex, -1, mode.flag | XDP_FLAGS_REPLACE, fd, "detach XDP program id " + progId + " from " + device);
+        } catch (BpfException e) {
+            // EEXIST: another program replaced ours; ENODEV: the device is gone. Either way nothing of ours is left.
+            if (e.errno() != Errno.EEXIST && e.errno() != Errno.ENODEV) {
+                throw e;
+            }
+        } finally {
+            Native.closeQuietly(fd);
+        }
+    }
+
+    private static void setLink(int ifindex, int progFd, int flags, int expectedFd, String what) {
+        ByteBuffer m = NetlinkSocket.message(RTM_SETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, 128);
+        putIfinfo(m, ifindex);
+        int nest = NetlinkSocket.beginNested(m, IFLA_XDP);
+        NetlinkSocket.putAttrInt(m, IFLA_XDP_FD, progFd);
+        if (flags != 0) {
+            NetlinkSocket.putAttrInt(m, IFLA_XDP_FLAGS, flags);
+        }
+        if ((flags & XDP_FLAGS_REPLACE) != 0) {
+            NetlinkSocket.putAttrInt(m, IFLA_XDP_EXPECTED_FD, expectedFd);
+        }
+        NetlinkSocket.endNested(m, nest);
+        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
+            nl.request(m, what);
+        }
+    }
+
+    /** XDP state of {@code device}. */
+    public static XdpStatus query(String device) {
+        int ifindex = ifindex(device);
+        ByteBuffer m = NetlinkSocket.message(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, 64);
+        putIfinfo(m, ifindex);
+        NetlinkSocket.putAttrInt(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
+            List<XdpStatus> found = parseLinks(nl.request(m, "query XDP state of " + device));
+            return found.stream().filter(s -> s.ifindex() == ifindex).findFirst()
+                    .orElseThrow(() -> new BpfException("device '" + device + "' not found", Errno.ENODEV));
+        }
+    }
+
+    /** XDP state of every device in this network namespace, by ifindex. */
+    public static List<XdpStatus> queryAll() {
+        ByteBuffer m = NetlinkSocket.message(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP, 64);
+        putIfinfo(m, 0);
+        NetlinkSocket.putAttrInt(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
+            return parseLinks(nl.request(m, "list devices"));
+        }
+    }
+
+    private static void putIfinfo(ByteBuffer m, int ifindex) {
+        m.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(ifindex).putInt(0).putInt(0);
+    }
+
+    private static List<XdpStatus> parseLinks(List<ByteBuffer> replies) {
+        List<XdpStatus> out = new ArrayList<>();
+        for (ByteBuffer r : replies) {
+            if (r.remaining() < IFINFOMSG_SIZE) {
+                continue;
+            }
+            int ifindex = r.getInt(4);
+            String[] name = {""};
+            int[] xdp = new int[5]; // attached, prog, skb, drv, hw
+            NetlinkSocket.forEachAttr(r, IFINFOMSG_SIZE, r.limit(), (type, at, len) -> {
+                if (type == IFLA_IFNAME) {
+                    int end = at;
+                    while (end < at + len && r.get(end) != 0) {
+                        end++;
+                    }
+                    byte[] s = new byte[end - at];
+                    r.get(at, s);
+                    name[0] = new String(s, StandardCharsets.UTF_8);
+                } else if (type == IFLA_XDP) {
+                    NetlinkSocket.forEachAttr(r, at, at + len, (t, a, l) -> {
+                        switch (t) {
+                            case IFLA_XDP_ATTACHED -> xdp[0] = Byte.toUnsignedInt(r.get(a));
+                            case IFLA_XDP_PROG_ID -> xdp[1] = r.getInt(a);
+                            case IFLA_XDP_SKB_PROG_ID -> xdp[2] = r.getInt(a);
+                            case IFLA_XDP_DRV_PROG_ID -> xdp[3] = r.getInt(a);
+                            case IFLA_XDP_HW_PROG_ID -> xdp[4] = r.getInt(a);
+                            default -> {
+                            }
+                        }
+                    });
+                }
+            });
+            out.add(new XdpStatus(ifindex, name[0], xdp[0], xdp[1], xdp[2], xdp[3], xdp[4]));
+        }
+        return out;
+    }
+
+    private static String describeModes(XdpStatus s) {
+        return s.modes().isEmpty() ? "" : " in " + s.modes().stream().map(XdpMode::toString).collect(Collectors.joining("+"))
+                + " mode";
+    }
+}
