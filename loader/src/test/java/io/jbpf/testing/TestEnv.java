@@ -1,0 +1,88 @@
+package io.jbpf.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A testenv.sh environment with a unique name: netns NAME (the peer, xdp_pass on veth0) and netns
+ * NAME-xdp (interface NAME, where programs under test go). Close it to tear both down.
+ */
+public final class TestEnv implements AutoCloseable {
+    public final String name;
+
+    private TestEnv(String name) {
+        this.name = name;
+    }
+
+    /** Sets up a fresh environment; {@code --legacy-ip}, {@code --no-echo} may be passed. */
+    public static TestEnv setup(String... options) {
+        String name = "jt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        List<String> cmd = new ArrayList<>(List.of(script(), "setup", "-n", name));
+        cmd.addAll(Arrays.asList(options));
+        TestEnv env = new TestEnv(name);
+        Sh.Result r = Sh.run(cmd);
+        if (r.exit() != 0) {
+            env.close();
+            throw new AssertionError("testenv setup failed: " + r.all());
+        }
+        return env;
+    }
+
+    public static String script() {
+        return Kernel.root().resolve("testenv/testenv.sh").toString();
+    }
+
+    /** The netns of the XDP end. */
+    public String xdpNs() {
+        return name + "-xdp";
+    }
+
+    /** Runs testenv.sh with this environment's name. */
+    public Sh.Result t(String command, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(script(), command, "-n", name));
+        cmd.addAll(Arrays.asList(args));
+        return Sh.run(cmd);
+    }
+
+    /** Runs ./jbpf inside the XDP end's netns. */
+    public Sh.Result jbpf(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", xdpNs(), Kernel.root().resolve("jbpf").toString()));
+        cmd.addAll(Arrays.asList(args));
+        return Sh.run(cmd);
+    }
+
+    /** Pings the XDP end from the peer {@code count} times; returns how many replies came back. */
+    public int ping(int count, boolean ipv4) {
+        List<String> args = new ArrayList<>();
+        if (ipv4) {
+            args.add("--legacy-ip");
+        }
+        args.addAll(List.of("-c", String.valueOf(count), "--", "-i", "0.2", "-W", "1"));
+        Sh.Result r = t("ping", args.toArray(String[]::new));
+        Matcher m = Pattern.compile("(\\d+) received").matcher(r.out());
+        assertThat(m.find()).as("ping output: %s", r.all()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Sets a sysctl in the XDP end's netns (never the root namespace). */
+    public void sysctl(String key, String value) {
+        Sh.Result r = Sh.run("ip", "netns", "exec", xdpNs(), "sysctl", "-qw", key + "=" + value);
+        assertThat(r.exit()).as(r.all()).isZero();
+    }
+
+    /** {@code ip link show} of the XDP end's interface. */
+    public String ipLink() {
+        return Sh.run("ip", "-n", xdpNs(), "-d", "link", "show", "dev", name).out();
+    }
+
+    @Override
+    public void close() {
+        Sh.run(script(), "teardown", "-n", name);
+    }
+}
