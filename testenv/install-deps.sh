@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing jbpf needs on a Debian machine, and mounts bpffs/tracefs.
+# Idempotent; run as root. Used by the README's first command and by .ci/run.
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps.sh: run as root (it uses apt-get and mount)" >&2
+    exit 1
+fi
+
+pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool)
+command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+command -v javac >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "install-deps.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# bpffs for pinning, tracefs for tracepoint programs; neither is mounted on a new machine.
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing || true
