@@ -73,6 +73,17 @@ public final class BpfMap implements AutoCloseable {
         return adopt(fd, null);
     }
 
+    /** Ids of every map in the kernel, in id order. */
+    public static List<Integer> ids() {
+        List<Integer> ids = new ArrayList<>();
+        int next = BpfSyscall.mapGetNextId(0);
+        while (next > 0) {
+            ids.add(next);
+            next = BpfSyscall.mapGetNextId(next);
+        }
+        return ids;
+    }
+
     /** The name: from the object file when loaded by jbpf, else the kernel's (15 chars at most). */
     public String name() {
         return name != null ? name : info.name();

@@ -101,7 +101,7 @@ final class MapDumpCommand implements Callable<Integer> {
                 }
             }
         } else {
-            ids.addAll(allMapIds());
+            ids.addAll(BpfMap.ids());
         }
         List<BpfMap> matches = new ArrayList<>();
         for (int mapId : ids.stream().distinct().toList()) {
@@ -125,16 +125,6 @@ final class MapDumpCommand implements Callable<Integer> {
         String where = device != null ? "used by the XDP program on " + device : "loaded";
         throw new BpfException(matches.isEmpty() ? "no map named '" + mapName + "' " + where
                 : "several maps named '" + mapName + "' " + where + " (ids " + ids2 + "); pick one with --id");
-    }
-
-    private static List<Integer> allMapIds() {
-        List<Integer> ids = new ArrayList<>();
-        int next = io.jbpf.internal.sys.BpfSyscall.mapGetNextId(0);
-        while (next > 0) {
-            ids.add(next);
-            next = io.jbpf.internal.sys.BpfSyscall.mapGetNextId(next);
-        }
-        return ids;
     }
 
     /** BTF formatter and key/value type ids for the map, or nulls when only hex can be shown. */
