@@ -89,7 +89,9 @@ public final class BtfFormatter {
                 BtfType e = btf.type(elem);
                 int n = t.array().nelems();
                 int esize = (int) btf.sizeOf(elem);
-                if (e != null && e.kind() == BtfKind.INT && esize == 1 && (e.intEncoding() & BtfType.INT_CHAR) != 0) {
+                // clang encodes plain char as a signed 1-byte int named "char", not with BTF_INT_CHAR.
+                if (e != null && e.kind() == BtfKind.INT && esize == 1
+                        && ((e.intEncoding() & BtfType.INT_CHAR) != 0 || e.name().equals("char"))) {
                     int len = 0;
                     while (len < n && b.get(off + len) != 0) {
                         len++;

@@ -28,6 +28,8 @@ public final class ElfFile {
     static final int REL_SIZE = 16;
     /** Far above any real BPF object; keeps a wrong path (a disk image, say) from filling the heap. */
     static final long MAX_FILE_SIZE = 512L << 20;
+    /** A .bss becomes one map value; the kernel caps those far below this. */
+    static final long MAX_NOBITS_SIZE = 64L << 20;
 
     private final String name;
     private final byte[] bytes;
@@ -126,12 +128,12 @@ public final class ElfFile {
         for (int i = 0; i < n; i++) {
             int at = (int) relSection.offset() + i * REL_SIZE;
             long info = buf.getLong(at + 8);
-            int sym = (int) (info >>> 32);
+            long sym = info >>> 32;
             if (sym >= symbols.size()) {
                 throw fail("relocation " + i + " in " + relSection.name() + " refers to symbol " + sym
                         + ", beyond the symbol table (" + symbols.size() + " entries)");
             }
-            out.add(new ElfRelocation(buf.getLong(at), sym, (int) info));
+            out.add(new ElfRelocation(buf.getLong(at), (int) sym, (int) info));
         }
         return out;
     }
@@ -192,12 +194,13 @@ public final class ElfFile {
         }
         if (shnum == 0) {
             // More than 0xff00 sections: the real count sits in section 0's sh_size.
-            shnum = (int) Math.min(Integer.MAX_VALUE, buf.getLong((int) shoff + 32));
+            long real = buf.getLong((int) shoff + 32);
+            shnum = real < 0 || real > Integer.MAX_VALUE ? -1 : (int) real;
         }
         if (shstrndx == 0xffff) {
             shstrndx = buf.getInt((int) shoff + 40);
         }
-        if (shnum == 0 || shoff + (long) shnum * SHDR_SIZE > bytes.length) {
+        if (shnum <= 0 || shoff + (long) shnum * SHDR_SIZE > bytes.length) {
             throw fail("truncated: " + shnum + " section headers at offset " + shoff
                     + " do not fit in the " + bytes.length + "-byte file");
         }
@@ -210,12 +213,12 @@ public final class ElfFile {
                 Integer.toUnsignedLong(buf.getInt(at + 44)), buf.getLong(at + 48), buf.getLong(at + 56)
             };
             int shType = (int) h[1];
-            if (shType != ElfSection.SHT_NOBITS && shType != ElfSection.SHT_NULL
+            if (shType != ElfSection.SHT_NOBITS && i != 0
                     && (h[3] < 0 || h[4] < 0 || h[3] + h[4] > bytes.length || h[3] + h[4] < 0)) {
                 throw fail("truncated: section " + i + " (offset " + h[3] + ", size " + h[4]
                         + ") extends past the end of the " + bytes.length + "-byte file");
             }
-            if (shType == ElfSection.SHT_NOBITS && (h[4] < 0 || h[4] > MAX_FILE_SIZE)) {
+            if (shType == ElfSection.SHT_NOBITS && (h[4] < 0 || h[4] > MAX_NOBITS_SIZE)) {
                 throw fail("section " + i + " claims " + h[4] + " bytes of zero data");
             }
             raw.add(h);

@@ -72,7 +72,8 @@ final class ObjectReader {
     }
 
     private String objectName() {
-        String file = Path.of(source).getFileName().toString();
+        Path fileName = Path.of(source).getFileName();
+        String file = fileName == null ? source : fileName.toString();
         return file.endsWith(".o") ? file.substring(0, file.length() - 2) : file;
     }
 
@@ -220,7 +221,7 @@ final class ObjectReader {
         ByteBuffer b = ByteBuffer.wrap(elf.contents(sec)).order(ByteOrder.LITTLE_ENDIAN);
         for (ElfSymbol s : syms) {
             String where = source + ": legacy map '" + s.name() + "'";
-            if (s.value() % defSize != 0 || s.value() + defSize > sec.size()) {
+            if (s.value() < 0 || s.value() % defSize != 0 || s.value() > sec.size() - defSize) {
                 throw new BpfException(where + ": at offset " + s.value() + ", not on a " + defSize + "-byte definition");
             }
             int at = (int) s.value();
@@ -270,7 +271,8 @@ final class ObjectReader {
             }
             for (ElfSymbol f : funcs) {
                 if (f.value() < 0 || f.size() <= 0 || f.value() % ProgramSpec.INSN_SIZE != 0
-                        || f.size() % ProgramSpec.INSN_SIZE != 0 || f.value() + f.size() > code.length) {
+                        || f.size() % ProgramSpec.INSN_SIZE != 0 || f.size() > code.length
+                        || f.value() > code.length - f.size()) {
                     throw new ElfFormatException(source, "program '" + f.name() + "' in section " + sec.name()
                             + " has offset " + f.value() + " and size " + f.size()
                             + ", which is not a whole run of instructions inside the " + code.length + "-byte section");

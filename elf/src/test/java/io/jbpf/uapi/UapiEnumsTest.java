@@ -1,0 +1,60 @@
+package io.jbpf.uapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** of()/nameOf() index values() by the kernel value, so every constant must sit at its own value. */
+class UapiEnumsTest {
+    @Test
+    void constantsAreInKernelOrderWithoutGaps() {
+        for (MapType t : MapType.values()) {
+            assertThat(t.value).as(t.name()).isEqualTo(t.ordinal());
+            assertThat(MapType.of(t.value)).isSameAs(t);
+        }
+        for (ProgType t : ProgType.values()) {
+            assertThat(t.value).as(t.name()).isEqualTo(t.ordinal());
+            assertThat(ProgType.of(t.value)).isSameAs(t);
+        }
+        for (AttachType t : AttachType.values()) {
+            assertThat(t.value).as(t.name()).isEqualTo(t.ordinal());
+            assertThat(AttachType.of(t.value)).isSameAs(t);
+        }
+        for (BpfCmd c : BpfCmd.values()) {
+            assertThat(c.value).as(c.name()).isEqualTo(c.ordinal());
+            assertThat(BpfCmd.of(c.value)).isSameAs(c);
+        }
+        for (XdpAction a : XdpAction.values()) {
+            assertThat(a.value).as(a.name()).isEqualTo(a.ordinal());
+        }
+    }
+
+    @Test
+    void valuesFromLinuxBpfH() {
+        assertThat(MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value).isEqualTo(6);
+        assertThat(MapType.BPF_MAP_TYPE_RINGBUF.value).isEqualTo(27);
+        assertThat(ProgType.BPF_PROG_TYPE_XDP.value).isEqualTo(6);
+        assertThat(ProgType.BPF_PROG_TYPE_TRACING.value).isEqualTo(26);
+        assertThat(AttachType.BPF_XDP.value).isEqualTo(37);
+        assertThat(AttachType.BPF_TRACE_FENTRY.value).isEqualTo(24);
+        assertThat(BpfCmd.BPF_PROG_LOAD.value).isEqualTo(5);
+        assertThat(BpfCmd.BPF_BTF_LOAD.value).isEqualTo(18);
+        assertThat(BpfCmd.BPF_LINK_CREATE.value).isEqualTo(28);
+        assertThat(XdpAction.XDP_TX.value).isEqualTo(3);
+    }
+
+    @Test
+    void unknownValuesHaveNames() {
+        assertThat(MapType.nameOf(6)).isEqualTo("BPF_MAP_TYPE_PERCPU_ARRAY");
+        assertThat(MapType.nameOf(999)).isEqualTo("unknown(999)");
+        assertThat(MapType.nameOf(-1)).isEqualTo("unknown(-1)");
+        assertThat(MapType.of(999)).isNull();
+        assertThat(ProgType.nameOf(6)).isEqualTo("BPF_PROG_TYPE_XDP");
+        assertThat(ProgType.nameOf(1000)).isEqualTo("unknown(1000)");
+        assertThat(AttachType.nameOf(37)).isEqualTo("BPF_XDP");
+        assertThat(AttachType.nameOf(44)).isEqualTo("unknown(44)");
+        assertThat(BpfCmd.nameOf(-3)).isEqualTo("unknown(-3)");
+        assertThat(XdpAction.nameOf(2)).isEqualTo("XDP_PASS");
+        assertThat(XdpAction.nameOf(5)).isEqualTo("unknown(5)");
+    }
+}
