@@ -1,6 +1,7 @@
 package io.jbpf;
 
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.VariableSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,6 +76,15 @@ public final class BpfObject implements AutoCloseable {
                     + String.join(", ", programs.keySet()));
         }
         return p;
+    }
+
+    /**
+     * Global variable {@code name} of the loaded object, read and written through its data
+     * section's map ({@code .data}, {@code .bss}; {@code .rodata} is read-only once loaded).
+     */
+    public BpfVariable variable(String name) {
+        VariableSpec v = spec.variable(name);
+        return new BpfVariable(v, map(v.map()));
     }
 
     /** Things that went differently from a plain load (e.g. BTF the kernel refused), for the user to see. */

@@ -6,6 +6,8 @@ import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.uapi.ProgType;
+import java.lang.ref.Reference;
+import jnr.ffi.Pointer;
 
 /**
  * A program loaded into the kernel, owned through its fd. Closing it releases jbpf's reference;
@@ -40,6 +42,15 @@ public final class BpfProgram implements AutoCloseable {
         int fd = BpfSyscall.progGetFdById(id);
         if (fd < 0) {
             throw new BpfException("program id " + id, -fd);
+        }
+        return adopt(fd, null, null);
+    }
+
+    /** Opens the program pinned at {@code path} in bpffs. */
+    public static BpfProgram fromPin(String path) {
+        int fd = BpfSyscall.objGet(path);
+        if (fd < 0) {
+            throw new BpfException("pinned program " + path, -fd);
         }
         return adopt(fd, null, null);
     }
@@ -86,6 +97,41 @@ public final class BpfProgram implements AutoCloseable {
      */
     public XdpLink attachXdp(String device, XdpMode mode, boolean replace) {
         return XdpAttach.attach(device, this, mode, replace);
+    }
+
+    /**
+     * The result of running the program once through BPF_PROG_TEST_RUN.
+     *
+     * @param retval     what the program returned (for XDP an {@code XDP_*} action)
+     * @param data       the packet as the program left it
+     * @param durationNs the kernel's average time per run
+     */
+    public record TestRun(int retval, byte[] data, int durationNs) {
+    }
+
+    /**
+     * Runs the program in the kernel on {@code data} (a packet for XDP, tc and socket filters) and
+     * optional {@code ctx} (e.g. the argument struct of a {@code SEC("syscall")} program),
+     * {@code repeat} times, without attaching it anywhere.
+     */
+    public TestRun testRun(byte[] data, byte[] ctx, int repeat) {
+        int outSize = data == null ? 0 : data.length + 256;
+        Pointer in = data == null ? null : Native.copyOf(data);
+        Pointer out = outSize == 0 ? null : Native.allocate(outSize);
+        Pointer ctxIn = ctx == null ? null : Native.copyOf(ctx);
+        BpfSyscall.TestRunResult r = BpfSyscall.progTestRun(fd(), in == null ? 0 : in.address(),
+                data == null ? 0 : data.length, out == null ? 0 : out.address(), outSize,
+                ctxIn == null ? 0 : ctxIn.address(), ctx == null ? 0 : ctx.length, Math.max(1, repeat));
+        Reference.reachabilityFence(in);
+        Reference.reachabilityFence(ctxIn);
+        if (r.error() < 0) {
+            throw new BpfException("test run of program " + name(), -r.error());
+        }
+        byte[] result = new byte[out == null ? 0 : Math.min(outSize, r.dataSizeOut())];
+        if (out != null) {
+            out.get(0, result, 0, result.length);
+        }
+        return new TestRun(r.retval(), result, r.durationNs());
     }
 
     @Override

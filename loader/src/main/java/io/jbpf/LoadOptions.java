@@ -11,28 +11,36 @@ import java.util.function.Predicate;
  * @param defaultType program type for sections whose name implies none (old-style names such as
  *                    {@code my_filter}); null means such programs are an error
  * @param logLevel    verifier log level used when a load fails (1 = the usual, 2 = every instruction)
+ * @param pinRoot     bpffs directory for maps with {@code pinning = LIBBPF_PIN_BY_NAME}
  */
-public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, int logLevel) {
+public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, int logLevel, String pinRoot) {
+    /** Where libbpf pins maps by name unless told otherwise. */
+    public static final String DEFAULT_PIN_ROOT = "/sys/fs/bpf";
 
     public static LoadOptions defaults() {
-        return new LoadOptions(p -> true, null, 1);
+        return new LoadOptions(p -> true, null, 1, DEFAULT_PIN_ROOT);
     }
 
     /** Only the programs in section {@code section}. */
     public LoadOptions onlySection(String section) {
-        return new LoadOptions(p -> p.section().equals(section), defaultType, logLevel);
+        return new LoadOptions(p -> p.section().equals(section), defaultType, logLevel, pinRoot);
     }
 
     /** Only the program named {@code name}. */
     public LoadOptions onlyProgram(String name) {
-        return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel);
+        return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel, pinRoot);
     }
 
     public LoadOptions withDefaultType(ProgType type) {
-        return new LoadOptions(programs, type, logLevel);
+        return new LoadOptions(programs, type, logLevel, pinRoot);
     }
 
     public LoadOptions withLogLevel(int level) {
-        return new LoadOptions(programs, defaultType, level);
+        return new LoadOptions(programs, defaultType, level, pinRoot);
+    }
+
+    /** Pin maps marked LIBBPF_PIN_BY_NAME under {@code dir} instead of /sys/fs/bpf. */
+    public LoadOptions withPinRoot(String dir) {
+        return new LoadOptions(programs, defaultType, logLevel, dir);
     }
 }

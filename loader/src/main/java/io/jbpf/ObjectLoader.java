@@ -3,10 +3,10 @@ package io.jbpf;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.ExtInfo;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
-import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -20,11 +20,13 @@ import jnr.ffi.Pointer;
 
 /**
  * Turns a {@link BpfObjectSpec} into kernel objects: BTF, then maps, then programs with their map
- * references patched in. Everything is checked before the first fd is opened where it can be, and
- * a failure half-way closes what was opened.
+ * and global-data references patched in, then prog-array and map-in-map slots. Everything is
+ * checked before the first fd is opened where it can be, and a failure half-way closes what was
+ * opened and removes the pins it made.
  */
 final class ObjectLoader {
     private static final int BPF_PSEUDO_MAP_FD = 1;
+    private static final int BPF_PSEUDO_MAP_VALUE = 2;
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
 
@@ -39,34 +41,33 @@ final class ObjectLoader {
 
     BpfObject load() {
         List<ProgramSpec> selected = spec.programs().stream().filter(options.programs()).toList();
-        if (selected.isEmpty()) {
+        if (selected.isEmpty() && !spec.programs().isEmpty()) {
             throw new BpfException(spec.source() + ": no program selected to load; programs: "
                     + String.join(", ", spec.programs().stream().map(p -> p.name() + " (" + p.section() + ")").toList()));
         }
         for (ProgramSpec p : selected) {
             checkSupported(p);
         }
-        for (MapSpec m : spec.maps().values()) {
-            if (m.pinning() != 0) {
-                throw new BpfException(spec.source() + ": map '" + m.name() + "' asks for pinning (" + m.pinning()
-                        + "), which this jbpf version does not support yet");
-            }
-        }
         Map<String, BpfMap> maps = new LinkedHashMap<>();
         Map<String, BpfProgram> programs = new LinkedHashMap<>();
+        MapLoader mapLoader = new MapLoader(spec, options, warnings);
         int btfFd = -1;
         try {
             btfFd = loadBtf();
             for (MapSpec m : spec.maps().values()) {
-                maps.put(m.name(), createMap(m, btfFd));
+                maps.put(m.name(), mapLoader.load(m, btfFd));
             }
             for (ProgramSpec p : selected) {
                 programs.put(p.name(), loadProgram(p, maps, btfFd));
+            }
+            for (MapSpec m : spec.maps().values()) {
+                mapLoader.fillSlots(m, maps.get(m.name()), programs, maps);
             }
             return new BpfObject(spec, maps, programs, warnings);
         } catch (RuntimeException e) {
             programs.values().forEach(BpfProgram::close);
             maps.values().forEach(BpfMap::close);
+            mapLoader.unpinAll();
             throw e;
         } finally {
             // Maps and programs keep their own reference to the BTF object in the kernel.
@@ -81,15 +82,9 @@ final class ObjectLoader {
                     + "'xdp' or 'tracepoint/...')");
         }
         for (Relocation r : p.relocations()) {
-            String what = switch (r.kind()) {
-                case MAP -> null;
-                case DATA -> "global data in " + r.section();
-                case CALL -> "a bpf-to-bpf call or callback into " + r.section();
-                case EXTERN -> "an extern symbol";
-            };
-            if (what != null) {
-                throw new BpfException(where + ", instruction " + r.instruction() + ", symbol '" + r.symbol() + "': "
-                        + what + " is not supported by this jbpf version yet");
+            if (r.kind() == Relocation.Kind.EXTERN) {
+                throw new BpfException(where + ", instruction " + r.instruction() + ": extern symbol '" + r.symbol()
+                        + "' (kconfig, ksym or an undefined function) is not supported by this jbpf version yet");
             }
         }
     }
@@ -112,30 +107,6 @@ final class ObjectLoader {
         return fd < 0 ? -1 : fd;
     }
 
-    private BpfMap createMap(MapSpec m, int btfFd) {
-        String kernelName = kernelName(m.name());
-        boolean withBtf = btfFd >= 0 && m.btfValueTypeId() != 0;
-        BpfSyscall.MapCreateAttr attr = new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(),
-                m.maxEntries(), m.flags(), kernelName, 0, m.numaNode(), withBtf ? btfFd : 0,
-                withBtf ? m.btfKeyTypeId() : 0, withBtf ? m.btfValueTypeId() : 0, m.mapExtra());
-        int fd = BpfSyscall.mapCreate(attr);
-        if (fd < 0 && withBtf && fd != -Errno.EPERM) {
-            // As libbpf does: a kernel that rejects the BTF description of a map still gets the map.
-            int errno = -fd;
-            fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(),
-                    m.maxEntries(), m.flags(), kernelName, 0, m.numaNode(), 0, 0, 0, m.mapExtra()));
-            if (fd >= 0) {
-                warnings.add("map " + m.name() + " created without BTF: with BTF the kernel said " + Errno.describe(errno));
-            }
-        }
-        if (fd < 0) {
-            throw new BpfException(spec.source() + ": create map '" + m.name() + "' (" + MapType.nameOf(m.type())
-                    + ", key " + m.keySize() + " B, value " + m.valueSize() + " B, " + m.maxEntries() + " entries, flags 0x"
-                    + Integer.toHexString(m.flags()) + ")" + permissionHint(-fd), -fd);
-        }
-        return BpfMap.adopt(fd, m.name());
-    }
-
     private BpfProgram loadProgram(ProgramSpec p, Map<String, BpfMap> maps, int btfFd) {
         String where = spec.source() + ": section " + p.section() + ", program " + p.name();
         byte[] insns = p.instructions();
@@ -143,17 +114,24 @@ final class ObjectLoader {
         for (Relocation r : p.relocations()) {
             int at = r.instruction() * ProgramSpec.INSN_SIZE;
             BpfMap map = maps.get(r.target());
-            b.put(at + 1, (byte) ((insns[at + 1] & 0x0f) | (BPF_PSEUDO_MAP_FD << 4)));
+            int pseudo = r.kind() == Relocation.Kind.DATA ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
+            b.put(at + 1, (byte) ((insns[at + 1] & 0x0f) | (pseudo << 4)));
             b.putInt(at + 4, map.fd());
-            b.putInt(at + ProgramSpec.INSN_SIZE + 4, 0);
+            b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) r.offset());
         }
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
         int flags = p.sectionDef() != null ? p.sectionDef().progFlags() : 0;
+        boolean btf = btfFd >= 0;
+        ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
+        ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;
         Pointer code = Native.copyOf(insns);
         Pointer license = Native.copyOf((spec.license() + "\0").getBytes(StandardCharsets.US_ASCII));
+        Pointer funcInfo = Native.copyOf(pack(func));
+        Pointer lineInfo = Native.copyOf(pack(line));
         BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
-                license.address(), spec.kernelVersion(), flags, kernelName(p.name()), attach, 0, 0);
+                license.address(), spec.kernelVersion(), flags, kernelName(p.name()), attach, btf ? btfFd : 0, 0,
+                func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count());
         try {
             BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
             if (r.fd() >= 0) {
@@ -180,10 +158,23 @@ final class ObjectLoader {
         } finally {
             Reference.reachabilityFence(code);
             Reference.reachabilityFence(license);
+            Reference.reachabilityFence(funcInfo);
+            Reference.reachabilityFence(lineInfo);
         }
     }
 
-    private static String permissionHint(int errno) {
+    /** Records as the kernel reads them: little-endian u32 fields, back to back. */
+    private static byte[] pack(ExtInfo info) {
+        ByteBuffer b = ByteBuffer.allocate(info.recordSize() * info.count()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] rec : info.records()) {
+            for (int f : rec) {
+                b.putInt(f);
+            }
+        }
+        return b.array();
+    }
+
+    static String permissionHint(int errno) {
         return errno == Errno.EPERM ? " (needs root, or CAP_BPF with CAP_NET_ADMIN / CAP_PERFMON)" : "";
     }
 

@@ -32,18 +32,21 @@ public final class BpfObjectSpec {
     private final int kernelVersion;
     private final List<ProgramSpec> programs;
     private final Map<String, MapSpec> maps;
+    private final List<VariableSpec> variables;
     private final Btf btf;
     private final byte[] kernelBtf;
     private final List<SectionInfo> sections;
 
     BpfObjectSpec(String name, String source, String license, int kernelVersion, List<ProgramSpec> programs,
-                  Map<String, MapSpec> maps, Btf btf, byte[] kernelBtf, List<SectionInfo> sections) {
+                  Map<String, MapSpec> maps, List<VariableSpec> variables, Btf btf, byte[] kernelBtf,
+                  List<SectionInfo> sections) {
         this.name = name;
         this.source = source;
         this.license = license;
         this.kernelVersion = kernelVersion;
         this.programs = List.copyOf(programs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        this.variables = List.copyOf(variables);
         this.btf = btf;
         this.kernelBtf = kernelBtf;
         this.sections = List.copyOf(sections);
@@ -108,6 +111,36 @@ public final class BpfObjectSpec {
 
     public Optional<MapSpec> map(String mapName) {
         return Optional.ofNullable(maps.get(mapName));
+    }
+
+    /** Global variables in the data sections, as a skeleton would expose them. */
+    public List<VariableSpec> variables() {
+        return variables;
+    }
+
+    /** The global variable named {@code name}. */
+    public VariableSpec variable(String name) {
+        return variables.stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new BpfException(source + ": no global variable named '" + name + "'; variables: "
+                        + variables.stream().map(VariableSpec::name).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * A copy of this spec in which global variable {@code name} starts out as {@code value}: how
+     * {@code const volatile} settings in .rodata are chosen before load, as
+     * {@code skel->rodata->x = ...} does with libbpf. {@code value} must be the variable's size.
+     */
+    public BpfObjectSpec withVariable(String name, byte[] value) {
+        VariableSpec v = variable(name);
+        if (value.length != v.size()) {
+            throw new BpfException(source + ": variable '" + name + "' is " + v.size() + " bytes, not " + value.length);
+        }
+        MapSpec m = maps.get(v.map());
+        byte[] data = m.data();
+        System.arraycopy(value, 0, data, (int) v.offset(), value.length);
+        Map<String, MapSpec> copy = new LinkedHashMap<>(maps);
+        copy.put(m.name(), m.withData(data));
+        return new BpfObjectSpec(this.name, source, license, kernelVersion, programs, copy, variables, btf, kernelBtf, sections);
     }
 
     /** The object's BTF as written by clang, if it has a {@code .BTF} section. */

@@ -2,6 +2,7 @@ package io.jbpf.spec;
 
 import io.jbpf.BpfException;
 import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfExt;
 import io.jbpf.btf.BtfKind;
 import io.jbpf.btf.BtfType;
 import io.jbpf.elf.ElfFile;
@@ -9,6 +10,7 @@ import io.jbpf.elf.ElfFormatException;
 import io.jbpf.elf.ElfRelocation;
 import io.jbpf.elf.ElfSection;
 import io.jbpf.elf.ElfSymbol;
+import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ final class ObjectReader {
     private static final int OP_LD_IMM64 = 0x18;
     private static final int OP_CALL = 0x85;
     private static final int BPF_PSEUDO_CALL = 1;
+    private static final int BPF_PSEUDO_FUNC = 4;
     /** Fields of {@code struct bpf_map_def}: type, key_size, value_size, max_entries, map_flags. */
     private static final int LEGACY_DEF_MIN = 20;
     /** iproute2's {@code struct bpf_elf_map} adds id, pinning, inner_id, inner_idx. */
@@ -36,18 +39,23 @@ final class ObjectReader {
     private final ElfFile elf;
     private final String source;
     private final Btf btf;
+    private final BtfExt ext;
 
     ObjectReader(ElfFile elf) {
         this.elf = elf;
         this.source = elf.name();
         this.btf = elf.section(".BTF").map(s -> Btf.parse(source + ": .BTF", elf.contents(s))).orElse(null);
+        this.ext = btf == null ? null
+                : elf.section(".BTF.ext").map(s -> BtfExt.parse(source + ": .BTF.ext", elf.contents(s), btf)).orElse(null);
     }
 
     BpfObjectSpec read() {
         Map<String, MapSpec> maps = new LinkedHashMap<>();
         readBtfMaps(maps);
         readLegacyMaps(maps);
-        List<ProgramSpec> programs = readPrograms(maps);
+        Map<Integer, String> dataMapBySection = new HashMap<>();
+        readDataMaps(maps, dataMapBySection);
+        List<ProgramSpec> programs = readPrograms(maps, dataMapBySection);
         byte[] kernelBtf = btf == null ? null : btf.withDatasecLayout(new Btf.DatasecLayout() {
             @Override
             public long sectionSize(String section) {
@@ -67,8 +75,8 @@ final class ObjectReader {
                 sections.add(new BpfObjectSpec.SectionInfo(s.index(), s.name(), sectionKind(s), s.size()));
             }
         }
-        return new BpfObjectSpec(objectName(), source, readString("license"), readVersion(), programs, maps, btf,
-                kernelBtf, sections);
+        return new BpfObjectSpec(objectName(), source, readString("license"), readVersion(), programs, maps,
+                readVariables(dataMapBySection), btf, kernelBtf, sections);
     }
 
     private String objectName() {
@@ -106,6 +114,13 @@ final class ObjectReader {
         }
         BtfType datasec = btf.find(BtfKind.DATASEC, BpfObjectSpec.MAPS_SECTION).orElseThrow(() ->
                 new BpfException(source + ": .BTF has no DATASEC for section .maps"));
+        // .values = { [i] = &x } in a map definition: pointers that .rel.maps fills in.
+        List<ElfRelocation> slotRels = new ArrayList<>();
+        for (ElfSection s : elf.sections()) {
+            if (s.type() == ElfSection.SHT_REL && s.info() == sec.index()) {
+                slotRels.addAll(elf.relocations(s));
+            }
+        }
         for (BtfType.Member v : datasec.members()) {
             BtfType var = btf.type(v.type());
             if (var == null || var.kind() != BtfKind.VAR) {
@@ -116,11 +131,12 @@ final class ObjectReader {
             if (sym == null) {
                 throw new BpfException(source + ": map '" + name + "' has BTF but no symbol in section .maps");
             }
-            maps.put(name, btfMap(name, sym.value(), var.type()));
+            maps.put(name, btfMap(name, sym.value(), sym.size(), var.type(), slotRels, true));
         }
     }
 
-    private MapSpec btfMap(String name, long offset, int defType) {
+    private MapSpec btfMap(String name, long offset, long symSize, int defType, List<ElfRelocation> slotRels,
+                           boolean outer) {
         BtfType def = btf.type(btf.skipQualifiers(defType));
         String where = source + ": map '" + name + "'";
         if (def == null || def.kind() != BtfKind.STRUCT) {
@@ -136,6 +152,7 @@ final class ObjectReader {
         long extra = 0;
         int keyId = 0;
         int valueId = 0;
+        BtfType.Member values = null;
         for (BtfType.Member m : def.members()) {
             switch (m.name()) {
                 case "type" -> type = uintField(where, m);
@@ -154,13 +171,60 @@ final class ObjectReader {
                     valueId = pointee(where, m);
                     valueSize = checkSize(where, "value", valueSize, (int) btf.sizeOf(valueId));
                 }
-                case "values" -> throw new BpfException(where + ": initial 'values' (prog arrays, map-in-map) "
-                        + "are not supported by this jbpf version");
+                case "values" -> values = m;
                 default -> throw new BpfException(where + ": unknown field '" + m.name() + "' in map definition");
             }
         }
+        MapSpec inner = null;
+        Map<Integer, String> slots = Map.of();
+        if (values != null) {
+            boolean progArray = type == MapType.BPF_MAP_TYPE_PROG_ARRAY.value;
+            boolean mapInMap = type == MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS.value
+                    || type == MapType.BPF_MAP_TYPE_HASH_OF_MAPS.value;
+            if (!outer || !progArray && !mapInMap) {
+                throw new BpfException(where + ": 'values' is only for prog arrays and outer maps of maps");
+            }
+            BtfType arr = btf.type(btf.skipQualifiers(values.type()));
+            BtfType ptr = arr == null || arr.kind() != BtfKind.ARRAY ? null : btf.type(btf.skipQualifiers(arr.array().elemType()));
+            BtfType target = ptr == null || ptr.kind() != BtfKind.PTR ? null : btf.type(btf.skipQualifiers(ptr.type()));
+            if (target == null || target.kind() != (progArray ? BtfKind.FUNC_PROTO : BtfKind.STRUCT)) {
+                throw new BpfException(where + ": 'values' is not written as __array(values, "
+                        + (progArray ? "int (void *)" : "struct { inner map definition }") + ")");
+            }
+            if (mapInMap) {
+                inner = btfMap(name + ".inner", 0, 0, target.id(), List.of(), false);
+            }
+            // Slots hold a program or map fd.
+            valueSize = checkSize(where, "value", valueSize, 4);
+            slots = slots(where, offset, symSize, values.offset() / 8, maxEntries, slotRels);
+        }
         return new MapSpec(name, BpfObjectSpec.MAPS_SECTION, offset, type, keySize, valueSize, maxEntries, flags,
-                numa, extra, pinning, keyId, valueId);
+                numa, extra, pinning, keyId, valueId, inner, slots, null);
+    }
+
+    /** Initial slots of a map from the .rel.maps entries that fall inside its 'values' array. */
+    private Map<Integer, String> slots(String where, long mapOffset, long symSize, long valuesOffset, int maxEntries,
+                                       List<ElfRelocation> rels) {
+        Map<Integer, String> out = new java.util.TreeMap<>();
+        long from = mapOffset + valuesOffset;
+        for (ElfRelocation r : rels) {
+            if (r.offset() < from || r.offset() >= mapOffset + Math.max(symSize, valuesOffset + 8)) {
+                continue;
+            }
+            if ((r.offset() - from) % 8 != 0) {
+                throw new BpfException(where + ": initial value at offset " + r.offset() + " is not a pointer slot");
+            }
+            long slot = (r.offset() - from) / 8;
+            if (slot >= maxEntries) {
+                throw new BpfException(where + ": initial value in slot " + slot + " beyond max_entries " + maxEntries);
+            }
+            ElfSymbol target = elf.symbol(r.symbolIndex());
+            if (target.name().isEmpty()) {
+                throw new BpfException(where + ": initial value in slot " + slot + " refers to no named symbol");
+            }
+            out.put((int) slot, target.name());
+        }
+        return out;
     }
 
     private static int checkSize(String where, String what, int previous, int size) {
@@ -243,56 +307,138 @@ final class ObjectReader {
         }
     }
 
+    // ---- global data --------------------------------------------------------------------------
+
+    /** libbpf's internal maps: one single-entry array per data section, holding the section. */
+    private void readDataMaps(Map<String, MapSpec> maps, Map<Integer, String> dataMapBySection) {
+        for (ElfSection s : elf.sections()) {
+            boolean data = s.type() == ElfSection.SHT_PROGBITS && !s.isExecutable() && s.size() > 0
+                    && (isPrefixed(s.name(), ".data") || isPrefixed(s.name(), ".rodata"));
+            boolean bss = s.type() == ElfSection.SHT_NOBITS && isPrefixed(s.name(), ".bss");
+            if (!data && !bss) {
+                continue;
+            }
+            if (s.size() > Integer.MAX_VALUE - 8) {
+                throw new BpfException(source + ": data section " + s.name() + " is too large (" + s.size() + " bytes)");
+            }
+            String name = internalMapName(s.name());
+            BtfType datasec = btf == null ? null : btf.find(BtfKind.DATASEC, s.name()).orElse(null);
+            boolean rodata = isPrefixed(s.name(), ".rodata");
+            // As libbpf 1.1 (Debian's bpftool): every global-data map is mmap()able, so user space
+            // can read and write variables without a syscall.
+            int flags = (rodata ? MapSpec.BPF_F_RDONLY_PROG : 0) | MapSpec.BPF_F_MMAPABLE;
+            if (maps.containsKey(name)) {
+                throw new BpfException(source + ": map name '" + name + "' for section " + s.name() + " is already taken");
+            }
+            maps.put(name, new MapSpec(name, s.name(), 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, (int) s.size(), 1,
+                    flags, 0, 0, 0, 0, datasec == null ? 0 : datasec.id(), null, Map.of(), elf.contents(s)));
+            dataMapBySection.put(s.index(), name);
+        }
+    }
+
+    /**
+     * libbpf's naming, so that bpftool shows the same maps: up to 7 characters of the object name
+     * then the section name (".data", ".rodata" ...), or the section name alone for dotted custom
+     * sections such as ".data.mine" and ".rodata.str1.1"; 15 characters at most.
+     */
+    String internalMapName(String section) {
+        String obj = objectName();
+        int dot = obj.indexOf('.');
+        if (dot >= 0) {
+            obj = obj.substring(0, dot);
+        }
+        int sfxLen = Math.max(7, section.length());
+        int pfxLen = section.indexOf('.', 1) >= 0 ? 0 : Math.max(0, Math.min(15 - sfxLen, obj.length()));
+        String name = obj.substring(0, pfxLen) + section;
+        StringBuilder b = new StringBuilder();
+        for (char c : name.substring(0, Math.min(15, name.length())).toCharArray()) {
+            b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '.') ? c : '_');
+        }
+        return b.toString();
+    }
+
+    private List<VariableSpec> readVariables(Map<Integer, String> dataMapBySection) {
+        List<VariableSpec> out = new ArrayList<>();
+        for (ElfSymbol y : elf.symbols()) {
+            String map = dataMapBySection.get(y.sectionIndex());
+            if (map != null && y.type() == ElfSymbol.STT_OBJECT && !y.name().isEmpty()
+                    && y.value() >= 0 && y.size() >= 0 && y.size() <= Integer.MAX_VALUE) {
+                out.add(new VariableSpec(y.name(), elf.section(y.sectionIndex()).name(), map, y.value(), (int) y.size()));
+            }
+        }
+        return out;
+    }
+
     // ---- programs ---------------------------------------------------------------------------
 
-    private List<ProgramSpec> readPrograms(Map<String, MapSpec> maps) {
+    /** A function in an executable section: an entry program, or a subprogram in .text. */
+    private record Func(String name, ElfSection section, int start, int size, byte[] code, List<RawRel> rels,
+                        boolean entry) {
+        int insnCount() {
+            return size / ProgramSpec.INSN_SIZE;
+        }
+    }
+
+    /** A relocation, with the instruction index within its function. */
+    private record RawRel(int insn, ElfRelocation rel, ElfSymbol sym) {
+    }
+
+    private List<ProgramSpec> readPrograms(Map<String, MapSpec> maps, Map<Integer, String> dataMapBySection) {
         Map<Integer, List<ElfRelocation>> relsByTarget = new HashMap<>();
         for (ElfSection s : elf.sections()) {
             if (s.type() == ElfSection.SHT_REL) {
                 relsByTarget.computeIfAbsent(s.info(), k -> new ArrayList<>()).addAll(elf.relocations(s));
             }
         }
-        List<ProgramSpec> out = new ArrayList<>();
+        List<Func> entries = new ArrayList<>();
+        List<Func> subprogs = new ArrayList<>();
+        ElfSection text = elf.section(".text").orElse(null);
         for (ElfSection sec : elf.sections()) {
-            if (!sec.isExecutable() || sec.size() == 0 || sec.name().equals(".text")) {
+            if (!sec.isExecutable() || sec.size() == 0) {
                 continue;
             }
-            SectionDef def = SectionNames.classify(sec.name()).orElse(null);
+            boolean isText = sec == text;
             byte[] code = elf.contents(sec);
-            List<ElfSymbol> funcs = elf.symbols().stream()
-                    .filter(y -> y.sectionIndex() == sec.index() && y.type() == ElfSymbol.STT_FUNC
-                            && y.binding() != ElfSymbol.STB_LOCAL)
-                    .sorted(Comparator.comparingLong(ElfSymbol::value)).toList();
+            if (code.length % ProgramSpec.INSN_SIZE != 0) {
+                throw new ElfFormatException(source, "section " + sec.name() + " is " + code.length
+                        + " bytes, not a whole number of 8-byte instructions");
+            }
             List<ElfRelocation> rels = relsByTarget.getOrDefault(sec.index(), List.of());
-            if (funcs.isEmpty()) {
+            List<ElfSymbol> funcs = elf.symbols().stream()
+                    .filter(y -> y.sectionIndex() == sec.index() && y.type() == ElfSymbol.STT_FUNC)
+                    .sorted(Comparator.comparingLong(ElfSymbol::value)).toList();
+            if (funcs.isEmpty() && !isText) {
                 // Hand-written or very old objects: the whole section is one program.
-                out.add(program(sec.name(), sec, 0, code.length, def, code, rels, maps));
+                entries.add(func(sec.name(), sec, 0, code.length, code, rels, true));
                 continue;
             }
             for (ElfSymbol f : funcs) {
                 if (f.value() < 0 || f.size() <= 0 || f.value() % ProgramSpec.INSN_SIZE != 0
                         || f.size() % ProgramSpec.INSN_SIZE != 0 || f.size() > code.length
                         || f.value() > code.length - f.size()) {
-                    throw new ElfFormatException(source, "program '" + f.name() + "' in section " + sec.name()
+                    throw new ElfFormatException(source, (isText ? "function '" : "program '") + f.name() + "' in section " + sec.name()
                             + " has offset " + f.value() + " and size " + f.size()
                             + ", which is not a whole run of instructions inside the " + code.length + "-byte section");
                 }
-                out.add(program(f.name(), sec, (int) f.value(), (int) f.size(), def, code, rels, maps));
+                if (!isText && f.binding() == ElfSymbol.STB_LOCAL) {
+                    throw new BpfException(source + ": section " + sec.name() + ": static function '" + f.name()
+                            + "' in a program section is not supported (as in libbpf); make it __always_inline "
+                            + "or leave it in .text");
+                }
+                Func fn = func(f.name(), sec, (int) f.value(), (int) f.size(), code, rels, !isText);
+                (isText ? subprogs : entries).add(fn);
             }
+        }
+        List<ProgramSpec> out = new ArrayList<>();
+        for (Func e : entries) {
+            out.add(new Linker(e, subprogs, text, maps, dataMapBySection).link());
         }
         return out;
     }
 
-    private ProgramSpec program(String name, ElfSection sec, int start, int size, SectionDef def, byte[] code,
-                                List<ElfRelocation> rels, Map<String, MapSpec> maps) {
-        if (size % ProgramSpec.INSN_SIZE != 0) {
-            throw new ElfFormatException(source, "section " + sec.name() + " is " + size
-                    + " bytes, not a whole number of 8-byte instructions");
-        }
-        byte[] insns = Arrays.copyOfRange(code, start, start + size);
-        String where = source + ": section " + sec.name() + ", program " + name;
-        List<Relocation> out = new ArrayList<>();
-        Set<Integer> relocated = new HashSet<>();
+    private Func func(String name, ElfSection sec, int start, int size, byte[] code, List<ElfRelocation> rels,
+                      boolean entry) {
+        List<RawRel> mine = new ArrayList<>();
         for (ElfRelocation r : rels) {
             if (r.offset() < start || r.offset() >= start + size) {
                 continue;
@@ -301,82 +447,191 @@ final class ObjectReader {
                 throw new ElfFormatException(source, "section " + sec.name() + ": relocation at offset " + r.offset()
                         + " is not on an instruction boundary");
             }
-            int idx = (int) ((r.offset() - start) / ProgramSpec.INSN_SIZE);
-            out.add(relocation(where, idx, insns, r, maps));
-            relocated.add(idx);
+            mine.add(new RawRel((int) ((r.offset() - start) / ProgramSpec.INSN_SIZE), r, elf.symbol(r.symbolIndex())));
         }
-        // A call to a static function in the same section may be resolved by clang with no
-        // relocation; it still needs the loader to append the callee.
-        for (int i = 0; i < insns.length / ProgramSpec.INSN_SIZE; i++) {
-            int op = insns[i * 8] & 0xff;
-            int src = (insns[i * 8 + 1] >>> 4) & 0xf;
-            if (op == OP_CALL && src == BPF_PSEUDO_CALL && !relocated.contains(i)) {
-                long target = (long) (i + 1 + imm(insns, i)) * ProgramSpec.INSN_SIZE + start;
-                out.add(new Relocation(i, Relocation.Kind.CALL, "", sec.name(), sec.name(), target));
-            }
-        }
-        out.sort(Comparator.comparingInt(Relocation::instruction));
-        return new ProgramSpec(name, sec.name(), start, def, insns, out);
+        return new Func(name, sec, start, size, Arrays.copyOfRange(code, start, start + size), mine, entry);
     }
 
-    private Relocation relocation(String where, int idx, byte[] insns, ElfRelocation r, Map<String, MapSpec> maps) {
-        ElfSymbol sym = elf.symbol(r.symbolIndex());
-        String symName = sym.name().isEmpty() ? "<section symbol>" : sym.name();
-        String at = where + ", instruction " + idx + ", symbol '" + symName + "'";
-        int op = insns[idx * 8] & 0xff;
-        if (sym.sectionIndex() == ElfSymbol.SHN_UNDEF) {
-            return new Relocation(idx, Relocation.Kind.EXTERN, sym.name(), "", sym.name(), 0);
+    /**
+     * Appends the subprograms an entry program calls, depth first in the order the calls appear,
+     * as libbpf does (so the kernel computes the same program tag), and fixes the call offsets.
+     */
+    private final class Linker {
+        private final Func entry;
+        private final List<Func> subprogs;
+        private final ElfSection text;
+        private final Map<String, MapSpec> maps;
+        private final Map<Integer, String> dataMaps;
+        private final Map<Func, Integer> placed = new HashMap<>();
+        private final List<Func> order = new ArrayList<>();
+        private final List<Relocation> relocations = new ArrayList<>();
+        private byte[] code = new byte[0];
+
+        Linker(Func entry, List<Func> subprogs, ElfSection text, Map<String, MapSpec> maps, Map<Integer, String> dataMaps) {
+            this.entry = entry;
+            this.subprogs = subprogs;
+            this.text = text;
+            this.maps = maps;
+            this.dataMaps = dataMaps;
         }
-        if (sym.sectionIndex() >= 0xff00) {
-            throw new BpfException(at + ": relocation against special section index " + sym.sectionIndex());
+
+        ProgramSpec link() {
+            place(entry);
+            relocate(entry);
+            relocations.sort(Comparator.comparingInt(Relocation::instruction));
+            List<String> names = order.subList(1, order.size()).stream().map(Func::name).toList();
+            return new ProgramSpec(entry.name(), entry.section().name(), entry.start(), classify(entry.section()), code,
+                    relocations, names, extInfo(true), extInfo(false));
         }
-        ElfSection target = elf.section(sym.sectionIndex());
-        boolean sectionSym = sym.type() == ElfSymbol.STT_SECTION;
-        switch (r.type()) {
-            case ElfRelocation.R_BPF_64_64 -> {
-                if (op != OP_LD_IMM64 || (idx + 1) * 8 >= insns.length) {
-                    throw new BpfException(at + ": R_BPF_64_64 relocation on an instruction that is not ld_imm64 "
-                            + String.format("(opcode 0x%02x)", op));
-                }
-                long offset = (sectionSym ? 0 : sym.value()) + imm(insns, idx);
-                if (target.name().equals(BpfObjectSpec.MAPS_SECTION) || target.name().equals(BpfObjectSpec.LEGACY_MAPS_SECTION)) {
-                    MapSpec map = maps.values().stream()
-                            .filter(m -> m.section().equals(target.name()) && m.offset() == offset).findFirst()
-                            .orElseThrow(() -> new BpfException(at + ": no map at offset " + offset + " of section "
-                                    + target.name()));
-                    return new Relocation(idx, Relocation.Kind.MAP, sym.name(), target.name(), map.name(), 0);
-                }
-                if (isDataSection(target)) {
-                    return new Relocation(idx, Relocation.Kind.DATA, sym.name(), target.name(), target.name(), offset);
-                }
-                if (target.isExecutable()) {
-                    return new Relocation(idx, Relocation.Kind.CALL, sym.name(), target.name(), target.name(), offset);
+
+        private SectionDef classify(ElfSection sec) {
+            return SectionNames.classify(sec.name()).orElse(null);
+        }
+
+        private int place(Func f) {
+            int base = code.length / ProgramSpec.INSN_SIZE;
+            code = Arrays.copyOf(code, code.length + f.code().length);
+            System.arraycopy(f.code(), 0, code, base * ProgramSpec.INSN_SIZE, f.code().length);
+            placed.put(f, base);
+            order.add(f);
+            return base;
+        }
+
+        private void relocate(Func f) {
+            int base = placed.get(f);
+            String where = source + ": section " + f.section().name() + ", " + (f.entry() ? "program " : "function ")
+                    + f.name() + (f == entry ? "" : " (linked into " + entry.name() + ")");
+            Map<Integer, RawRel> byInsn = new HashMap<>();
+            for (RawRel r : f.rels()) {
+                byInsn.put(r.insn(), r);
+            }
+            for (int i = 0; i < f.insnCount(); i++) {
+                int at = (base + i) * ProgramSpec.INSN_SIZE;
+                int op = code[at] & 0xff;
+                int src = (code[at + 1] >>> 4) & 0xf;
+                RawRel r = byInsn.get(i);
+                boolean call = op == OP_CALL && src == BPF_PSEUDO_CALL;
+                boolean funcAddr = op == OP_LD_IMM64 && (src == BPF_PSEUDO_FUNC
+                        || r != null && r.sym().sectionIndex() == (text == null ? -1 : text.index()) && r.sym().sectionIndex() != 0);
+                if (call || funcAddr) {
+                    linkCall(where, f, i, at, r, call);
+                } else if (r != null) {
+                    relocations.add(relocation(where, base + i, code, at, r));
                 }
             }
-            case ElfRelocation.R_BPF_64_32 -> {
-                if (op != OP_CALL) {
-                    throw new BpfException(at + ": R_BPF_64_32 relocation on an instruction that is not a call "
-                            + String.format("(opcode 0x%02x)", op));
+        }
+
+        private void linkCall(String where, Func f, int i, int at, RawRel r, boolean call) {
+            String what = where + ", instruction " + i;
+            int imm = imm(code, at);
+            long target;
+            if (r != null) {
+                if (text == null || r.sym().sectionIndex() != text.index()) {
+                    String in = r.sym().sectionIndex() == ElfSymbol.SHN_UNDEF ? "undefined (extern)"
+                            : "in section " + elf.section(r.sym().sectionIndex()).name();
+                    throw new BpfException(what + ": call to '" + symName(r.sym()) + "', which is " + in
+                            + "; subprograms must be in .text");
                 }
-                if (target.isExecutable()) {
-                    long offset = sectionSym ? (long) (imm(insns, idx) + 1) * ProgramSpec.INSN_SIZE : sym.value();
-                    return new Relocation(idx, Relocation.Kind.CALL, sym.name(), target.name(), target.name(), offset);
+                long symOff = r.sym().value();
+                target = call ? symOff / ProgramSpec.INSN_SIZE + imm + 1 : (symOff + imm) / ProgramSpec.INSN_SIZE;
+            } else if (call && f.section() == text) {
+                // A call between static functions of one section carries no relocation.
+                target = f.start() / ProgramSpec.INSN_SIZE + i + imm + 1;
+            } else {
+                throw new BpfException(what + ": " + (call ? "call" : "function address")
+                        + " without a relocation to resolve it");
+            }
+            long targetByte = target * ProgramSpec.INSN_SIZE;
+            Func sub = subprogs.stream().filter(s -> s.start() == targetByte).findFirst().orElseThrow(() ->
+                    new BpfException(what + ": no function starts at instruction " + target + " of .text"
+                            + (r == null ? "" : " (symbol '" + symName(r.sym()) + "')")));
+            Integer subBase = placed.get(sub);
+            if (subBase == null) {
+                subBase = place(sub);
+                relocate(sub);
+            }
+            int self = placed.get(f) + i;
+            ByteBuffer.wrap(code, at + 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(subBase - self - 1);
+            if (!call) {
+                code[at + 1] = (byte) ((code[at + 1] & 0x0f) | (BPF_PSEUDO_FUNC << 4));
+            }
+        }
+
+        private Relocation relocation(String where, int idx, byte[] insns, int at, RawRel raw) {
+            ElfSymbol sym = raw.sym();
+            ElfRelocation r = raw.rel();
+            String ctx = where + ", instruction " + raw.insn() + ", symbol '" + symName(sym) + "'";
+            int op = insns[at] & 0xff;
+            if (r.type() == ElfRelocation.R_BPF_64_32) {
+                throw new BpfException(ctx + ": R_BPF_64_32 relocation on an instruction that is not a call "
+                        + String.format("(opcode 0x%02x)", op));
+            }
+            if (r.type() != ElfRelocation.R_BPF_64_64) {
+                throw new BpfException(ctx + ": unsupported relocation type " + r.type());
+            }
+            if (op != OP_LD_IMM64 || at + ProgramSpec.INSN_SIZE >= insns.length) {
+                throw new BpfException(ctx + ": R_BPF_64_64 relocation on an instruction that is not ld_imm64 "
+                        + String.format("(opcode 0x%02x)", op));
+            }
+            if (sym.sectionIndex() == ElfSymbol.SHN_UNDEF) {
+                return new Relocation(idx, Relocation.Kind.EXTERN, sym.name(), "", sym.name(), 0);
+            }
+            if (sym.sectionIndex() >= 0xff00) {
+                throw new BpfException(ctx + ": relocation against special section index " + sym.sectionIndex());
+            }
+            ElfSection target = elf.section(sym.sectionIndex());
+            long offset = (sym.type() == ElfSymbol.STT_SECTION ? 0 : sym.value()) + imm(insns, at);
+            if (target.name().equals(BpfObjectSpec.MAPS_SECTION) || target.name().equals(BpfObjectSpec.LEGACY_MAPS_SECTION)) {
+                MapSpec map = maps.values().stream()
+                        .filter(m -> m.section().equals(target.name()) && m.offset() == offset).findFirst()
+                        .orElseThrow(() -> new BpfException(ctx + ": no map at offset " + offset + " of section "
+                                + target.name()));
+                return new Relocation(idx, Relocation.Kind.MAP, sym.name(), target.name(), map.name(), 0);
+            }
+            String dataMap = dataMaps.get(target.index());
+            if (dataMap != null) {
+                if (offset < 0 || offset >= Math.max(1, target.size())) {
+                    throw new BpfException(ctx + ": offset " + offset + " lies outside section " + target.name());
+                }
+                return new Relocation(idx, Relocation.Kind.DATA, sym.name(), target.name(), dataMap, offset);
+            }
+            throw new BpfException(ctx + ": relocation against section '" + target.name()
+                    + "', which holds no maps, data or code");
+        }
+
+        /** Function or line info of every placed function, rebased to instruction indexes. */
+        private ExtInfo extInfo(boolean funcs) {
+            if (ext == null) {
+                return ExtInfo.NONE;
+            }
+            BtfExt.Info info = funcs ? ext.funcInfo() : ext.lineInfo();
+            List<int[]> out = new ArrayList<>();
+            for (Func f : order) {
+                int base = placed.get(f);
+                for (BtfExt.Record rec : info.section(f.section().name())) {
+                    int off = rec.insnOffset();
+                    if (off >= f.start() && off < f.start() + f.size()) {
+                        int[] copy = rec.fields().clone();
+                        copy[0] = (off - f.start()) / ProgramSpec.INSN_SIZE + base;
+                        out.add(copy);
+                    }
                 }
             }
-            default -> throw new BpfException(at + ": unsupported relocation type " + r.type());
+            return out.isEmpty() ? ExtInfo.NONE : new ExtInfo(info.recordSize(), out);
         }
-        throw new BpfException(at + ": relocation against section '" + target.name()
-                + "', which holds no maps, data or code");
     }
 
-    private static boolean isDataSection(ElfSection s) {
-        String n = s.name();
-        return n.equals(".data") || n.startsWith(".data.") || n.equals(".bss") || n.startsWith(".bss.")
-                || n.equals(".rodata") || n.startsWith(".rodata.") || n.equals(".kconfig");
+    private static String symName(ElfSymbol sym) {
+        return sym.name().isEmpty() ? "<section symbol>" : sym.name();
     }
 
-    private static int imm(byte[] insns, int idx) {
-        return ByteBuffer.wrap(insns, idx * 8 + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    private static boolean isPrefixed(String name, String prefix) {
+        return name.equals(prefix) || name.startsWith(prefix + ".");
+    }
+
+    /** The imm field of the instruction at byte offset {@code at}. */
+    private static int imm(byte[] insns, int at) {
+        return ByteBuffer.wrap(insns, at + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
     private ElfSymbol symbolIn(ElfSection sec, String name) {

@@ -18,15 +18,21 @@ public final class ProgramSpec {
     private final SectionDef def;
     private final byte[] instructions;
     private final List<Relocation> relocations;
+    private final List<String> subprograms;
+    private final ExtInfo funcInfo;
+    private final ExtInfo lineInfo;
 
     ProgramSpec(String name, String section, long sectionOffset, SectionDef def, byte[] instructions,
-                List<Relocation> relocations) {
+                List<Relocation> relocations, List<String> subprograms, ExtInfo funcInfo, ExtInfo lineInfo) {
         this.name = name;
         this.section = section;
         this.sectionOffset = sectionOffset;
         this.def = def;
         this.instructions = instructions;
         this.relocations = List.copyOf(relocations);
+        this.subprograms = List.copyOf(subprograms);
+        this.funcInfo = funcInfo;
+        this.lineInfo = lineInfo;
     }
 
     /** The function's symbol name (or the section name for a section with no function symbol). */
@@ -59,7 +65,11 @@ public final class ProgramSpec {
         return def == null ? null : def.expectedAttach();
     }
 
-    /** A copy of the raw instructions, {@link #INSN_SIZE} bytes each, little-endian. */
+    /**
+     * A copy of the instructions, {@link #INSN_SIZE} bytes each, little-endian: the program's own,
+     * then the subprograms it calls appended in libbpf's order, with calls already pointing at them.
+     * Map and global-data references are left for the loader ({@link #relocations()}).
+     */
     public byte[] instructions() {
         return instructions.clone();
     }
@@ -68,9 +78,24 @@ public final class ProgramSpec {
         return instructions.length / INSN_SIZE;
     }
 
-    /** References in this program, in instruction order. */
+    /** References to maps, global data and externs, in instruction order (calls are already linked). */
     public List<Relocation> relocations() {
         return relocations;
+    }
+
+    /** Names of the subprograms appended after the program's own code, in order. */
+    public List<String> subprograms() {
+        return subprograms;
+    }
+
+    /** BTF function info for the linked program, or {@link ExtInfo#NONE} without .BTF.ext. */
+    public ExtInfo funcInfo() {
+        return funcInfo;
+    }
+
+    /** BTF line info for the linked program, or {@link ExtInfo#NONE} without .BTF.ext. */
+    public ExtInfo lineInfo() {
+        return lineInfo;
     }
 
     @Override

@@ -126,6 +126,28 @@ public final class BpfAttr {
         }
     }
 
+    /** BPF_PROG_TEST_RUN (BPF_PROG_RUN). */
+    public static final class TestRun {
+        public static final int PROG_FD = 0;
+        public static final int RETVAL = 4;
+        public static final int DATA_SIZE_IN = 8;
+        public static final int DATA_SIZE_OUT = 12;
+        public static final int DATA_IN = 16;
+        public static final int DATA_OUT = 24;
+        public static final int REPEAT = 32;
+        public static final int DURATION = 36;
+        public static final int CTX_SIZE_IN = 40;
+        public static final int CTX_SIZE_OUT = 44;
+        public static final int CTX_IN = 48;
+        public static final int CTX_OUT = 56;
+        public static final int FLAGS = 64;
+        public static final int CPU = 68;
+        public static final int SIZE = 76;
+
+        private TestRun() {
+        }
+    }
+
     /** {@code struct bpf_prog_info}. */
     public static final class ProgInfo {
         public static final int TYPE = 0;

@@ -105,7 +105,9 @@ public final class BpfSyscall {
 
     /** Parameters of BPF_PROG_LOAD; addresses point at native memory the caller keeps alive. */
     public record ProgLoadAttr(int type, long insns, int insnCount, long license, int kernVersion, int flags,
-                               String name, int expectedAttachType, int btfFd, int ifindex) {
+                               String name, int expectedAttachType, int btfFd, int ifindex,
+                               int funcInfoRecSize, long funcInfo, int funcInfoCount,
+                               int lineInfoRecSize, long lineInfo, int lineInfoCount) {
     }
 
     /** The result of BPF_PROG_LOAD: an fd, or -errno and the size the log needed (Linux 6.4+). */
@@ -127,6 +129,16 @@ public final class BpfSyscall {
         a.putInt(ProgLoad.PROG_IFINDEX, p.ifindex());
         a.putInt(ProgLoad.EXPECTED_ATTACH_TYPE, p.expectedAttachType());
         a.putInt(ProgLoad.PROG_BTF_FD, p.btfFd());
+        if (p.funcInfoCount() > 0) {
+            a.putInt(ProgLoad.FUNC_INFO_REC_SIZE, p.funcInfoRecSize());
+            a.putLong(ProgLoad.FUNC_INFO, p.funcInfo());
+            a.putInt(ProgLoad.FUNC_INFO_CNT, p.funcInfoCount());
+        }
+        if (p.lineInfoCount() > 0) {
+            a.putInt(ProgLoad.LINE_INFO_REC_SIZE, p.lineInfoRecSize());
+            a.putLong(ProgLoad.LINE_INFO, p.lineInfo());
+            a.putInt(ProgLoad.LINE_INFO_CNT, p.lineInfoCount());
+        }
         int r = call(BpfCmd.BPF_PROG_LOAD, a, ProgLoad.SIZE);
         return new ProgLoadResult(r, a.getInt(ProgLoad.LOG_TRUE_SIZE));
     }
@@ -174,6 +186,38 @@ public final class BpfSyscall {
         Pointer a = attr(GetId.SIZE);
         a.putInt(GetId.ID, id);
         return call(cmd, a, GetId.SIZE);
+    }
+
+    /** The outcome of BPF_PROG_TEST_RUN; {@code error} is 0 or -errno. */
+    public record TestRunResult(int error, int retval, int dataSizeOut, int durationNs) {
+    }
+
+    /** BPF_PROG_TEST_RUN with caller-owned native buffers (addresses may be 0 when unused). */
+    public static TestRunResult progTestRun(int progFd, long dataIn, int dataInSize, long dataOut, int dataOutSize,
+                                            long ctxIn, int ctxInSize, int repeat) {
+        Pointer a = attr(BpfAttr.TestRun.SIZE);
+        a.putInt(BpfAttr.TestRun.PROG_FD, progFd);
+        a.putInt(BpfAttr.TestRun.DATA_SIZE_IN, dataInSize);
+        a.putInt(BpfAttr.TestRun.DATA_SIZE_OUT, dataOutSize);
+        a.putLong(BpfAttr.TestRun.DATA_IN, dataIn);
+        a.putLong(BpfAttr.TestRun.DATA_OUT, dataOut);
+        a.putInt(BpfAttr.TestRun.REPEAT, repeat);
+        a.putInt(BpfAttr.TestRun.CTX_SIZE_IN, ctxInSize);
+        a.putLong(BpfAttr.TestRun.CTX_IN, ctxIn);
+        int r = call(BpfCmd.BPF_PROG_TEST_RUN, a, BpfAttr.TestRun.SIZE);
+        return new TestRunResult(Math.min(r, 0), a.getInt(BpfAttr.TestRun.RETVAL), a.getInt(BpfAttr.TestRun.DATA_SIZE_OUT),
+                a.getInt(BpfAttr.TestRun.DURATION));
+    }
+
+    /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
+    public static int objPin(int fd, String path) {
+        Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        Pointer a = attr(Obj.SIZE);
+        a.putLong(Obj.PATHNAME, p.address());
+        a.putInt(Obj.BPF_FD, fd);
+        int r = call(BpfCmd.BPF_OBJ_PIN, a, Obj.SIZE);
+        Reference.reachabilityFence(p);
+        return r;
     }
 
     /** BPF_OBJ_GET: an fd for the object pinned at {@code path} in bpffs. */

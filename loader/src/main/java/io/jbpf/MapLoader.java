@@ -1,0 +1,218 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.PossibleCpus;
+import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.uapi.MapType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates an object's maps as libbpf would: sizes adjusted where libbpf adjusts them, BTF where
+ * the kernel accepts it, global data filled in and .rodata frozen, inner-map templates for
+ * maps of maps, and maps pinned by name reused or pinned. Remembers what it pinned, so a failed
+ * load can take the pins back.
+ */
+final class MapLoader {
+    private static final int PAGE_SIZE = 4096;
+    private final BpfObjectSpec spec;
+    private final LoadOptions options;
+    private final List<String> warnings;
+    private final List<Path> pinned = new ArrayList<>();
+
+    MapLoader(BpfObjectSpec spec, LoadOptions options, List<String> warnings) {
+        this.spec = spec;
+        this.options = options;
+        this.warnings = warnings;
+    }
+
+    /** Pins made by this load, to remove if the load fails later. */
+    void unpinAll() {
+        for (Path p : pinned) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                warnings.add("could not remove pin " + p + ": " + e.getMessage());
+            }
+        }
+        pinned.clear();
+    }
+
+    BpfMap load(MapSpec m, int btfFd) {
+        Path pin = m.pinning() == MapSpec.PIN_BY_NAME ? Path.of(options.pinRoot(), m.name()) : null;
+        if (m.pinning() != 0 && m.pinning() != MapSpec.PIN_BY_NAME) {
+            throw new BpfException(spec.source() + ": map '" + m.name() + "': pinning mode " + m.pinning()
+                    + " is not supported (only LIBBPF_PIN_BY_NAME = 1)");
+        }
+        if (pin != null) {
+            BpfMap reused = reuse(m, pin);
+            if (reused != null) {
+                return reused;
+            }
+        }
+        BpfMap map = create(m, btfFd);
+        try {
+            populate(m, map);
+            if (pin != null) {
+                int r = BpfSyscall.objPin(map.fd(), pin.toString());
+                if (r < 0) {
+                    throw new BpfException(spec.source() + ": pin map '" + m.name() + "' at " + pin
+                            + (-r == Errno.EPERM ? " (is a bpffs mounted at " + options.pinRoot() + "?)" : ""), -r);
+                }
+                pinned.add(pin);
+            }
+            return map;
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
+        }
+    }
+
+    /** The map pinned at {@code pin} if there is one and it matches the definition; null if none. */
+    private BpfMap reuse(MapSpec m, Path pin) {
+        int fd = BpfSyscall.objGet(pin.toString());
+        if (fd == -Errno.ENOENT) {
+            return null;
+        }
+        if (fd < 0) {
+            throw new BpfException(spec.source() + ": open pinned map '" + m.name() + "' at " + pin, -fd);
+        }
+        BpfMap map = BpfMap.adopt(fd, m.name());
+        KernelInfo.Map info = map.info();
+        int maxEntries = maxEntries(m);
+        if (info.type() != m.type() || info.keySize() != m.keySize() || info.valueSize() != m.valueSize()
+                || info.maxEntries() != maxEntries || info.flags() != m.flags()) {
+            map.close();
+            throw new BpfException(spec.source() + ": map '" + m.name() + "' cannot reuse the map pinned at " + pin
+                    + ": it is " + describe(info.type(), info.keySize(), info.valueSize(), info.maxEntries(), info.flags())
+                    + ", the object wants " + describe(m.type(), m.keySize(), m.valueSize(), maxEntries, m.flags()));
+        }
+        return map;
+    }
+
+    private BpfMap create(MapSpec m, int btfFd) {
+        int innerFd = -1;
+        try {
+            if (m.inner() != null) {
+                // The kernel takes the inner maps' shape from a template map, needed only while the outer is created.
+                innerFd = createFd(m.inner(), -1, 0, true);
+            }
+            int fd = createFd(m, btfFd, Math.max(innerFd, 0), false);
+            return BpfMap.adopt(fd, m.name());
+        } finally {
+            Native.closeQuietly(innerFd);
+        }
+    }
+
+    private int createFd(MapSpec m, int btfFd, int innerFd, boolean template) {
+        String kernelName = ObjectLoader.kernelName(m.name());
+        boolean withBtf = btfFd >= 0 && m.btfValueTypeId() != 0 && acceptsBtf(m.type());
+        int maxEntries = maxEntries(m);
+        BpfSyscall.MapCreateAttr attr = new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(), maxEntries,
+                m.flags(), kernelName, innerFd, m.numaNode(), withBtf ? btfFd : 0, withBtf ? m.btfKeyTypeId() : 0,
+                withBtf ? m.btfValueTypeId() : 0, m.mapExtra());
+        int fd = BpfSyscall.mapCreate(attr);
+        if (fd < 0 && withBtf && fd != -Errno.EPERM) {
+            // As libbpf does: a kernel that rejects the BTF description of a map still gets the map.
+            int errno = -fd;
+            fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(), maxEntries,
+                    m.flags(), kernelName, innerFd, m.numaNode(), 0, 0, 0, m.mapExtra()));
+            if (fd >= 0) {
+                warnings.add("map " + m.name() + " created without BTF: with BTF the kernel said " + Errno.describe(errno));
+            }
+        }
+        if (fd < 0) {
+            throw new BpfException(spec.source() + ": create " + (template ? "inner map template '" : "map '") + m.name()
+                    + "' (" + describe(m.type(), m.keySize(), m.valueSize(), maxEntries, m.flags()) + ")"
+                    + ObjectLoader.permissionHint(-fd), -fd);
+        }
+        return fd;
+    }
+
+    /** Global data: the section's bytes into entry 0, and .rodata frozen so programs may rely on it. */
+    private void populate(MapSpec m, BpfMap map) {
+        byte[] data = m.data();
+        if (data == null) {
+            return;
+        }
+        boolean allZero = true;
+        for (byte b : data) {
+            allZero &= b == 0;
+        }
+        if (!allZero) {
+            map.update(new byte[4], data, BpfMap.BPF_ANY);
+        }
+        if ((m.flags() & MapSpec.BPF_F_RDONLY_PROG) != 0) {
+            int r = BpfSyscall.mapFreeze(map.fd());
+            if (r < 0) {
+                throw new BpfException(spec.source() + ": freeze map '" + m.name() + "'", -r);
+            }
+        }
+    }
+
+    /** Fills prog-array and map-in-map slots named in {@code .values}, once everything exists. */
+    void fillSlots(MapSpec m, BpfMap map, Map<String, BpfProgram> programs, Map<String, BpfMap> maps) {
+        for (Map.Entry<Integer, String> slot : m.initialValues().entrySet()) {
+            String target = slot.getValue();
+            int fd;
+            if (m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value) {
+                BpfProgram p = programs.get(target);
+                if (p == null) {
+                    throw new BpfException(spec.source() + ": map '" + m.name() + "' slot " + slot.getKey()
+                            + " wants program '" + target + "', which is not loaded");
+                }
+                fd = p.fd();
+            } else {
+                BpfMap inner = maps.get(target);
+                if (inner == null) {
+                    throw new BpfException(spec.source() + ": map '" + m.name() + "' slot " + slot.getKey()
+                            + " wants map '" + target + "', which the object does not define");
+                }
+                fd = inner.fd();
+            }
+            byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(slot.getKey()).array();
+            byte[] value = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(fd).array();
+            map.update(key, value, BpfMap.BPF_ANY);
+        }
+    }
+
+    /** libbpf's adjustments: perf event arrays default to one slot per CPU, ring buffers to whole pages. */
+    static int maxEntries(MapSpec m) {
+        int n = m.maxEntries();
+        if (m.type() == MapType.BPF_MAP_TYPE_PERF_EVENT_ARRAY.value && n == 0) {
+            return PossibleCpus.count();
+        }
+        if ((m.type() == MapType.BPF_MAP_TYPE_RINGBUF.value || m.type() == MapType.BPF_MAP_TYPE_USER_RINGBUF.value) && n > 0) {
+            for (long mul = 1; mul * PAGE_SIZE <= Integer.MAX_VALUE; mul <<= 1) {
+                if (mul * PAGE_SIZE >= Integer.toUnsignedLong(n)) {
+                    return (int) (mul * PAGE_SIZE);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Map types whose kernel side rejects key/value BTF (libbpf leaves it off for them too). */
+    private static boolean acceptsBtf(int type) {
+        return switch (MapType.of(type) == null ? MapType.BPF_MAP_TYPE_UNSPEC : MapType.of(type)) {
+            case BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_CGROUP_ARRAY, BPF_MAP_TYPE_STACK_TRACE,
+                 BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_DEVMAP,
+                 BPF_MAP_TYPE_DEVMAP_HASH, BPF_MAP_TYPE_CPUMAP, BPF_MAP_TYPE_XSKMAP, BPF_MAP_TYPE_SOCKMAP,
+                 BPF_MAP_TYPE_SOCKHASH, BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_STRUCT_OPS -> false;
+            default -> true;
+        };
+    }
+
+    private static String describe(int type, int key, int value, int maxEntries, int flags) {
+        return MapType.nameOf(type) + ", key " + key + " B, value " + value + " B, " + maxEntries + " entries, flags 0x"
+                + Integer.toHexString(flags);
+    }
+}
