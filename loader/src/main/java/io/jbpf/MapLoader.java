@@ -6,10 +6,8 @@ import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.uapi.MapType;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +34,7 @@ final class MapLoader {
 
     /** Pins made by this load, to remove if the load fails later. */
     void unpinAll() {
-        for (Path p : pinned) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                warnings.add("could not remove pin " + p + ": " + e.getMessage());
-            }
-        }
+        Pins.unpin(pinned);
         pinned.clear();
     }
 
@@ -62,12 +54,7 @@ final class MapLoader {
         try {
             populate(m, map);
             if (pin != null) {
-                int r = BpfSyscall.objPin(map.fd(), pin.toString());
-                if (r < 0) {
-                    throw new BpfException(spec.source() + ": pin map '" + m.name() + "' at " + pin
-                            + (-r == Errno.EPERM ? " (is a bpffs mounted at " + options.pinRoot() + "?)" : ""), -r);
-                }
-                pinned.add(pin);
+                pinned.add(Pins.pin(map.fd(), pin, spec.source() + " map '" + m.name() + "'"));
             }
             return map;
         } catch (RuntimeException e) {
@@ -128,6 +115,11 @@ final class MapLoader {
             if (fd >= 0) {
                 warnings.add("map " + m.name() + " created without BTF: with BTF the kernel said " + Errno.describe(errno));
             }
+        }
+        if (fd < 0 && MapType.of(m.type()) == null || fd == -Errno.EINVAL
+                && Features.mapType(MapType.of(m.type())) == Features.Support.NO) {
+            throw new BpfException(spec.source() + ": map '" + m.name() + "' is of type " + MapType.nameOf(m.type())
+                    + ", which this kernel does not support", -fd);
         }
         if (fd < 0) {
             throw new BpfException(spec.source() + ": create " + (template ? "inner map template '" : "map '") + m.name()

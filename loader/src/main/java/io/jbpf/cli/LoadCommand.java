@@ -4,12 +4,14 @@ import io.jbpf.BpfException;
 import io.jbpf.BpfObject;
 import io.jbpf.BpfProgram;
 import io.jbpf.LoadOptions;
+import io.jbpf.Pins;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.uapi.ProgType;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +23,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code jbpf load OBJ --dev DEV}: load one XDP program and attach it; it stays attached after exit. */
+/**
+ * {@code jbpf load OBJ [--dev DEV] [--pin DIR]}: load an object's programs and maps; attach its XDP
+ * program to a device (it stays attached after exit) and/or pin everything in bpffs.
+ */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Load an XDP program from a BPF object and attach it to a device.")
+        description = {"Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
+            "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one."})
 final class LoadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OBJ", description = "BPF object file (clang -target bpf output)")
     Path object;
 
-    @Option(names = {"--dev", "-d"}, required = true, paramLabel = "DEV", description = "device to attach to")
+    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "device to attach the XDP program to")
     String device;
 
     @Option(names = {"--section", "-s", "--progsec"}, paramLabel = "NAME", description = "ELF section of the program")
@@ -44,6 +50,13 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = {"--force", "-F"}, description = "replace a program already attached")
     boolean force;
 
+    @Option(names = "--pin", paramLabel = "DIR", description = "pin the loaded programs and maps in this bpffs directory")
+    Path pinDir;
+
+    @Option(names = "--pin-path", paramLabel = "DIR", defaultValue = LoadOptions.DEFAULT_PIN_ROOT,
+            description = "bpffs directory for maps declared with LIBBPF_PIN_BY_NAME (default: ${DEFAULT-VALUE})")
+    String pinPath;
+
     @Option(names = "--json", description = "print the result as JSON")
     boolean json;
 
@@ -53,61 +66,100 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         XdpMode xdpMode = XdpMode.parse(mode);
-        BpfObjectSpec spec = BpfObjectSpec.read(object);
-        ProgramSpec chosen = choose(spec);
-        if (chosen.type() != null && chosen.type() != ProgType.BPF_PROG_TYPE_XDP) {
-            throw new BpfException(spec.source() + ": program " + chosen.name() + " in section " + chosen.section()
-                    + " is " + chosen.type() + ", not an XDP program");
+        if (device == null && pinDir == null) {
+            throw new BpfException("load: nothing would outlive jbpf; give --dev DEV to attach, --pin DIR to pin, or both");
         }
-        XdpAttach.ifindex(device); // an unknown device fails before anything is loaded
-        LoadOptions options = LoadOptions.defaults().onlyProgram(chosen.name()).withDefaultType(ProgType.BPF_PROG_TYPE_XDP);
+        BpfObjectSpec spec = BpfObjectSpec.read(object);
+        List<ProgramSpec> selected = select(spec);
+        ProgramSpec toAttach = device == null ? null : xdpProgram(spec, selected);
+        if (device != null) {
+            XdpAttach.ifindex(device); // an unknown device fails before anything is loaded
+        }
+        LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.BPF_PROG_TYPE_XDP);
+        if (program != null || section != null) {
+            options = new LoadOptions(selected::contains, options.defaultType(), options.logLevel(), options.pinRoot());
+        }
+        PrintWriter out = cmd.commandLine().getOut();
         try (BpfObject obj = BpfObject.load(spec, options)) {
             obj.warnings().forEach(w -> cmd.commandLine().getErr().println("jbpf: warning: " + w));
-            BpfProgram prog = obj.program(chosen.name());
-            // Not closed: netlink attachments outlive the process, which is what a loader is for.
-            XdpLink link = prog.attachXdp(device, xdpMode, force);
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("object", spec.source());
-                o.put("section", chosen.section());
-                o.put("program", chosen.name());
-                o.put("prog_id", prog.id());
-                o.put("tag", prog.tag());
-                o.put("dev", device);
-                o.put("mode", link.mode().label);
-                o.put("maps", obj.maps().values().stream().map(m -> Map.of("name", m.name(), "id", m.id())).toList());
-                cmd.commandLine().getOut().println(Json.write(o));
-            } else {
-                cmd.commandLine().getOut().printf("Loaded %s (section %s) from %s on %s in %s mode: prog id %d, tag %s%n",
-                        chosen.name(), chosen.section(), spec.source(), device, link.mode(), prog.id(), prog.tag());
+            List<Path> pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir);
+            XdpLink link = null;
+            BpfProgram prog = toAttach == null ? null : obj.program(toAttach.name());
+            if (prog != null) {
+                try {
+                    // Not closed: netlink attachments outlive the process, which is what a loader is for.
+                    link = prog.attachXdp(device, xdpMode, force);
+                } catch (RuntimeException e) {
+                    Pins.unpin(pins);
+                    throw e;
+                }
             }
+            report(out, spec, obj, prog, link, pins);
         }
         return 0;
     }
 
-    private ProgramSpec choose(BpfObjectSpec spec) {
-        List<ProgramSpec> candidates;
+    private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, BpfProgram prog, XdpLink link, List<Path> pins) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("object", spec.source());
+            o.put("programs", obj.programs().values().stream().map(p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", p.name());
+                m.put("section", p.section());
+                m.put("prog_id", p.id());
+                m.put("tag", p.tag());
+                return m;
+            }).toList());
+            o.put("maps", obj.maps().values().stream().map(m -> Map.of("name", m.name(), "id", m.id())).toList());
+            if (link != null) {
+                o.put("program", prog.name());
+                o.put("prog_id", prog.id());
+                o.put("dev", device);
+                o.put("mode", link.mode().label);
+            }
+            o.put("pins", pins.stream().map(Path::toString).toList());
+            out.println(Json.write(o));
+            return;
+        }
+        if (link != null) {
+            out.printf("Loaded %s (section %s) from %s on %s in %s mode: prog id %d, tag %s%n",
+                    prog.name(), prog.section(), spec.source(), device, link.mode(), prog.id(), prog.tag());
+        }
+        if (!pins.isEmpty()) {
+            out.printf("Pinned %d programs and %d maps under %s%n", obj.programs().size(), obj.maps().size(), pinDir);
+        }
+    }
+
+    /** The programs to load: the one named by --prog, those in --section, or all. */
+    private List<ProgramSpec> select(BpfObjectSpec spec) {
         if (program != null) {
             ProgramSpec p = spec.program(program);
             if (section != null && !p.section().equals(section)) {
                 throw new BpfException(spec.source() + ": program " + program + " is in section " + p.section()
                         + ", not " + section);
             }
-            return p;
+            return List.of(p);
         }
-        if (section != null) {
-            candidates = spec.programsInSection(section);
-        } else {
-            candidates = spec.programs().stream().filter(p -> p.type() == ProgType.BPF_PROG_TYPE_XDP).toList();
-            if (candidates.isEmpty()) {
-                throw new BpfException(spec.source() + ": no XDP program in the object; pick one with --section");
-            }
+        return section != null ? spec.programsInSection(section) : spec.programs();
+    }
+
+    /** The one XDP program among {@code selected} to attach, or a clear error when there is none or several. */
+    private ProgramSpec xdpProgram(BpfObjectSpec spec, List<ProgramSpec> selected) {
+        boolean named = program != null || section != null;
+        List<ProgramSpec> xdp = selected.stream()
+                .filter(p -> p.type() == ProgType.BPF_PROG_TYPE_XDP || named && p.type() == null).toList();
+        if (xdp.size() == 1) {
+            return xdp.get(0);
         }
-        if (candidates.size() > 1) {
-            throw new BpfException(spec.source() + ": " + (section != null ? "section " + section : "the object")
-                    + " holds several programs (" + candidates.stream().map(p -> p.name() + " in " + p.section())
-                    .collect(Collectors.joining(", ")) + "); pick one with --prog");
+        String what = section != null ? "section " + section : "the object";
+        if (xdp.isEmpty()) {
+            ProgramSpec p = selected.get(0);
+            throw new BpfException(spec.source() + ": " + what + " has no XDP program to attach"
+                    + (p.type() != null ? " (" + p.name() + " is " + p.type() + ")" : ""));
         }
-        return candidates.get(0);
+        throw new BpfException(spec.source() + ": " + what + " holds several XDP programs ("
+                + xdp.stream().map(p -> p.name() + " in " + p.section()).collect(Collectors.joining(", "))
+                + "); pick one with --prog or --section");
     }
 }

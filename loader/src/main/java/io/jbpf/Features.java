@@ -1,0 +1,181 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgType;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jnr.ffi.Pointer;
+
+/**
+ * What this kernel supports, found by trying it once (a tiny map or program) and cached for the
+ * life of the JVM. The loader consults it only where its behaviour depends on the answer: to tell
+ * "this kernel has no such map type" apart from a bad definition. {@code jbpf features} lists it.
+ */
+public final class Features {
+    /** Outcome of one probe. */
+    public enum Support {
+        YES, NO, NOT_PROBED;
+
+        @Override
+        public String toString() {
+            return switch (this) {
+                case YES -> "yes";
+                case NO -> "no";
+                case NOT_PROBED -> "not probed";
+            };
+        }
+    }
+
+    private static final Map<MapType, Support> MAP_TYPES = new ConcurrentHashMap<>();
+    private static final Map<ProgType, Support> PROG_TYPES = new ConcurrentHashMap<>();
+    private static final int BPF_F_NO_PREALLOC = 1;
+    private static final int BPF_F_MMAPABLE = 1 << 10;
+
+    private Features() {
+    }
+
+    /** Whether this kernel can create maps of {@code type}. */
+    public static Support mapType(MapType type) {
+        return MAP_TYPES.computeIfAbsent(type, Features::probeMap);
+    }
+
+    /** Whether this kernel can load programs of {@code type}. */
+    public static Support progType(ProgType type) {
+        return PROG_TYPES.computeIfAbsent(type, Features::probeProg);
+    }
+
+    /** Every probe, by name, for {@code jbpf features}. */
+    public static Map<String, Support> all() {
+        Map<String, Support> out = new LinkedHashMap<>();
+        for (MapType t : MapType.values()) {
+            if (t != MapType.BPF_MAP_TYPE_UNSPEC) {
+                out.put(t.name(), mapType(t));
+            }
+        }
+        for (ProgType t : ProgType.values()) {
+            if (t != ProgType.BPF_PROG_TYPE_UNSPEC) {
+                out.put(t.name(), progType(t));
+            }
+        }
+        return out;
+    }
+
+    private static Support probeMap(MapType type) {
+        int key = 4;
+        int value = 4;
+        int max = 1;
+        int flags = 0;
+        long extra = 0;
+        boolean btf = false;
+        switch (type) {
+            case BPF_MAP_TYPE_LPM_TRIE -> {
+                key = 8;
+                flags = BPF_F_NO_PREALLOC;
+            }
+            case BPF_MAP_TYPE_STACK_TRACE -> value = 8;
+            case BPF_MAP_TYPE_CGROUP_STORAGE, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE -> {
+                key = 8; // the cgroup id alone (struct bpf_cgroup_storage_key is refused here)
+                max = 0;
+            }
+            case BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_BLOOM_FILTER -> key = 0;
+            case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> {
+                key = 0;
+                value = 0;
+                max = 4096;
+            }
+            case BPF_MAP_TYPE_SK_STORAGE, BPF_MAP_TYPE_INODE_STORAGE, BPF_MAP_TYPE_TASK_STORAGE,
+                 BPF_MAP_TYPE_CGRP_STORAGE -> {
+                max = 0;
+                flags = BPF_F_NO_PREALLOC;
+                btf = true; // local storage maps must describe key and value with BTF
+            }
+            case BPF_MAP_TYPE_ARENA -> {
+                key = 0;
+                value = 0;
+                flags = BPF_F_MMAPABLE;
+            }
+            case BPF_MAP_TYPE_STRUCT_OPS, BPF_MAP_TYPE_UNSPEC -> {
+                return Support.NOT_PROBED; // needs a kernel struct type as its value
+            }
+            default -> {
+            }
+        }
+        int inner = -1;
+        int btfFd = -1;
+        try {
+            if (type == MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS || type == MapType.BPF_MAP_TYPE_HASH_OF_MAPS) {
+                inner = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(MapType.BPF_MAP_TYPE_ARRAY.value, 4, 4, 1, 0,
+                        null, 0, 0, 0, 0, 0, 0));
+                if (inner < 0) {
+                    return Support.NO;
+                }
+            }
+            if (btf) {
+                btfFd = intBtf();
+                if (btfFd < 0) {
+                    return Support.NO;
+                }
+            }
+            int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(type.value, key, value, max, flags, null,
+                    Math.max(inner, 0), 0, Math.max(btfFd, 0), btf ? 1 : 0, btf ? 1 : 0, extra));
+            Native.closeQuietly(fd);
+            return fd >= 0 ? Support.YES : Support.NO;
+        } finally {
+            Native.closeQuietly(inner);
+            Native.closeQuietly(btfFd);
+        }
+    }
+
+    /** A BTF object holding one type, [1] int: enough to describe a local-storage map. */
+    private static int intBtf() {
+        byte[] strings = "\0int\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(24 + 16 + strings.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(16).putInt(16)
+                .putInt(strings.length);
+        b.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // INT "int", size 4, signed, 32 bits
+        b.put(strings);
+        Pointer data = Native.copyOf(b.array());
+        int fd = BpfSyscall.btfLoad(data.address(), b.capacity(), 0, 0, 0);
+        Reference.reachabilityFence(data);
+        return fd;
+    }
+
+    private static Support probeProg(ProgType type) {
+        AttachType attach = switch (type) {
+            case BPF_PROG_TYPE_CGROUP_SOCK_ADDR -> AttachType.BPF_CGROUP_INET4_CONNECT;
+            case BPF_PROG_TYPE_SK_LOOKUP -> AttachType.BPF_SK_LOOKUP;
+            case BPF_PROG_TYPE_CGROUP_SOCKOPT -> AttachType.BPF_CGROUP_GETSOCKOPT;
+            default -> null;
+        };
+        switch (type) {
+            case BPF_PROG_TYPE_TRACING, BPF_PROG_TYPE_EXT, BPF_PROG_TYPE_LSM, BPF_PROG_TYPE_STRUCT_OPS,
+                 BPF_PROG_TYPE_NETFILTER, BPF_PROG_TYPE_UNSPEC -> {
+                return Support.NOT_PROBED; // needs an attach target (a BTF id) to load at all
+            }
+            default -> {
+            }
+        }
+        // r0 = 0 (or 1 where a return of 0 is refused); exit
+        int ret = type == ProgType.BPF_PROG_TYPE_CGROUP_SOCKOPT ? 1 : 0;
+        byte[] insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(ret)
+                .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
+        Pointer code = Native.copyOf(insns);
+        Pointer license = Native.copyOf("GPL\0".getBytes(StandardCharsets.US_ASCII));
+        int flags = type == ProgType.BPF_PROG_TYPE_SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
+        BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(), 2,
+                license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0, 0);
+        Reference.reachabilityFence(code);
+        Reference.reachabilityFence(license);
+        Native.closeQuietly(r.fd());
+        return r.fd() >= 0 ? Support.YES : Support.NO;
+    }
+}

@@ -1,0 +1,62 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfSyscall;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pins a loaded object's programs and maps in a bpffs directory, as {@code bpftool prog loadall
+ * ... pinmaps} does, so they outlive the process. On failure the pins made so far are removed.
+ */
+public final class Pins {
+    private Pins() {
+    }
+
+    /**
+     * Pins every program of {@code obj} as {@code dir/<program>} and every map as
+     * {@code dir/<map>}; returns the paths. {@code dir} is created if missing.
+     */
+    public static List<Path> pinAll(BpfObject obj, Path dir) {
+        List<Path> made = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            for (BpfProgram p : obj.programs().values()) {
+                made.add(pin(p.fd(), dir.resolve(p.name()), "program " + p.name()));
+            }
+            for (BpfMap m : obj.maps().values()) {
+                made.add(pin(m.fd(), dir.resolve(m.name()), "map " + m.name()));
+            }
+            return made;
+        } catch (IOException e) {
+            unpin(made);
+            throw new BpfException("pin directory " + dir + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            unpin(made);
+            throw e;
+        }
+    }
+
+    /** Pins {@code fd} at {@code path}; {@code what} names it in errors. */
+    public static Path pin(int fd, Path path, String what) {
+        int r = BpfSyscall.objPin(fd, path.toString());
+        if (r < 0) {
+            throw new BpfException("pin " + what + " at " + path
+                    + (-r == Errno.EPERM ? " (is a bpffs mounted there? `ip netns exec` hides /sys/fs/bpf)" : ""), -r);
+        }
+        return path;
+    }
+
+    /** Removes pins, best effort. */
+    public static void unpin(List<Path> pins) {
+        for (Path p : pins) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort on a cleanup path; the original failure is what the user needs
+            }
+        }
+    }
+}
