@@ -4,6 +4,7 @@ import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
+import io.jbpf.spec.VariableSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,12 +46,20 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.println("\nPrograms:");
         for (ProgramSpec p : spec.programs()) {
-            out.printf("  %-24s section %-20s %-28s %5d insns%n", p.name(), p.section(), typeName(p), p.instructionCount());
+            out.printf("  %-24s section %-20s %-28s %5d insns%s%n", p.name(), p.section(), typeName(p), p.instructionCount(),
+                    p.subprograms().isEmpty() ? "" : "  calls " + String.join(", ", p.subprograms()));
         }
         out.println("\nMaps:");
         for (MapSpec m : spec.maps().values()) {
             out.printf("  %-24s %-28s key %3d  value %5d  max_entries %7d  flags 0x%x%s%n", m.name(), m.typeName(),
-                    m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.legacy() ? "  (legacy maps section)" : "");
+                    m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.legacy() ? "  (legacy maps section)"
+                            : m.internal() ? "  (global data " + m.section() + ")" : "");
+        }
+        if (!spec.variables().isEmpty()) {
+            out.println("\nGlobal variables:");
+            for (VariableSpec v : spec.variables()) {
+                out.printf("  %-24s %-16s offset %5d  size %5d%n", v.name(), v.section(), v.offset(), v.size());
+            }
         }
         out.println("\nRelocations:");
         for (ProgramSpec p : spec.programs()) {
@@ -83,6 +92,7 @@ final class InspectCommand implements Callable<Integer> {
             m.put("section", p.section());
             m.put("type", p.type() == null ? null : p.type().name());
             m.put("insns", p.instructionCount());
+            m.put("subprograms", p.subprograms());
             List<Object> rels = new ArrayList<>();
             for (Relocation r : p.relocations()) {
                 Map<String, Object> rm = new LinkedHashMap<>();
@@ -108,9 +118,12 @@ final class InspectCommand implements Callable<Integer> {
             mm.put("max_entries", m.maxEntries());
             mm.put("flags", m.flags());
             mm.put("legacy", m.legacy());
+            mm.put("section", m.section());
             maps.add(mm);
         }
         o.put("maps", maps);
+        o.put("variables", spec.variables().stream().map(v -> Map.of("name", v.name(), "section", v.section(),
+                "offset", v.offset(), "size", v.size())).toList());
         return o;
     }
 }
