@@ -526,11 +526,13 @@ final class ObjectReader {
             int imm = imm(code, at);
             long target;
             if (r != null) {
+                if (r.sym().sectionIndex() == ElfSymbol.SHN_UNDEF) {
+                    throw new BpfException(what + ": call to '" + symName(r.sym()) + "', which the object does not "
+                            + "define (an extern: a kfunc or a function of another object, which jbpf does not link)");
+                }
                 if (text == null || r.sym().sectionIndex() != text.index()) {
-                    String in = r.sym().sectionIndex() == ElfSymbol.SHN_UNDEF ? "undefined (extern)"
-                            : "in section " + elf.section(r.sym().sectionIndex()).name();
-                    throw new BpfException(what + ": call to '" + symName(r.sym()) + "', which is " + in
-                            + "; subprograms must be in .text");
+                    throw new BpfException(what + ": call to '" + symName(r.sym()) + "' in section "
+                            + elf.section(r.sym().sectionIndex()).name() + "; subprograms must be in .text");
                 }
                 long symOff = r.sym().value();
                 target = call ? symOff / ProgramSpec.INSN_SIZE + imm + 1 : (symOff + imm) / ProgramSpec.INSN_SIZE;
