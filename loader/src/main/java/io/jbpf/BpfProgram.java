@@ -100,19 +100,21 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     /**
-     * The result of running the program once through BPF_PROG_TEST_RUN.
+     * The result of running the program through BPF_PROG_TEST_RUN.
      *
      * @param retval     what the program returned (for XDP an {@code XDP_*} action)
-     * @param data       the packet as the program left it
+     * @param data       the packet as the program left it (empty when no packet was given)
+     * @param ctx        the context after the run ({@code SEC("syscall")} programs write back into it)
      * @param durationNs the kernel's average time per run
      */
-    public record TestRun(int retval, byte[] data, int durationNs) {
+    public record TestRun(int retval, byte[] data, byte[] ctx, int durationNs) {
     }
 
     /**
-     * Runs the program in the kernel on {@code data} (a packet for XDP, tc and socket filters) and
-     * optional {@code ctx} (e.g. the argument struct of a {@code SEC("syscall")} program),
-     * {@code repeat} times, without attaching it anywhere.
+     * Runs the program in the kernel without attaching it: on {@code data} (a packet for XDP, tc,
+     * socket filter and cgroup_skb programs) and/or {@code ctx} (the argument struct of a
+     * {@code SEC("syscall")} program, the u64 arguments of a raw tracepoint), {@code repeat}
+     * times. Packet programs take {@code repeat} 0 as 1; syscall and raw_tp programs require 0.
      */
     public TestRun testRun(byte[] data, byte[] ctx, int repeat) {
         int outSize = data == null ? 0 : data.length + 256;
@@ -121,9 +123,8 @@ public final class BpfProgram implements AutoCloseable {
         Pointer ctxIn = ctx == null ? null : Native.copyOf(ctx);
         BpfSyscall.TestRunResult r = BpfSyscall.progTestRun(fd(), in == null ? 0 : in.address(),
                 data == null ? 0 : data.length, out == null ? 0 : out.address(), outSize,
-                ctxIn == null ? 0 : ctxIn.address(), ctx == null ? 0 : ctx.length, Math.max(1, repeat));
+                ctxIn == null ? 0 : ctxIn.address(), ctx == null ? 0 : ctx.length, repeat);
         Reference.reachabilityFence(in);
-        Reference.reachabilityFence(ctxIn);
         if (r.error() < 0) {
             throw new BpfException("test run of program " + name(), -r.error());
         }
@@ -131,7 +132,11 @@ public final class BpfProgram implements AutoCloseable {
         if (out != null) {
             out.get(0, result, 0, result.length);
         }
-        return new TestRun(r.retval(), result, r.durationNs());
+        byte[] ctxAfter = new byte[ctx == null ? 0 : ctx.length];
+        if (ctxIn != null) {
+            ctxIn.get(0, ctxAfter, 0, ctxAfter.length);
+        }
+        return new TestRun(r.retval(), result, ctxAfter, r.durationNs());
     }
 
     @Override

@@ -17,17 +17,17 @@ public final class Pins {
 
     /**
      * Pins every program of {@code obj} as {@code dir/<program>} and every map as
-     * {@code dir/<map>}; returns the paths. {@code dir} is created if missing.
+     * {@code dir/<map>} ('.' in names becomes '_'); returns the paths. {@code dir} is created if missing.
      */
     public static List<Path> pinAll(BpfObject obj, Path dir) {
         List<Path> made = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             for (BpfProgram p : obj.programs().values()) {
-                made.add(pin(p.fd(), dir.resolve(p.name()), "program " + p.name()));
+                made.add(pin(p.fd(), dir.resolve(fileName(p.name())), "program " + p.name()));
             }
             for (BpfMap m : obj.maps().values()) {
-                made.add(pin(m.fd(), dir.resolve(m.name()), "map " + m.name()));
+                made.add(pin(m.fd(), dir.resolve(fileName(m.name())), "map " + m.name()));
             }
             return made;
         } catch (IOException e) {
@@ -37,6 +37,11 @@ public final class Pins {
             unpin(made);
             throw e;
         }
+    }
+
+    /** bpffs refuses '.' in names ("myobj.bss"); bpftool pins such maps with '_' instead, and so does jbpf. */
+    static String fileName(String name) {
+        return name.replace('.', '_');
     }
 
     /** Pins {@code fd} at {@code path}; {@code what} names it in errors. */
