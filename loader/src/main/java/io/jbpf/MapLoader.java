@@ -131,7 +131,7 @@ final class MapLoader {
 
     /** Global data: the section's bytes into entry 0, and .rodata frozen so programs may rely on it. */
     private void populate(MapSpec m, BpfMap map) {
-        byte[] data = m.data();
+        byte[] data = m.section().equals(".kconfig") ? Kconfig.render(spec.source(), spec.externs(), m.valueSize()) : m.data();
         if (data == null) {
             return;
         }

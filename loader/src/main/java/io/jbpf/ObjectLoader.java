@@ -4,6 +4,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ExtInfo;
+import io.jbpf.spec.ExternSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
@@ -27,6 +28,8 @@ import jnr.ffi.Pointer;
 final class ObjectLoader {
     private static final int BPF_PSEUDO_MAP_FD = 1;
     private static final int BPF_PSEUDO_MAP_VALUE = 2;
+    private static final int BPF_PSEUDO_BTF_ID = 3;
+    private static final int BPF_PSEUDO_KFUNC_CALL = 2;
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
 
@@ -57,8 +60,13 @@ final class ObjectLoader {
             for (MapSpec m : spec.maps().values()) {
                 maps.put(m.name(), mapLoader.load(m, btfFd));
             }
+            BpfMap rodata = lastRodata(maps);
             for (ProgramSpec p : selected) {
-                programs.put(p.name(), loadProgram(p, maps, btfFd));
+                BpfProgram prog = loadProgram(p, maps, btfFd);
+                programs.put(p.name(), prog);
+                if (rodata != null && BpfSyscall.progBindMap(prog.fd(), rodata.fd()) < 0) {
+                    warnings.add("could not bind " + rodata.name() + " to program " + p.name());
+                }
             }
             for (MapSpec m : spec.maps().values()) {
                 mapLoader.fillSlots(m, maps.get(m.name()), programs, maps);
@@ -75,6 +83,20 @@ final class ObjectLoader {
         }
     }
 
+    /**
+     * As libbpf does, every program holds the object's read-only data map (the last .rodata*
+     * section's) even when it does not use it, so tools that walk a program's maps see its config.
+     */
+    private BpfMap lastRodata(Map<String, BpfMap> maps) {
+        BpfMap last = null;
+        for (MapSpec m : spec.maps().values()) {
+            if (m.internal() && (m.section().equals(".rodata") || m.section().startsWith(".rodata."))) {
+                last = maps.get(m.name());
+            }
+        }
+        return last;
+    }
+
     private void checkSupported(ProgramSpec p) {
         String where = spec.source() + ": section " + p.section() + ", program " + p.name();
         if (p.type() == null && options.defaultType() == null) {
@@ -83,8 +105,8 @@ final class ObjectLoader {
         }
         for (Relocation r : p.relocations()) {
             if (r.kind() == Relocation.Kind.EXTERN) {
-                throw new BpfException(where + ", instruction " + r.instruction() + ": extern symbol '" + r.symbol()
-                        + "' (kconfig, ksym or an undefined function) is not supported by this jbpf version yet");
+                throw new BpfException(where + ", instruction " + r.instruction() + ": symbol '" + r.symbol()
+                        + "' is not defined in the object and is neither a __kconfig nor a __ksym extern");
             }
         }
     }
@@ -113,11 +135,46 @@ final class ObjectLoader {
         ByteBuffer b = ByteBuffer.wrap(insns).order(ByteOrder.LITTLE_ENDIAN);
         for (Relocation r : p.relocations()) {
             int at = r.instruction() * ProgramSpec.INSN_SIZE;
-            BpfMap map = maps.get(r.target());
-            int pseudo = r.kind() == Relocation.Kind.DATA ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
-            b.put(at + 1, (byte) ((insns[at + 1] & 0x0f) | (pseudo << 4)));
-            b.putInt(at + 4, map.fd());
-            b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) r.offset());
+            switch (r.kind()) {
+                case MAP, DATA -> {
+                    int pseudo = r.kind() == Relocation.Kind.DATA ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
+                    setSrc(insns, at, pseudo);
+                    b.putInt(at + 4, maps.get(r.target()).fd());
+                    b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) r.offset());
+                }
+                case KFUNC -> {
+                    int id = KernelSymbols.funcId(r.target());
+                    if (id == 0 && !extern(r).weak()) {
+                        throw new BpfException(where + ", instruction " + r.instruction() + ": kfunc '" + r.target()
+                                + "' is not in this kernel's BTF");
+                    }
+                    setSrc(insns, at, BPF_PSEUDO_KFUNC_CALL);
+                    b.putInt(at + 4, id);
+                    b.putShort(at + 2, (short) 0); // 0: the function is in vmlinux, not a module
+                }
+                case KSYM -> {
+                    ExternSpec e = extern(r);
+                    if (e.typed()) {
+                        int id = KernelSymbols.varId(r.target());
+                        if (id == 0 && !e.weak()) {
+                            throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym variable '"
+                                    + r.target() + "' is not in this kernel's BTF");
+                        }
+                        setSrc(insns, at, BPF_PSEUDO_BTF_ID);
+                        b.putInt(at + 4, id);
+                        b.putInt(at + ProgramSpec.INSN_SIZE + 4, 0);
+                    } else {
+                        long addr = KernelSymbols.address(r.target());
+                        if (addr == 0 && !e.weak()) {
+                            throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym '" + r.target()
+                                    + "' is not in /proc/kallsyms");
+                        }
+                        b.putInt(at + 4, (int) addr);
+                        b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) (addr >>> 32));
+                    }
+                }
+                case EXTERN -> throw new IllegalStateException("rejected by checkSupported");
+            }
         }
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
@@ -161,6 +218,14 @@ final class ObjectLoader {
             Reference.reachabilityFence(funcInfo);
             Reference.reachabilityFence(lineInfo);
         }
+    }
+
+    private static void setSrc(byte[] insns, int at, int src) {
+        insns[at + 1] = (byte) ((insns[at + 1] & 0x0f) | (src << 4));
+    }
+
+    private ExternSpec extern(Relocation r) {
+        return spec.externs().stream().filter(e -> e.name().equals(r.target())).findFirst().orElseThrow();
     }
 
     /** Records as the kernel reads them: little-endian u32 fields, back to back. */

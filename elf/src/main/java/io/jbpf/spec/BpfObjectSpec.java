@@ -33,13 +33,14 @@ public final class BpfObjectSpec {
     private final List<ProgramSpec> programs;
     private final Map<String, MapSpec> maps;
     private final List<VariableSpec> variables;
+    private final List<ExternSpec> externs;
     private final Btf btf;
     private final byte[] kernelBtf;
     private final List<SectionInfo> sections;
 
     BpfObjectSpec(String name, String source, String license, int kernelVersion, List<ProgramSpec> programs,
-                  Map<String, MapSpec> maps, List<VariableSpec> variables, Btf btf, byte[] kernelBtf,
-                  List<SectionInfo> sections) {
+                  Map<String, MapSpec> maps, List<VariableSpec> variables, List<ExternSpec> externs, Btf btf,
+                  byte[] kernelBtf, List<SectionInfo> sections) {
         this.name = name;
         this.source = source;
         this.license = license;
@@ -47,6 +48,7 @@ public final class BpfObjectSpec {
         this.programs = List.copyOf(programs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.variables = List.copyOf(variables);
+        this.externs = List.copyOf(externs);
         this.btf = btf;
         this.kernelBtf = kernelBtf;
         this.sections = List.copyOf(sections);
@@ -118,6 +120,11 @@ public final class BpfObjectSpec {
         return variables;
     }
 
+    /** Symbols resolved against the running kernel at load time: kconfig values, ksyms, kfuncs. */
+    public List<ExternSpec> externs() {
+        return externs;
+    }
+
     /** The global variable named {@code name}. */
     public VariableSpec variable(String name) {
         return variables.stream().filter(v -> v.name().equals(name)).findFirst()
@@ -140,7 +147,8 @@ public final class BpfObjectSpec {
         System.arraycopy(value, 0, data, (int) v.offset(), value.length);
         Map<String, MapSpec> copy = new LinkedHashMap<>(maps);
         copy.put(m.name(), m.withData(data));
-        return new BpfObjectSpec(this.name, source, license, kernelVersion, programs, copy, variables, btf, kernelBtf, sections);
+        return new BpfObjectSpec(this.name, source, license, kernelVersion, programs, copy, variables, externs, btf,
+                kernelBtf, sections);
     }
 
     /** The object's BTF as written by clang, if it has a {@code .BTF} section. */

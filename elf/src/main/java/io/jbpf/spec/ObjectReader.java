@@ -4,6 +4,7 @@ import io.jbpf.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfExt;
 import io.jbpf.btf.BtfKind;
+import io.jbpf.btf.BtfPatcher;
 import io.jbpf.btf.BtfType;
 import io.jbpf.elf.ElfFile;
 import io.jbpf.elf.ElfFormatException;
@@ -40,6 +41,7 @@ final class ObjectReader {
     private final String source;
     private final Btf btf;
     private final BtfExt ext;
+    private final Map<String, ExternSpec> externs = new LinkedHashMap<>();
 
     ObjectReader(ElfFile elf) {
         this.elf = elf;
@@ -55,8 +57,9 @@ final class ObjectReader {
         readLegacyMaps(maps);
         Map<Integer, String> dataMapBySection = new HashMap<>();
         readDataMaps(maps, dataMapBySection);
-        List<ProgramSpec> programs = readPrograms(maps, dataMapBySection);
-        byte[] kernelBtf = btf == null ? null : btf.withDatasecLayout(new Btf.DatasecLayout() {
+        String kconfigMap = readExterns(maps);
+        List<ProgramSpec> programs = readPrograms(maps, dataMapBySection, kconfigMap);
+        byte[] kernelBtf = btf == null ? null : fixExternBtf(btf.withDatasecLayout(new Btf.DatasecLayout() {
             @Override
             public long sectionSize(String section) {
                 return elf.section(section).map(ElfSection::size).orElse(-1L);
@@ -68,7 +71,7 @@ final class ObjectReader {
                         .filter(y -> y.sectionIndex() == s.index() && y.name().equals(var)).findFirst())
                         .map(ElfSymbol::value).orElse(-1L);
             }
-        });
+        }));
         List<BpfObjectSpec.SectionInfo> sections = new ArrayList<>();
         for (ElfSection s : elf.sections()) {
             if (s.index() > 0) {
@@ -76,7 +79,7 @@ final class ObjectReader {
             }
         }
         return new BpfObjectSpec(objectName(), source, readString("license"), readVersion(), programs, maps,
-                readVariables(dataMapBySection), btf, kernelBtf, sections);
+                readVariables(dataMapBySection), List.copyOf(externs.values()), btf, kernelBtf, sections);
     }
 
     private String objectName() {
@@ -369,6 +372,164 @@ final class ObjectReader {
         return out;
     }
 
+    // ---- externs ----------------------------------------------------------------------------
+
+    private static final String KCONFIG = ".kconfig";
+    private static final String KSYMS = ".ksyms";
+    private static final int BTF_VAR_GLOBAL_ALLOCATED = 1;
+    private static final int BTF_FUNC_GLOBAL = 1;
+
+    /**
+     * Collects __kconfig and __ksym externs from the .kconfig and .ksyms DATASECs, lays the
+     * kconfig values out as libbpf does (larger alignment first, then smaller size, then name) and
+     * adds the .kconfig map. Returns that map's name, or null when there are no kconfig externs.
+     */
+    private String readExterns(Map<String, MapSpec> maps) {
+        if (btf == null) {
+            return null;
+        }
+        List<ExternSpec> kconfig = new ArrayList<>();
+        List<int[]> kconfigAlign = new ArrayList<>();
+        for (String secName : List.of(KCONFIG, KSYMS)) {
+            BtfType sec = btf.find(BtfKind.DATASEC, secName).orElse(null);
+            if (sec == null) {
+                continue;
+            }
+            for (BtfType.Member m : sec.members()) {
+                BtfType t = btf.type(m.type());
+                boolean weak = elf.symbols().stream().anyMatch(y -> y.name().equals(t.name())
+                        && y.sectionIndex() == ElfSymbol.SHN_UNDEF && y.binding() == ElfSymbol.STB_WEAK);
+                if (secName.equals(KSYMS)) {
+                    boolean func = t.kind() == BtfKind.FUNC;
+                    boolean typed = !func && btf.type(btf.skipQualifiers(t.type())) != null;
+                    externs.put(t.name(), new ExternSpec(t.name(), func ? ExternSpec.Kind.KFUNC : ExternSpec.Kind.KSYM,
+                            weak, typed, null, 0, 0));
+                    continue;
+                }
+                ExternSpec.KconfigType kt = kconfigType(t);
+                int size = (int) btf.sizeOf(t.type());
+                int align = switch (kt) {
+                    case BOOL, CHAR, CHAR_ARRAY -> 1;
+                    case TRISTATE -> 4;
+                    case INT, UINT -> Math.min(8, size);
+                };
+                kconfig.add(new ExternSpec(t.name(), ExternSpec.Kind.KCONFIG, weak, false, kt, 0, size));
+                kconfigAlign.add(new int[] {align});
+            }
+        }
+        if (kconfig.isEmpty()) {
+            return null;
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < kconfig.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.<Integer>comparingInt(i -> -kconfigAlign.get(i)[0])
+                .thenComparingInt(i -> kconfig.get(i).size()).thenComparing(i -> kconfig.get(i).name()));
+        int off = 0;
+        for (int i : order) {
+            ExternSpec e = kconfig.get(i);
+            int align = kconfigAlign.get(i)[0];
+            off = (off + align - 1) / align * align;
+            externs.put(e.name(), new ExternSpec(e.name(), e.kind(), e.weak(), false, e.kconfig(), off, e.size()));
+            off += e.size();
+        }
+        String name = internalMapName(KCONFIG);
+        BtfType datasec = btf.find(BtfKind.DATASEC, KCONFIG).orElseThrow();
+        maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, off, 1,
+                MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, 0, 0, datasec.id(), null, Map.of(), new byte[off]));
+        return name;
+    }
+
+    private ExternSpec.KconfigType kconfigType(BtfType var) {
+        BtfType t = btf.type(btf.skipQualifiers(var.type()));
+        String where = source + ": kconfig extern '" + var.name() + "'";
+        if (t == null) {
+            throw new BpfException(where + " has no type");
+        }
+        if (t.kind() == BtfKind.ENUM && t.name().equals("libbpf_tristate")) {
+            return ExternSpec.KconfigType.TRISTATE;
+        }
+        if (t.kind() == BtfKind.INT) {
+            if ((t.intEncoding() & BtfType.INT_BOOL) != 0 || t.name().equals("_Bool")) {
+                return ExternSpec.KconfigType.BOOL;
+            }
+            if (t.size() == 1 && ((t.intEncoding() & BtfType.INT_CHAR) != 0 || t.name().equals("char"))) {
+                return ExternSpec.KconfigType.CHAR;
+            }
+            return (t.intEncoding() & BtfType.INT_SIGNED) != 0 ? ExternSpec.KconfigType.INT : ExternSpec.KconfigType.UINT;
+        }
+        if (t.kind() == BtfKind.ENUM || t.kind() == BtfKind.ENUM64) {
+            return t.kindFlag() ? ExternSpec.KconfigType.INT : ExternSpec.KconfigType.UINT;
+        }
+        if (t.kind() == BtfKind.ARRAY) {
+            BtfType e = btf.type(btf.skipQualifiers(t.array().elemType()));
+            if (e != null && e.kind() == BtfKind.INT && e.size() == 1) {
+                return ExternSpec.KconfigType.CHAR_ARRAY;
+            }
+        }
+        throw new BpfException(where + " has type " + t + ", which is not a kconfig type (bool, tristate, char, "
+                + "integer or char array)");
+    }
+
+    /**
+     * The kernel takes no extern linkage: kconfig variables become allocated variables at their
+     * offsets in the .kconfig map, and every .ksyms entry becomes a 4-byte int variable (kfuncs
+     * through one dummy variable), as libbpf rewrites them.
+     */
+    private byte[] fixExternBtf(byte[] raw) {
+        BtfType kcfg = btf.find(BtfKind.DATASEC, KCONFIG).orElse(null);
+        BtfType ksyms = btf.find(BtfKind.DATASEC, KSYMS).orElse(null);
+        if (kcfg == null && ksyms == null) {
+            return raw;
+        }
+        BtfPatcher p = new BtfPatcher(btf, raw);
+        if (kcfg != null) {
+            int size = 0;
+            for (int i = 0; i < kcfg.members().size(); i++) {
+                BtfType.Member m = kcfg.members().get(i);
+                BtfType var = btf.type(m.type());
+                ExternSpec e = externs.get(var.name());
+                p.setLinkage(var.id(), BTF_VAR_GLOBAL_ALLOCATED);
+                p.setDatasecEntry(kcfg.id(), i, m.type(), e.offset(), e.size());
+                size = Math.max(size, e.offset() + e.size());
+            }
+            p.setSizeOrType(kcfg.id(), size);
+        }
+        if (ksyms != null) {
+            int intId = btf.types().stream().filter(t -> t.kind() == BtfKind.INT && t.size() == 4)
+                    .mapToInt(BtfType::id).findFirst().orElse(-1);
+            if (intId < 0) {
+                intId = p.addInt();
+            }
+            int dummy = -1;
+            for (int i = 0; i < ksyms.members().size(); i++) {
+                BtfType t = btf.type(ksyms.members().get(i).type());
+                int entryType = t.id();
+                if (t.kind() == BtfKind.FUNC) {
+                    if (dummy < 0) {
+                        dummy = p.addVar("dummy_ksym", intId, BTF_VAR_GLOBAL_ALLOCATED);
+                    }
+                    BtfType proto = btf.type(t.type());
+                    for (int j = 0; j < proto.members().size(); j++) {
+                        BtfType.Member param = proto.members().get(j);
+                        if (param.type() != 0 && param.name().isEmpty()) {
+                            p.setParamName(proto.id(), j, p.addString("arg" + j));
+                        }
+                    }
+                    p.setLinkage(t.id(), BTF_FUNC_GLOBAL);
+                    entryType = dummy;
+                } else {
+                    p.setLinkage(t.id(), BTF_VAR_GLOBAL_ALLOCATED);
+                    p.setSizeOrType(t.id(), intId);
+                }
+                p.setDatasecEntry(ksyms.id(), i, entryType, i * 4, 4);
+            }
+            p.setSizeOrType(ksyms.id(), ksyms.members().size() * 4);
+        }
+        return p.build();
+    }
+
     // ---- programs ---------------------------------------------------------------------------
 
     /** A function in an executable section: an entry program, or a subprogram in .text. */
@@ -383,7 +544,8 @@ final class ObjectReader {
     private record RawRel(int insn, ElfRelocation rel, ElfSymbol sym) {
     }
 
-    private List<ProgramSpec> readPrograms(Map<String, MapSpec> maps, Map<Integer, String> dataMapBySection) {
+    private List<ProgramSpec> readPrograms(Map<String, MapSpec> maps, Map<Integer, String> dataMapBySection,
+                                           String kconfigMap) {
         Map<Integer, List<ElfRelocation>> relsByTarget = new HashMap<>();
         for (ElfSection s : elf.sections()) {
             if (s.type() == ElfSection.SHT_REL) {
@@ -431,7 +593,7 @@ final class ObjectReader {
         }
         List<ProgramSpec> out = new ArrayList<>();
         for (Func e : entries) {
-            out.add(new Linker(e, subprogs, text, maps, dataMapBySection).link());
+            out.add(new Linker(e, subprogs, text, maps, dataMapBySection, kconfigMap).link());
         }
         return out;
     }
@@ -462,13 +624,16 @@ final class ObjectReader {
         private final ElfSection text;
         private final Map<String, MapSpec> maps;
         private final Map<Integer, String> dataMaps;
+        private final String kconfigMap;
         private final Map<Func, Integer> placed = new HashMap<>();
         private final List<Func> order = new ArrayList<>();
         private final List<Relocation> relocations = new ArrayList<>();
         private byte[] code = new byte[0];
 
-        Linker(Func entry, List<Func> subprogs, ElfSection text, Map<String, MapSpec> maps, Map<Integer, String> dataMaps) {
+        Linker(Func entry, List<Func> subprogs, ElfSection text, Map<String, MapSpec> maps, Map<Integer, String> dataMaps,
+               String kconfigMap) {
             this.entry = entry;
+            this.kconfigMap = kconfigMap;
             this.subprogs = subprogs;
             this.text = text;
             this.maps = maps;
@@ -526,6 +691,13 @@ final class ObjectReader {
             int imm = imm(code, at);
             long target;
             if (r != null) {
+                ExternSpec kfunc = externs.get(r.sym().name());
+                if (r.sym().sectionIndex() == ElfSymbol.SHN_UNDEF && call && kfunc != null
+                        && kfunc.kind() == ExternSpec.Kind.KFUNC) {
+                    relocations.add(new Relocation(placed.get(f) + i, Relocation.Kind.KFUNC, r.sym().name(), "",
+                            r.sym().name(), 0));
+                    return;
+                }
                 if (r.sym().sectionIndex() == ElfSymbol.SHN_UNDEF) {
                     throw new BpfException(what + ": call to '" + symName(r.sym()) + "', which the object does not "
                             + "define (an extern: a kfunc or a function of another object, which jbpf does not link)");
@@ -576,6 +748,14 @@ final class ObjectReader {
                         + String.format("(opcode 0x%02x)", op));
             }
             if (sym.sectionIndex() == ElfSymbol.SHN_UNDEF) {
+                ExternSpec e = externs.get(sym.name());
+                if (e != null && e.kind() == ExternSpec.Kind.KCONFIG) {
+                    return new Relocation(idx, Relocation.Kind.DATA, sym.name(), KCONFIG, kconfigMap,
+                            e.offset() + (long) imm(insns, at));
+                }
+                if (e != null && e.kind() == ExternSpec.Kind.KSYM) {
+                    return new Relocation(idx, Relocation.Kind.KSYM, sym.name(), KSYMS, sym.name(), 0);
+                }
                 return new Relocation(idx, Relocation.Kind.EXTERN, sym.name(), "", sym.name(), 0);
             }
             if (sym.sectionIndex() >= 0xff00) {

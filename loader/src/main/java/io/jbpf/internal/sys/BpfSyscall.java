@@ -209,6 +209,14 @@ public final class BpfSyscall {
                 a.getInt(BpfAttr.TestRun.DURATION));
     }
 
+    /** BPF_PROG_BIND_MAP: keeps {@code mapFd} alive as long as the program, though it does not use it. */
+    public static int progBindMap(int progFd, int mapFd) {
+        Pointer a = attr(12);
+        a.putInt(0, progFd);
+        a.putInt(4, mapFd);
+        return call(BpfCmd.BPF_PROG_BIND_MAP, a, 12);
+    }
+
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
     public static int objPin(int fd, String path) {
         Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,155 @@
+package io.jbpf;
+
+import io.jbpf.spec.ExternSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The running kernel's configuration, for __kconfig externs: read from /proc/config.gz or
+ * /boot/config-$(uname -r), plus LINUX_KERNEL_VERSION from the release string, and rendered
+ * into the .kconfig map's bytes as libbpf lays them out.
+ */
+final class Kconfig {
+    private static Map<String, String> config;
+
+    private Kconfig() {
+    }
+
+    /** The .kconfig map value for {@code externs} (only their KCONFIG ones), {@code size} bytes. */
+    static byte[] render(String source, List<ExternSpec> externs, int size) {
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        for (ExternSpec e : externs) {
+            if (e.kind() != ExternSpec.Kind.KCONFIG) {
+                continue;
+            }
+            String value = e.name().equals("LINUX_KERNEL_VERSION") ? String.valueOf(kernelVersion()) : values().get(e.name());
+            String where = source + ": kconfig extern '" + e.name() + "'";
+            if (value == null) {
+                if (!e.weak()) {
+                    throw new BpfException(where + " is not set in this kernel's configuration (declare it __weak to "
+                            + "read 0 instead)");
+                }
+                continue; // weak and absent: zero
+            }
+            put(b, e, value, where);
+        }
+        return b.array();
+    }
+
+    private static void put(ByteBuffer b, ExternSpec e, String value, String where) {
+        int at = e.offset();
+        boolean letter = value.equals("y") || value.equals("n") || value.equals("m");
+        switch (e.kconfig()) {
+            case BOOL -> {
+                if (!letter || value.equals("m")) {
+                    throw new BpfException(where + ": value '" + value + "' is not a bool");
+                }
+                b.put(at, (byte) (value.equals("y") ? 1 : 0));
+            }
+            case TRISTATE -> {
+                if (!letter) {
+                    throw new BpfException(where + ": value '" + value + "' is not a tristate");
+                }
+                b.putInt(at, value.equals("y") ? 1 : value.equals("m") ? 2 : 0);
+            }
+            case CHAR -> {
+                if (!letter) {
+                    throw new BpfException(where + ": value '" + value + "' is not y, n or m");
+                }
+                b.put(at, (byte) value.charAt(0));
+            }
+            case CHAR_ARRAY -> {
+                if (!value.startsWith("\"") || !value.endsWith("\"") || value.length() < 2) {
+                    throw new BpfException(where + ": value " + value + " is not a string");
+                }
+                byte[] s = value.substring(1, value.length() - 1).getBytes(StandardCharsets.UTF_8);
+                b.put(at, s, 0, Math.min(s.length, e.size() - 1));
+            }
+            case INT, UINT -> {
+                if (letter) {
+                    throw new BpfException(where + ": value '" + value + "' is not a number");
+                }
+                long v;
+                try {
+                    v = value.startsWith("0x") || value.startsWith("0X") ? Long.parseUnsignedLong(value.substring(2), 16)
+                            : Long.parseLong(value);
+                } catch (NumberFormatException ex) {
+                    throw new BpfException(where + ": value '" + value + "' is not a number");
+                }
+                switch (e.size()) {
+                    case 1 -> b.put(at, (byte) v);
+                    case 2 -> b.putShort(at, (short) v);
+                    case 4 -> b.putInt(at, (int) v);
+                    case 8 -> b.putLong(at, v);
+                    default -> throw new BpfException(where + ": " + e.size() + "-byte integers are not supported");
+                }
+            }
+        }
+    }
+
+    /** KERNEL_VERSION(a, b, c) of {@code uname -r}, as libbpf computes it. */
+    static int kernelVersion() {
+        String release = System.getProperty("os.version");
+        String[] parts = release.split("[^0-9]+");
+        int a = parts.length > 0 && !parts[0].isEmpty() ? Integer.parseInt(parts[0]) : 0;
+        int b = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+        int c = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
+        return (a << 16) + (b << 8) + Math.min(c, 255);
+    }
+
+    private static synchronized Map<String, String> values() {
+        if (config == null) {
+            config = read();
+        }
+        return config;
+    }
+
+    private static Map<String, String> read() {
+        Path gz = Path.of("/proc/config.gz");
+        Path boot = Path.of("/boot/config-" + System.getProperty("os.version"));
+        try {
+            if (Files.isReadable(gz)) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+                    return parse(in);
+                }
+            }
+            if (Files.isReadable(boot)) {
+                try (InputStream in = Files.newInputStream(boot)) {
+                    return parse(in);
+                }
+            }
+        } catch (IOException e) {
+            throw new BpfException("cannot read the kernel configuration for __kconfig externs: " + e.getMessage());
+        }
+        throw new BpfException("__kconfig externs need the kernel configuration, but neither " + gz + " nor " + boot
+                + " exists");
+    }
+
+    private static Map<String, String> parse(InputStream in) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.startsWith("CONFIG_")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    out.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
+                out.put(line.substring(2, line.length() - " is not set".length()), "n");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package io.jbpf;
+
+import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfKind;
+import io.jbpf.btf.BtfType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What __ksym externs resolve against: BTF ids of functions and variables in the kernel's own
+ * BTF ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
+ * read once, on first use, and cached.
+ */
+final class KernelSymbols {
+    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static final Path KALLSYMS = Path.of("/proc/kallsyms");
+    private static Map<String, Integer> funcs;
+    private static Map<String, Integer> vars;
+
+    private KernelSymbols() {
+    }
+
+    /** BTF id of kernel function {@code name} in vmlinux BTF, or 0 when there is none. */
+    static synchronized int funcId(String name) {
+        index();
+        return funcs.getOrDefault(name, 0);
+    }
+
+    /** BTF id of kernel variable {@code name} in vmlinux BTF, or 0 when there is none. */
+    static synchronized int varId(String name) {
+        index();
+        return vars.getOrDefault(name, 0);
+    }
+
+    private static void index() {
+        if (funcs != null) {
+            return;
+        }
+        byte[] data;
+        try {
+            data = Files.readAllBytes(VMLINUX);
+        } catch (IOException e) {
+            throw new BpfException("kernel BTF " + VMLINUX + " is needed for __ksym externs but cannot be read: "
+                    + e.getMessage());
+        }
+        Btf btf = Btf.parse(VMLINUX.toString(), data);
+        Map<String, Integer> f = new HashMap<>();
+        Map<String, Integer> v = new HashMap<>();
+        for (BtfType t : btf.types()) {
+            if (t.kind() == BtfKind.FUNC) {
+                f.putIfAbsent(t.name(), t.id());
+            } else if (t.kind() == BtfKind.VAR) {
+                v.putIfAbsent(t.name(), t.id());
+            }
+        }
+        funcs = f;
+        vars = v;
+    }
+
+    /** Address of {@code name} in /proc/kallsyms, or 0 when it is not there. */
+    static long address(String name) {
+        try (BufferedReader r = Files.newBufferedReader(KALLSYMS)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                int a = line.indexOf(' ');
+                int b = line.indexOf(' ', a + 1);
+                if (b < 0) {
+                    continue;
+                }
+                int end = line.indexOf('\t', b + 1);
+                String sym = end < 0 ? line.substring(b + 1) : line.substring(b + 1, end);
+                if (sym.equals(name)) {
+                    return Long.parseUnsignedLong(line.substring(0, a), 16);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + KALLSYMS + " to resolve __ksym '" + name + "': " + e.getMessage());
+        }
+    }
+}
