@@ -92,11 +92,14 @@ class CorpusErrorsIT {
 
     @Test
     void kfuncTheKernelLacks() {
-        assertThatThrownBy(() -> BpfObjectSpec.read(corpus("err_missing_ksym.o")))
+        BpfObjectSpec spec = BpfObjectSpec.read(corpus("err_missing_ksym.o"));
+        int before = Fds.count();
+        assertThatThrownBy(() -> BpfObject.load(spec, LoadOptions.defaults()))
                 .isInstanceOf(BpfException.class)
                 .hasMessageContaining("err_missing_ksym.o")
                 .hasMessageContaining("section xdp")
-                .hasMessageContaining("'bpf_jbpf_no_such_kfunc'");
+                .hasMessageContaining("kfunc 'bpf_jbpf_no_such_kfunc' is not in this kernel's BTF");
+        assertThat(Fds.count()).isEqualTo(before);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ProgramSpec;
+import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,6 +83,12 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = cmd.commandLine().getOut();
         try (BpfObject obj = BpfObject.load(spec, options)) {
             obj.warnings().forEach(w -> cmd.commandLine().getErr().println("jbpf: warning: " + w));
+            if (pinDir == null) {
+                // The kernel empties a prog array when its last user-space reference goes: jbpf's fd, at exit.
+                obj.maps().values().stream().filter(m -> m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value)
+                        .forEach(m -> cmd.commandLine().getErr().println("jbpf: warning: prog array " + m.name()
+                                + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
+            }
             List<Path> pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir);
             XdpLink link = null;
             BpfProgram prog = toAttach == null ? null : obj.program(toAttach.name());
