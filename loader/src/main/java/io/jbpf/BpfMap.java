@@ -127,36 +127,60 @@ public final class BpfMap implements AutoCloseable {
         return isPerCpu(info.type());
     }
 
-    /** The value for {@code k}, or null when there is none. */
+    /**
+     * The value for {@code k}, or null when there is none. For QUEUE and STACK maps (key size 0,
+     * pass an empty key) this peeks at the head without removing it.
+     */
     public synchronized byte[] lookup(byte[] k) {
-        checkKey(k);
-        key.put(0, k, 0, k.length);
-        int r = BpfSyscall.mapLookupElem(fd(), key.address(), value.address(), 0);
+        int r = BpfSyscall.mapLookupElem(fd(), keyAddress(k), value.address(), 0);
+        return valueOrNull(r, "lookup");
+    }
+
+    /**
+     * Looks up {@code k} and deletes it in one step; null when there is none. For QUEUE and STACK
+     * maps (empty key) this pops the head.
+     */
+    public synchronized byte[] lookupAndDelete(byte[] k) {
+        int r = BpfSyscall.mapLookupAndDeleteElem(fd(), keyAddress(k), value.address(), 0);
+        return valueOrNull(r, "lookup and delete");
+    }
+
+    private byte[] valueOrNull(int r, String op) {
         if (r == -Errno.ENOENT) {
             return null;
         }
-        check(r, "lookup");
+        check(r, op);
         byte[] out = new byte[valueBufferSize];
         value.get(0, out, 0, out.length);
         return out;
     }
 
-    /** Creates or updates {@code k} (flags: {@link #BPF_ANY}, {@link #BPF_NOEXIST}, {@link #BPF_EXIST}, {@link #BPF_F_LOCK}). */
-    public synchronized void update(byte[] k, byte[] v, long flags) {
+    /** Copies {@code k} to the native key buffer; maps without keys (QUEUE, STACK, BLOOM_FILTER) take NULL. */
+    private long keyAddress(byte[] k) {
         checkKey(k);
+        if (k.length == 0) {
+            return 0;
+        }
+        key.put(0, k, 0, k.length);
+        return key.address();
+    }
+
+    /**
+     * Creates or updates {@code k} (flags: {@link #BPF_ANY}, {@link #BPF_NOEXIST}, {@link #BPF_EXIST},
+     * {@link #BPF_F_LOCK}). For QUEUE and STACK maps (empty key) this pushes {@code v}.
+     */
+    public synchronized void update(byte[] k, byte[] v, long flags) {
+        long keyAddr = keyAddress(k);
         if (v.length != valueBufferSize) {
             throw new BpfException("map " + name() + ": value is " + v.length + " bytes, expected " + valueBufferSize);
         }
-        key.put(0, k, 0, k.length);
         value.put(0, v, 0, v.length);
-        check(BpfSyscall.mapUpdateElem(fd(), key.address(), value.address(), flags), "update");
+        check(BpfSyscall.mapUpdateElem(fd(), keyAddr, value.address(), flags), "update");
     }
 
     /** Deletes {@code k}; false when it was not there. */
     public synchronized boolean delete(byte[] k) {
-        checkKey(k);
-        key.put(0, k, 0, k.length);
-        int r = BpfSyscall.mapDeleteElem(fd(), key.address());
+        int r = BpfSyscall.mapDeleteElem(fd(), keyAddress(k));
         if (r == -Errno.ENOENT) {
             return false;
         }
@@ -166,12 +190,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** The key after {@code k}, the first key when {@code k} is null, or null after the last. */
     public synchronized byte[] nextKey(byte[] k) {
-        long keyAddr = 0;
-        if (k != null) {
-            checkKey(k);
-            key.put(0, k, 0, k.length);
-            keyAddr = key.address();
-        }
+        long keyAddr = k == null ? 0 : keyAddress(k);
         int r = BpfSyscall.mapGetNextKey(fd(), keyAddr, nextKey.address());
         if (r == -Errno.ENOENT) {
             return null;

@@ -103,6 +103,10 @@ final class ObjectLoader {
             throw new BpfException(where + ": the section name implies no program type (use a libbpf name such as "
                     + "'xdp' or 'tracepoint/...')");
         }
+        if (p.coreRelocations() > 0) {
+            throw new BpfException(where + ": uses " + p.coreRelocations() + " CO-RE relocations (BPF_CORE_READ, "
+                    + "preserve_access_index), which this jbpf version cannot apply yet");
+        }
         for (Relocation r : p.relocations()) {
             if (r.kind() == Relocation.Kind.EXTERN) {
                 throw new BpfException(where + ", instruction " + r.instruction() + ": symbol '" + r.symbol()

@@ -111,4 +111,16 @@ class CorpusErrorsIT {
                 .hasMessageContaining("symbol 'odd_var'")
                 .hasMessageContaining("relocation against section 'jbpf_odd'");
     }
+
+    @Test
+    void coreRelocationsAreRefusedNotIgnored() {
+        BpfObjectSpec spec = BpfObjectSpec.read(corpus("err_core_relo.o"));
+        assertThat(spec.program("core_read_pid").coreRelocations()).isEqualTo(1);
+        int before = Fds.count();
+        assertThatThrownBy(() -> BpfObject.load(spec, LoadOptions.defaults()))
+                .isInstanceOf(BpfException.class)
+                .hasMessageContaining("err_core_relo.o: section raw_tp/sys_enter, program core_read_pid")
+                .hasMessageContaining("1 CO-RE relocations");
+        assertThat(Fds.count()).isEqualTo(before);
+    }
 }

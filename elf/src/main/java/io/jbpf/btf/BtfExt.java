@@ -12,7 +12,7 @@ import java.util.Map;
  * The {@code .BTF.ext} section: per ELF section, the function info (which BTF FUNC starts at which
  * instruction) and line info (which source line an instruction came from) that BPF_PROG_LOAD
  * takes. Instruction offsets here are in bytes from the start of the ELF section, as clang writes
- * them. CO-RE relocation records are not read.
+ * them. CO-RE relocation records are read only so that objects needing them can be recognised.
  */
 public final class BtfExt {
     /**
@@ -35,10 +35,12 @@ public final class BtfExt {
     private static final int HEADER_MIN = 24;
     private final Info funcInfo;
     private final Info lineInfo;
+    private final Info coreRelos;
 
-    private BtfExt(Info funcInfo, Info lineInfo) {
+    private BtfExt(Info funcInfo, Info lineInfo, Info coreRelos) {
         this.funcInfo = funcInfo;
         this.lineInfo = lineInfo;
+        this.coreRelos = coreRelos;
     }
 
     /** Parses {@code data}; section names are looked up in {@code btf}'s string table. */
@@ -53,7 +55,10 @@ public final class BtfExt {
         }
         Info func = info(label + " func_info", b, hdrLen, b.getInt(8), b.getInt(12), 8, btf);
         Info line = info(label + " line_info", b, hdrLen, b.getInt(16), b.getInt(20), 16, btf);
-        return new BtfExt(func, line);
+        // Headers of 32 bytes and more add the CO-RE relocation records.
+        Info core = hdrLen >= 32 && data.length >= 32
+                ? info(label + " core_relo", b, hdrLen, b.getInt(24), b.getInt(28), 16, btf) : new Info(16, Map.of());
+        return new BtfExt(func, line, core);
     }
 
     public Info funcInfo() {
@@ -62,6 +67,11 @@ public final class BtfExt {
 
     public Info lineInfo() {
         return lineInfo;
+    }
+
+    /** CO-RE relocation records (instruction offset, type id, access string, kind). */
+    public Info coreRelocations() {
+        return coreRelos;
     }
 
     private static Info info(String label, ByteBuffer b, long hdrLen, int offI, int lenI, int minRec, Btf btf) {

@@ -646,7 +646,8 @@ final class ObjectReader {
             relocations.sort(Comparator.comparingInt(Relocation::instruction));
             List<String> names = order.subList(1, order.size()).stream().map(Func::name).toList();
             return new ProgramSpec(entry.name(), entry.section().name(), entry.start(), classify(entry.section()), code,
-                    relocations, names, extInfo(true), extInfo(false));
+                    relocations, names, extInfo(ext == null ? null : ext.funcInfo()), extInfo(ext == null ? null : ext.lineInfo()),
+                    extInfo(ext == null ? null : ext.coreRelocations()).count());
         }
 
         private SectionDef classify(ElfSection sec) {
@@ -781,12 +782,11 @@ final class ObjectReader {
                     + "', which holds no maps, data or code");
         }
 
-        /** Function or line info of every placed function, rebased to instruction indexes. */
-        private ExtInfo extInfo(boolean funcs) {
-            if (ext == null) {
+        /** .BTF.ext records (func, line or CO-RE info) of every placed function, rebased to instruction indexes. */
+        private ExtInfo extInfo(BtfExt.Info info) {
+            if (info == null) {
                 return ExtInfo.NONE;
             }
-            BtfExt.Info info = funcs ? ext.funcInfo() : ext.lineInfo();
             List<int[]> out = new ArrayList<>();
             for (Func f : order) {
                 int base = placed.get(f);

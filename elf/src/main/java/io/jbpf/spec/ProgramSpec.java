@@ -21,9 +21,11 @@ public final class ProgramSpec {
     private final List<String> subprograms;
     private final ExtInfo funcInfo;
     private final ExtInfo lineInfo;
+    private final int coreRelocations;
 
     ProgramSpec(String name, String section, long sectionOffset, SectionDef def, byte[] instructions,
-                List<Relocation> relocations, List<String> subprograms, ExtInfo funcInfo, ExtInfo lineInfo) {
+                List<Relocation> relocations, List<String> subprograms, ExtInfo funcInfo, ExtInfo lineInfo,
+                int coreRelocations) {
         this.name = name;
         this.section = section;
         this.sectionOffset = sectionOffset;
@@ -33,6 +35,7 @@ public final class ProgramSpec {
         this.subprograms = List.copyOf(subprograms);
         this.funcInfo = funcInfo;
         this.lineInfo = lineInfo;
+        this.coreRelocations = coreRelocations;
     }
 
     /** The function's symbol name (or the section name for a section with no function symbol). */
@@ -91,6 +94,11 @@ public final class ProgramSpec {
     /** BTF function info for the linked program, or {@link ExtInfo#NONE} without .BTF.ext. */
     public ExtInfo funcInfo() {
         return funcInfo;
+    }
+
+    /** Number of CO-RE relocations in the linked program's code (jbpf cannot apply them yet). */
+    public int coreRelocations() {
+        return coreRelocations;
     }
 
     /** BTF line info for the linked program, or {@link ExtInfo#NONE} without .BTF.ext. */

@@ -68,7 +68,8 @@ final class LoadCommand implements Callable<Integer> {
     public Integer call() {
         XdpMode xdpMode = XdpMode.parse(mode);
         if (device == null && pinDir == null) {
-            throw new BpfException("load: nothing would outlive jbpf; give --dev DEV to attach, --pin DIR to pin, or both");
+            throw new picocli.CommandLine.ParameterException(cmd.commandLine(),
+                    "Missing required option: --dev DEV to attach, --pin DIR to pin, or both (nothing else outlives jbpf)");
         }
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
