@@ -241,7 +241,7 @@ class BpfObjectSpecTest {
                     new BpfObjectSpec.SectionInfo(4, ".relxdp", "rel", 0x10),
                     new BpfObjectSpec.SectionInfo(5, "license", "data", 4),
                     new BpfObjectSpec.SectionInfo(6, ".maps", "maps", 0x20),
-                    new BpfObjectSpec.SectionInfo(17, ".BTF", "data", 0x4cd),
+                    new BpfObjectSpec.SectionInfo(17, ".BTF", "data", 0x366),
                     // SHT_LLVM_ADDRSIG = 0x6fff4c03
                     new BpfObjectSpec.SectionInfo(26, ".llvm_addrsig", "type " + 0x6fff4c03, 3),
                     new BpfObjectSpec.SectionInfo(27, ".symtab", "symtab", 0x180));
