@@ -201,6 +201,24 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
+    /** A new allocation-free accessor with its own key/value buffers (one per thread). */
+    public MapCursor cursor() {
+        checkOpen();
+        return new MapCursor(this);
+    }
+
+    /** A new batch reader/writer with room for {@code capacity} entries per call (one per thread). */
+    public MapBatch batch(int capacity) {
+        checkOpen();
+        return new MapBatch(this, capacity);
+    }
+
+    /** Maps a {@code BPF_F_MMAPABLE} array into memory; read-only unless {@code writable}. */
+    public MmapArray mmap(boolean writable) {
+        checkOpen();
+        return MmapArray.map(this, writable);
+    }
+
     /** All keys with their values, by get_next_key + lookup (entries removed meanwhile are skipped). */
     public List<Map.Entry<byte[], byte[]>> entries() {
         List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();

@@ -47,6 +47,22 @@ public final class BpfAttr {
         }
     }
 
+    /** BPF_MAP_LOOKUP_BATCH, LOOKUP_AND_DELETE_BATCH, UPDATE_BATCH, DELETE_BATCH. */
+    public static final class Batch {
+        public static final int IN_BATCH = 0;
+        public static final int OUT_BATCH = 8;
+        public static final int KEYS = 16;
+        public static final int VALUES = 24;
+        public static final int COUNT = 32;
+        public static final int MAP_FD = 36;
+        public static final int ELEM_FLAGS = 40;
+        public static final int FLAGS = 48;
+        public static final int SIZE = 56;
+
+        private Batch() {
+        }
+    }
+
     /** BPF_PROG_LOAD. */
     public static final class ProgLoad {
         public static final int PROG_TYPE = 0;

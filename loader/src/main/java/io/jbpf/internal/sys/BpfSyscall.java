@@ -95,12 +95,44 @@ public final class BpfSyscall {
     }
 
     private static int elem(BpfCmd cmd, int fd, long key, long value, long flags) {
-        Pointer a = attr(MapElem.SIZE);
-        a.putInt(MapElem.MAP_FD, fd);
-        a.putLong(MapElem.KEY, key);
-        a.putLong(MapElem.VALUE, value);
-        a.putLong(MapElem.FLAGS, flags);
-        return call(cmd, a, MapElem.SIZE);
+        return elem(ATTR.get(), cmd, fd, key, value, flags);
+    }
+
+    /**
+     * A map element command with a caller-owned attr buffer (at least {@link MapElem#SIZE} bytes),
+     * for hot paths that keep their own: every field of the command is written, so it need not be zeroed.
+     */
+    public static int elem(Pointer attr, BpfCmd cmd, int fd, long key, long value, long flags) {
+        attr.putInt(MapElem.MAP_FD, fd);
+        attr.putInt(MapElem.MAP_FD + 4, 0);
+        attr.putLong(MapElem.KEY, key);
+        attr.putLong(MapElem.VALUE, value);
+        attr.putLong(MapElem.FLAGS, flags);
+        return call(cmd, attr, MapElem.SIZE);
+    }
+
+    /**
+     * A batch command ({@code BPF_MAP_*_BATCH}) with a caller-owned attr buffer of at least
+     * {@link BpfAttr.Batch#SIZE} bytes. Returns 0 or -errno; the number of elements processed is
+     * left in the attr's {@code count} (read it with {@link #batchCount}), also on -ENOENT, which
+     * means the map has no more elements.
+     */
+    public static int batch(Pointer attr, BpfCmd cmd, int fd, long inBatch, long outBatch, long keys, long values,
+                            int count, long elemFlags) {
+        attr.putLong(BpfAttr.Batch.IN_BATCH, inBatch);
+        attr.putLong(BpfAttr.Batch.OUT_BATCH, outBatch);
+        attr.putLong(BpfAttr.Batch.KEYS, keys);
+        attr.putLong(BpfAttr.Batch.VALUES, values);
+        attr.putInt(BpfAttr.Batch.COUNT, count);
+        attr.putInt(BpfAttr.Batch.MAP_FD, fd);
+        attr.putLong(BpfAttr.Batch.ELEM_FLAGS, elemFlags);
+        attr.putLong(BpfAttr.Batch.FLAGS, 0);
+        return call(cmd, attr, BpfAttr.Batch.SIZE);
+    }
+
+    /** The {@code count} the kernel left in a batch attr. */
+    public static int batchCount(Pointer attr) {
+        return attr.getInt(BpfAttr.Batch.COUNT);
     }
 
     /** Parameters of BPF_PROG_LOAD; addresses point at native memory the caller keeps alive. */

@@ -24,5 +24,9 @@ public interface LibC {
 
     int if_nametoindex(String name);
 
+    long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+
+    int munmap(long addr, long length);
+
     Pointer if_indextoname(int index, Pointer name);
 }

@@ -31,6 +31,16 @@ public final class Native {
         return p;
     }
 
+    /** A zeroed little-endian direct buffer and its native address, for hot paths that reuse both. */
+    public record DirectBuffer(java.nio.ByteBuffer buffer, long address) {
+    }
+
+    /** Allocates a {@link DirectBuffer} of {@code size} bytes (at least 1). */
+    public static DirectBuffer direct(int size) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(Math.max(1, size)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return new DirectBuffer(b, Pointer.wrap(RUNTIME, b).address());
+    }
+
     /** Closes {@code fd}, ignoring errors: used on cleanup paths where the first failure matters. */
     public static void closeQuietly(int fd) {
         if (fd >= 0) {

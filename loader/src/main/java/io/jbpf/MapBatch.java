@@ -1,0 +1,169 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfAttr;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.uapi.BpfCmd;
+import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
+
+/**
+ * Whole-map reads and writes many entries per system call (BPF_MAP_*_BATCH), into key and value
+ * buffers reused call after call. Entry {@code i} of a chunk has its key at
+ * {@code i * keySize} in {@link #keys()} and its value at {@code i * valueBufferSize} in
+ * {@link #values()}. On a map type or kernel without batch operations, reads fall back to
+ * get_next_key + lookup into the same buffers, so callers need not care.
+ *
+ * <pre>{@code
+ * MapBatch b = map.batch(1024);
+ * for (int n = b.read(); n > 0; n = b.read()) { ... entries 0..n-1 ... }
+ * }</pre>
+ *
+ * <p>Not thread-safe; one per polling thread. Allocation-free after construction.
+ */
+public final class MapBatch {
+    private final BpfMap map;
+    private final int capacity;
+    private final Native.DirectBuffer keys;
+    private final Native.DirectBuffer values;
+    private final Native.DirectBuffer inToken;
+    private final Native.DirectBuffer outToken;
+    private final Pointer attr = Native.allocate(BpfAttr.Batch.SIZE);
+    private final int tokenSize;
+    private MapCursor fallback;
+    private boolean started;
+    private boolean done;
+
+    MapBatch(BpfMap map, int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("batch capacity must be positive, not " + capacity);
+        }
+        this.map = map;
+        this.capacity = capacity;
+        this.keys = Native.direct(Math.multiplyExact(Math.max(1, map.keySize()), capacity));
+        this.values = Native.direct(Math.multiplyExact(map.valueBufferSize(), capacity));
+        // Hash maps use a u32 bucket index as the position token, other maps a key: room for either.
+        this.tokenSize = Math.max(8, map.keySize());
+        this.inToken = Native.direct(tokenSize);
+        this.outToken = Native.direct(tokenSize);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Keys of the last chunk, {@code keySize} bytes each. */
+    public ByteBuffer keys() {
+        return keys.buffer();
+    }
+
+    /** Values of the last chunk, {@link BpfMap#valueBufferSize()} bytes each. */
+    public ByteBuffer values() {
+        return values.buffer();
+    }
+
+    /** Starts the next {@link #read()} from the beginning of the map. */
+    public void rewind() {
+        started = false;
+        done = false;
+        if (fallback != null) {
+            fallback.rewind();
+        }
+    }
+
+    /** Reads the next chunk of up to {@link #capacity()} entries; returns how many, 0 after the last. */
+    public int read() {
+        return chunk(BpfCmd.BPF_MAP_LOOKUP_BATCH, "lookup batch");
+    }
+
+    /** Reads the next chunk and deletes what it read (drains a map); 0 when the map is empty. */
+    public int readAndDelete() {
+        return chunk(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH, "lookup and delete batch");
+    }
+
+    /** Writes the first {@code count} entries of the buffers in one call ({@code elemFlags}: BPF_ANY ...). */
+    public void update(int count, long elemFlags) {
+        checkCount(count);
+        int r = BpfSyscall.batch(attr, BpfCmd.BPF_MAP_UPDATE_BATCH, map.fd(), 0, 0, keys.address(), values.address(),
+                count, elemFlags);
+        if (r < 0) {
+            throw new BpfException("map " + map.name() + ": update batch (" + BpfSyscall.batchCount(attr) + " of "
+                    + count + " written)", -r);
+        }
+    }
+
+    /** Deletes the first {@code count} keys of {@link #keys()} in one call; returns how many were deleted. */
+    public int delete(int count) {
+        checkCount(count);
+        int r = BpfSyscall.batch(attr, BpfCmd.BPF_MAP_DELETE_BATCH, map.fd(), 0, 0, keys.address(), 0, count, 0);
+        if (r < 0 && r != -Errno.ENOENT) {
+            throw new BpfException("map " + map.name() + ": delete batch", -r);
+        }
+        return BpfSyscall.batchCount(attr);
+    }
+
+    private int chunk(BpfCmd cmd, String op) {
+        if (done) {
+            return 0;
+        }
+        if (fallback != null) {
+            return fallbackChunk(cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+        }
+        int r = BpfSyscall.batch(attr, cmd, map.fd(), started ? inToken.address() : 0, outToken.address(),
+                keys.address(), values.address(), capacity, 0);
+        int n = BpfSyscall.batchCount(attr);
+        if (r == -Errno.ENOENT) {
+            done = true;
+            return n;
+        }
+        if (r < 0) {
+            if (!started && unsupported(-r)) {
+                fallback = map.cursor();
+                return fallbackChunk(cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+            }
+            throw new BpfException("map " + map.name() + ": " + op
+                    + (r == -Errno.ENOSPC ? " (a hash bucket holds more entries than the batch capacity " + capacity + ")" : ""),
+                    -r);
+        }
+        inToken.buffer().put(0, outToken.buffer(), 0, tokenSize);
+        started = true;
+        return n;
+    }
+
+    /** get_next_key + lookup into the batch buffers, for maps without batch operations. */
+    private int fallbackChunk(boolean delete) {
+        int n = 0;
+        int ks = map.keySize();
+        int vs = map.valueBufferSize();
+        while (n < capacity && fallback.next()) {
+            if (!fallback.lookup()) {
+                continue; // deleted between next() and lookup()
+            }
+            keys.buffer().put(n * ks, fallback.key(), 0, ks);
+            values.buffer().put(n * vs, fallback.value(), 0, vs);
+            n++;
+        }
+        if (delete) {
+            for (int i = 0; i < n; i++) {
+                fallback.key().put(0, keys.buffer(), i * ks, ks);
+                fallback.delete();
+            }
+            fallback.rewind();
+        }
+        if (n < capacity) {
+            done = true;
+        }
+        started = true;
+        return n;
+    }
+
+    private static boolean unsupported(int errno) {
+        return errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS;
+    }
+
+    private void checkCount(int count) {
+        if (count < 0 || count > capacity) {
+            throw new IllegalArgumentException("count " + count + " outside 0.." + capacity);
+        }
+    }
+}

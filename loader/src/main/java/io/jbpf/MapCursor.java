@@ -1,0 +1,104 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.BpfAttr;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.uapi.BpfCmd;
+import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
+
+/**
+ * Allocation-free access to one map: a key buffer, a value buffer and a {@code bpf_attr} of its
+ * own, reused by every call. Write the key into {@link #key()}, call {@link #lookup()}, read
+ * {@link #value()}. Both are little-endian direct buffers; per-CPU maps' values hold one 8-byte
+ * aligned slot per possible CPU. Keys of QUEUE, STACK and BLOOM_FILTER maps are empty.
+ *
+ * <p>Not thread-safe: give each polling thread its own cursor ({@link BpfMap#cursor()}).
+ */
+public final class MapCursor {
+    private final BpfMap map;
+    private final Native.DirectBuffer key;
+    private final Native.DirectBuffer nextKey;
+    private final Native.DirectBuffer value;
+    private final Pointer attr = Native.allocate(BpfAttr.MapElem.SIZE);
+    private final long keyAddr;
+    private boolean positioned;
+
+    MapCursor(BpfMap map) {
+        this.map = map;
+        this.key = Native.direct(map.keySize());
+        this.nextKey = Native.direct(map.keySize());
+        this.value = Native.direct(map.valueBufferSize());
+        this.keyAddr = map.keySize() == 0 ? 0 : key.address();
+    }
+
+    /** The key buffer ({@code keySize} bytes). */
+    public ByteBuffer key() {
+        return key.buffer();
+    }
+
+    /** The value buffer ({@link BpfMap#valueBufferSize()} bytes). */
+    public ByteBuffer value() {
+        return value.buffer();
+    }
+
+    /** Reads the value for {@link #key()} into {@link #value()}; false when the key is absent. */
+    public boolean lookup() {
+        return found(BpfSyscall.elem(attr, BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), keyAddr, value.address(), 0), "lookup");
+    }
+
+    /** As {@link #lookup()}, with flags (e.g. {@link BpfMap#BPF_F_LOCK}). */
+    public boolean lookup(long flags) {
+        return found(BpfSyscall.elem(attr, BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), keyAddr, value.address(), flags),
+                "lookup");
+    }
+
+    /** Writes {@link #value()} for {@link #key()} ({@link BpfMap#BPF_ANY}, {@code NOEXIST}, {@code EXIST}, {@code F_LOCK}). */
+    public void update(long flags) {
+        int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_UPDATE_ELEM, map.fd(), keyAddr, value.address(), flags);
+        if (r < 0) {
+            throw new BpfException("map " + map.name() + ": update", -r);
+        }
+    }
+
+    /** Deletes {@link #key()}; false when it was absent. */
+    public boolean delete() {
+        return found(BpfSyscall.elem(attr, BpfCmd.BPF_MAP_DELETE_ELEM, map.fd(), keyAddr, 0, 0), "delete");
+    }
+
+    /** Reads and deletes {@link #key()} (pops, for QUEUE and STACK maps); false when there was nothing. */
+    public boolean lookupAndDelete() {
+        return found(BpfSyscall.elem(attr, BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), keyAddr, value.address(), 0),
+                "lookup and delete");
+    }
+
+    /**
+     * Moves {@link #key()} to the next key of the map (the first on the first call after
+     * {@link #rewind()}); false after the last. Entries deleted meanwhile are skipped by the kernel.
+     */
+    public boolean next() {
+        int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_GET_NEXT_KEY, map.fd(), positioned ? keyAddr : 0,
+                nextKey.address(), 0);
+        if (!found(r, "get next key")) {
+            return false;
+        }
+        key.buffer().put(0, nextKey.buffer(), 0, map.keySize());
+        positioned = true;
+        return true;
+    }
+
+    /** Starts the next {@link #next()} from the first key again. */
+    public void rewind() {
+        positioned = false;
+    }
+
+    private boolean found(int r, String op) {
+        if (r == -Errno.ENOENT) {
+            return false;
+        }
+        if (r < 0) {
+            throw new BpfException("map " + map.name() + ": " + op, -r);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+package io.jbpf;
+
+import io.jbpf.internal.sys.Native;
+import io.jbpf.uapi.MapType;
+import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
+
+/**
+ * An array map created with {@code BPF_F_MMAPABLE} (global data maps are) mapped into this
+ * process: reads and writes go straight to the kernel's memory with no system call. Entry
+ * {@code i} starts at {@code i * stride()} where the stride is the value size rounded up to 8.
+ * Programs may change values while they are read; single aligned 8-byte reads are not torn.
+ *
+ * <p>Thread-safe for concurrent reads; allocation-free. Closing unmaps the memory (the map stays).
+ */
+public final class MmapArray implements AutoCloseable {
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 1;
+    private static final long PAGE = 4096;
+
+    private final BpfMap map;
+    private final long address;
+    private final long length;
+    private final int stride;
+    private final int entries;
+    private final Pointer memory;
+    private volatile boolean closed;
+
+    private MmapArray(BpfMap map, long address, long length) {
+        this.map = map;
+        this.address = address;
+        this.length = length;
+        this.stride = (map.valueSize() + 7) & ~7;
+        this.entries = map.maxEntries();
+        this.memory = Pointer.wrap(Native.RUNTIME, address, length);
+    }
+
+    static MmapArray map(BpfMap map, boolean writable) {
+        if (map.type() != MapType.BPF_MAP_TYPE_ARRAY.value || (map.info().flags() & 0x400) == 0) {
+            throw new BpfException("map " + map.name() + " cannot be mmap()ed: only ARRAY maps created with "
+                    + "BPF_F_MMAPABLE can (it is " + MapType.nameOf(map.type()) + ", flags 0x"
+                    + Integer.toHexString(map.info().flags()) + ")");
+        }
+        long data = (long) ((map.valueSize() + 7) & ~7) * map.maxEntries();
+        long length = (data + PAGE - 1) / PAGE * PAGE;
+        long addr = Native.LIBC.mmap(0, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
+        if (addr == -1) {
+            throw new BpfException("mmap of map " + map.name() + (writable ? " (read-write; frozen maps are read-only)" : ""),
+                    Native.errno());
+        }
+        return new MmapArray(map, addr, length);
+    }
+
+    /** Bytes between consecutive entries: the value size rounded up to 8. */
+    public int stride() {
+        return stride;
+    }
+
+    public int entries() {
+        return entries;
+    }
+
+    public long getLong(int index, int offset) {
+        return memory.getLong(at(index, offset, 8));
+    }
+
+    public int getInt(int index, int offset) {
+        return memory.getInt(at(index, offset, 4));
+    }
+
+    public void putLong(int index, int offset, long value) {
+        memory.putLong(at(index, offset, 8), value);
+    }
+
+    public void putInt(int index, int offset, int value) {
+        memory.putInt(at(index, offset, 4), value);
+    }
+
+    /** Copies every entry ({@code entries() * stride()} bytes) into {@code dst} from position 0. */
+    public void snapshot(byte[] dst) {
+        checkOpen();
+        int n = entries * stride;
+        if (dst.length < n) {
+            throw new IllegalArgumentException("snapshot needs " + n + " bytes, the array has " + dst.length);
+        }
+        memory.get(0, dst, 0, n);
+    }
+
+    /** Copies every entry into a direct {@code dst} at its index 0, without allocating. */
+    public void snapshot(ByteBuffer dst) {
+        checkOpen();
+        int n = entries * stride;
+        if (!dst.isDirect() || dst.capacity() < n) {
+            throw new IllegalArgumentException("snapshot needs a direct buffer of at least " + n + " bytes");
+        }
+        memory.transferTo(0, Pointer.wrap(Native.RUNTIME, dst), 0, n);
+    }
+
+    private long at(int index, int offset, int size) {
+        checkOpen();
+        if (index < 0 || index >= entries || offset < 0 || offset + size > stride) {
+            throw new IndexOutOfBoundsException("entry " + index + " offset " + offset + " of map " + map.name());
+        }
+        return (long) index * stride + offset;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BpfException("mmap of map " + map.name() + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Native.LIBC.munmap(address, length);
+        }
+    }
+}
