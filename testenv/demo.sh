@@ -28,8 +28,12 @@ $t ping -n "$name" --legacy-ip -c 3
 
 echo "==> ./jbpf status"
 $t status -n "$name"
-echo "==> counters per XDP action (key 3 = XDP_TX): ./jbpf map dump --dev $name --map xdp_stats_map"
-$t stats -n "$name"
+echo "==> counters per XDP action: ./jbpf map dump --dev $name --map xdp_stats_map"
+$t exec-xdp -n "$name" -- ./jbpf map dump --dev "$name" --map xdp_stats_map
+echo "==> live rates while pinging: ./jbpf stats --dev $name --count 2"
+$t ping -n "$name" -c 8 -- -i 0.2 >/dev/null &
+$t stats -n "$name" -- --count 2
+wait
 
 echo "==> ./jbpf unload --dev $name; pings go unanswered again"
 $t unload -n "$name"

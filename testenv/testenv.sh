@@ -63,8 +63,8 @@ Commands:
            = ip netns exec NAME-xdp \$JBPF load OBJ --dev NAME ARGS...
   unload   [-n NAME]           = ip netns exec NAME-xdp \$JBPF unload --dev NAME
   status   [-n NAME]           list environments, then \$JBPF status in NAME-xdp
-  stats    [-n NAME]           = ip netns exec NAME-xdp \$JBPF map dump
-                                   --dev NAME --map xdp_stats_map
+  stats    [-n NAME] [--] [ARGS...]  = ip netns exec NAME-xdp \$JBPF stats --dev NAME ARGS
+                                   (live per-action pps and Mbit/s; e.g. -- --count 3)
   exec     [-n NAME] [--] CMD...   run CMD in netns NAME (the peer)
   exec-xdp [-n NAME] [--] CMD...   run CMD in netns NAME-xdp (the XDP end)
   info     [-n NAME]           print the environment's state (KEY=value lines)
@@ -487,7 +487,7 @@ main() {
 	done
 
 	case $cmd in
-	load | exec | exec-xdp | ping) ;;
+	load | exec | exec-xdp | ping | stats) ;;
 	*) [[ ${#rest[@]} -eq 0 ]] || usage_error "unexpected argument '${rest[0]}' for $cmd" ;;
 	esac
 
@@ -522,7 +522,7 @@ main() {
 	stats)
 		load_state "$name"
 		require_jbpf
-		exec ip netns exec "$name-xdp" "$JBPF" map dump --dev "$name" --map xdp_stats_map
+		exec ip netns exec "$name-xdp" "$JBPF" stats --dev "$name" "${rest[@]}"
 		;;
 	exec | exec-xdp)
 		[[ ${#rest[@]} -ge 1 ]] || usage_error "$cmd needs a command: $PROG $cmd -n NAME -- CMD [ARGS...]"

@@ -55,6 +55,25 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a map without an object file (for tools, tests and benchmarks). {@code flags} are
+     * {@code BPF_F_*} map flags such as {@code BPF_F_NO_PREALLOC} (1) or {@code BPF_F_MMAPABLE} (0x400).
+     */
+    public static BpfMap create(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(type.value, keySize, valueSize, maxEntries, flags,
+                ObjectLoader.kernelName(name), 0, 0, 0, 0, 0, 0));
+        if (fd < 0) {
+            throw new BpfException("create map '" + name + "' (" + type + ", key " + keySize + " B, value " + valueSize
+                    + " B, " + maxEntries + " entries, flags 0x" + Integer.toHexString(flags) + ")", -fd);
+        }
+        return adopt(fd, name);
+    }
+
+    /** Pins the map at {@code path} in bpffs, so other processes can open it ({@link #fromPin}). */
+    public void pin(String path) {
+        Pins.pin(fd(), java.nio.file.Path.of(path), "map " + name());
+    }
+
     /** Opens the map with kernel id {@code id}. */
     public static BpfMap fromId(int id) {
         int fd = BpfSyscall.mapGetFdById(id);

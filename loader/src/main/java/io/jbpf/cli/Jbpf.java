@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jbpf", mixinStandardHelpOptions = true, version = "jbpf 0.1.0",
         description = "Load, attach and inspect BPF programs, from Java, with no libbpf.",
         subcommands = {LoadCommand.class, UnloadCommand.class, StatusCommand.class, InspectCommand.class,
-            MapCommand.class, FeaturesCommand.class, CommandLine.HelpCommand.class})
+            MapCommand.class, StatsCommand.class, FeaturesCommand.class, CommandLine.HelpCommand.class})
 public final class Jbpf implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

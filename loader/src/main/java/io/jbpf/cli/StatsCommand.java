@@ -1,0 +1,175 @@
+package io.jbpf.cli;
+
+import io.jbpf.BpfException;
+import io.jbpf.BpfMap;
+import io.jbpf.BpfProgram;
+import io.jbpf.MapCursor;
+import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpMode;
+import io.jbpf.link.XdpStatus;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.XdpAction;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jbpf stats --dev DEV}: live per-XDP-action counters of the program attached to a device,
+ * like xdp_stats: packets, pps, bytes and Mbit/s each interval. The program's stats map is an
+ * array (or per-CPU array) indexed by XDP action whose value starts with {@code __u64 rx_packets,
+ * rx_bytes}, as in bpf-src/xdp_stats.h and the xdp-tutorial.
+ */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Show live per-action packet and byte rates of the XDP program on a device.")
+final class StatsCommand implements Callable<Integer> {
+    @Option(names = {"--dev", "-d"}, required = true, paramLabel = "DEV", description = "device")
+    String device;
+
+    @Option(names = "--map", paramLabel = "NAME", defaultValue = "xdp_stats_map",
+            description = "the program's stats map (default: ${DEFAULT-VALUE})")
+    String mapName;
+
+    @Option(names = {"--interval", "-i"}, paramLabel = "TIME", defaultValue = "1s",
+            description = "time between reports: 1s, 500ms, 2.5 (seconds) (default: ${DEFAULT-VALUE})")
+    String interval;
+
+    @Option(names = {"--count", "-c"}, paramLabel = "N", defaultValue = "0",
+            description = "stop after N reports (default: until interrupted)")
+    int count;
+
+    @Option(names = "--json", description = "one JSON object per report")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec cmd;
+
+    private static final int ACTIONS = XdpAction.values().length;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        long periodNs = parseInterval(interval);
+        try (BpfMap map = statsMap()) {
+            if (map.type() != MapType.BPF_MAP_TYPE_ARRAY.value && map.type() != MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value
+                    || map.keySize() != 4 || map.valueSize() < 16) {
+                throw new BpfException("map " + mapName + " is " + MapType.nameOf(map.type()) + " with key " + map.keySize()
+                        + " B and value " + map.valueSize() + " B; jbpf stats reads an array indexed by XDP action whose "
+                        + "value starts with __u64 rx_packets, rx_bytes");
+            }
+            MapCursor cursor = map.cursor();
+            PrintWriter out = cmd.commandLine().getOut();
+            if (!json) {
+                out.printf("Collecting stats from map %s (id %d) of the XDP program on %s every %.3fs%n", map.info().name(),
+                        map.id(), device, periodNs / 1e9);
+            }
+            long[] prev = new long[ACTIONS * 2];
+            long[] cur = new long[ACTIONS * 2];
+            read(cursor, map, prev);
+            long prevTime = System.nanoTime();
+            for (int n = 0; count == 0 || n < count; n++) {
+                Thread.sleep(periodNs / 1_000_000, (int) (periodNs % 1_000_000));
+                read(cursor, map, cur);
+                long now = System.nanoTime();
+                report(out, prev, cur, (now - prevTime) / 1e9);
+                System.arraycopy(cur, 0, prev, 0, cur.length);
+                prevTime = now;
+            }
+        }
+        return 0;
+    }
+
+    /** Packets and bytes per action, summed over CPUs, into {@code into[2a]} and {@code into[2a+1]}. */
+    private static void read(MapCursor c, BpfMap map, long[] into) {
+        int slot = map.perCpu() ? (map.valueSize() + 7) & ~7 : map.valueBufferSize();
+        int slots = map.valueBufferSize() / slot;
+        for (int a = 0; a < ACTIONS; a++) {
+            into[2 * a] = 0;
+            into[2 * a + 1] = 0;
+            if (a >= map.maxEntries()) {
+                continue;
+            }
+            c.key().putInt(0, a);
+            if (!c.lookup()) {
+                continue;
+            }
+            for (int s = 0; s < slots; s++) {
+                into[2 * a] += c.value().getLong(s * slot);
+                into[2 * a + 1] += c.value().getLong(s * slot + 8);
+            }
+        }
+    }
+
+    private void report(PrintWriter out, long[] prev, long[] cur, double seconds) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("dev", device);
+            o.put("period_s", Math.round(seconds * 1e6) / 1e6);
+            for (int a = 0; a < ACTIONS; a++) {
+                long pkts = cur[2 * a] - prev[2 * a];
+                long bytes = cur[2 * a + 1] - prev[2 * a + 1];
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("packets", cur[2 * a]);
+                row.put("bytes", cur[2 * a + 1]);
+                row.put("pps", Math.round(pkts / seconds * 100) / 100.0);
+                row.put("mbps", Math.round(bytes * 8 / seconds / 1e6 * 1000) / 1000.0);
+                o.put(XdpAction.nameOf(a), row);
+            }
+            out.println(Json.write(o));
+            out.flush();
+            return;
+        }
+        out.printf("%n%-14s %14s %12s %16s %10s   period %.3fs%n", "action", "packets", "pps", "bytes", "Mbit/s", seconds);
+        for (int a = 0; a < ACTIONS; a++) {
+            long pkts = cur[2 * a] - prev[2 * a];
+            long bytes = cur[2 * a + 1] - prev[2 * a + 1];
+            out.printf("%-14s %14d %12.0f %16d %10.3f%n", XdpAction.nameOf(a), cur[2 * a], pkts / seconds,
+                    cur[2 * a + 1], bytes * 8 / seconds / 1e6);
+        }
+        out.flush();
+    }
+
+    /** The stats map of the XDP program attached to the device. */
+    private BpfMap statsMap() {
+        XdpStatus s = XdpAttach.query(device);
+        List<XdpMode> modes = s.modes();
+        if (modes.isEmpty()) {
+            throw new BpfException("device '" + device + "' has no XDP program attached, so no stats to show");
+        }
+        String kernelName = mapName.length() > 15 ? mapName.substring(0, 15) : mapName;
+        try (BpfProgram p = BpfProgram.fromId(s.progId(modes.get(0)))) {
+            for (int id : p.info().mapIds()) {
+                BpfMap m = BpfMap.fromId(id);
+                if (m.info().name().equals(kernelName)) {
+                    return m;
+                }
+                m.close();
+            }
+            throw new BpfException("the XDP program on " + device + " (" + p.name() + ", id " + p.id()
+                    + ") has no map named " + mapName);
+        }
+    }
+
+    static long parseInterval(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        double factor = 1e9;
+        if (t.endsWith("ms")) {
+            factor = 1e6;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(t);
+            if (v <= 0) {
+                throw new NumberFormatException();
+            }
+            return (long) (v * factor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("interval '" + s + "' is not a positive time such as 1s, 500ms or 2.5");
+        }
+    }
+}
