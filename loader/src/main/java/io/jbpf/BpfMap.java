@@ -226,6 +226,12 @@ public final class BpfMap implements AutoCloseable {
         return new MapCursor(this);
     }
 
+    /** This map seen through codecs, e.g. {@code map.typed(MapCodec.INT, MapCodec.LONG)}. */
+    public <K, V> TypedMap<K, V> typed(MapCodec<K> keys, MapCodec<V> values) {
+        checkOpen();
+        return new TypedMap<>(this, keys, values);
+    }
+
     /** A new batch reader/writer with room for {@code capacity} entries per call (one per thread). */
     public MapBatch batch(int capacity) {
         checkOpen();

@@ -44,7 +44,8 @@ public final class MmapArray implements AutoCloseable {
         }
         long data = (long) ((map.valueSize() + 7) & ~7) * map.maxEntries();
         long length = (data + PAGE - 1) / PAGE * PAGE;
-        long addr = Native.LIBC.mmap(0, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
+        Pointer p = Native.LIBC.mmap(null, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
+        long addr = p == null ? -1 : p.address();
         if (addr == -1) {
             throw new BpfException("mmap of map " + map.name() + (writable ? " (read-write; frozen maps are read-only)" : ""),
                     Native.errno());
@@ -115,7 +116,7 @@ public final class MmapArray implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Native.LIBC.munmap(address, length);
+            Native.LIBC.munmap(memory, length);
         }
     }
 }

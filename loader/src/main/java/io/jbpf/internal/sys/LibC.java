@@ -24,9 +24,10 @@ public interface LibC {
 
     int if_nametoindex(String name);
 
-    long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+    /** Bound with a Pointer address: declared with a Java long first argument, jnr-ffi's call fails with EINVAL. */
+    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 
-    int munmap(long addr, long length);
+    int munmap(Pointer addr, long length);
 
     Pointer if_indextoname(int index, Pointer name);
 }
