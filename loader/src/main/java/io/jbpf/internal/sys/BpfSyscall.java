@@ -249,6 +249,16 @@ public final class BpfSyscall {
         return call(BpfCmd.BPF_PROG_BIND_MAP, a, 12);
     }
 
+    /** BPF_LINK_CREATE: links program {@code progFd} to {@code targetFd} (a perf event, a cgroup ...). */
+    public static int linkCreate(int progFd, int targetFd, int attachType, int flags) {
+        Pointer a = attr(32);
+        a.putInt(0, progFd);
+        a.putInt(4, targetFd);
+        a.putInt(8, attachType);
+        a.putInt(12, flags);
+        return call(BpfCmd.BPF_LINK_CREATE, a, 32);
+    }
+
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
     public static int objPin(int fd, String path) {
         Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));

@@ -12,6 +12,13 @@ public interface LibC {
 
     int close(int fd);
 
+    /**
+     * {@code syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags)}, bound to glibc's
+     * {@code syscall} under another Java name (see {@link Native}); flags are passed as a long
+     * because the kernel reads the whole register.
+     */
+    long perfEventOpen(long number, Pointer attr, int pid, int cpu, int groupFd, long flags);
+
     int socket(int domain, int type, int protocol);
 
     int bind(int fd, Pointer addr, int addrLen);

@@ -8,7 +8,7 @@ import jnr.ffi.Runtime;
 
 /** The one jnr-ffi binding of libc, loaded on first use. */
 public final class Native {
-    public static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    public static final LibC LIBC = LibraryLoader.create(LibC.class).map("perfEventOpen", "syscall").load("c");
     public static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
     private Native() {
