@@ -3,6 +3,7 @@ package io.jbpf;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jnr.ffi.Pointer;
 
 /**
@@ -11,7 +12,8 @@ import jnr.ffi.Pointer;
  * {@code i} starts at {@code i * stride()} where the stride is the value size rounded up to 8.
  * Programs may change values while they are read; single aligned 8-byte reads are not torn.
  *
- * <p>Thread-safe for concurrent reads; allocation-free. Closing unmaps the memory (the map stays).
+ * <p>Thread-safe for concurrent reads; allocation-free. Closing unmaps the memory (the map stays):
+ * close it only once no thread reads it any more.
  */
 public final class MmapArray implements AutoCloseable {
     private static final int PROT_READ = 1;
@@ -25,15 +27,21 @@ public final class MmapArray implements AutoCloseable {
     private final int stride;
     private final int entries;
     private final Pointer memory;
+    /** A direct buffer over the mapping: its absolute reads compile to plain loads, unlike Pointer calls. */
+    private final ByteBuffer view;
     private volatile boolean closed;
 
-    private MmapArray(BpfMap map, long address, long length) {
+    private MmapArray(BpfMap map, long address, long length, boolean writable) {
         this.map = map;
         this.address = address;
         this.length = length;
         this.stride = (map.valueSize() + 7) & ~7;
         this.entries = map.maxEntries();
         this.memory = Pointer.wrap(Native.RUNTIME, address, length);
+        ByteBuffer b = com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, (int) length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        // A write through a read-only mapping would kill the JVM; a read-only buffer throws instead.
+        this.view = writable ? b : b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static MmapArray map(BpfMap map, boolean writable) {
@@ -50,7 +58,11 @@ public final class MmapArray implements AutoCloseable {
             throw new BpfException("mmap of map " + map.name() + (writable ? " (read-write; frozen maps are read-only)" : ""),
                     Native.errno());
         }
-        return new MmapArray(map, addr, length);
+        if (length > Integer.MAX_VALUE) {
+            Native.LIBC.munmap(p, length);
+            throw new BpfException("map " + map.name() + " is too large to map (" + length + " bytes)");
+        }
+        return new MmapArray(map, addr, length, writable);
     }
 
     /** Bytes between consecutive entries: the value size rounded up to 8. */
@@ -63,19 +75,20 @@ public final class MmapArray implements AutoCloseable {
     }
 
     public long getLong(int index, int offset) {
-        return memory.getLong(at(index, offset, 8));
+        return view.getLong(at(index, offset, 8));
     }
 
     public int getInt(int index, int offset) {
-        return memory.getInt(at(index, offset, 4));
+        return view.getInt(at(index, offset, 4));
     }
 
+    /** Writes a value; a read-only mapping throws {@link java.nio.ReadOnlyBufferException}. */
     public void putLong(int index, int offset, long value) {
-        memory.putLong(at(index, offset, 8), value);
+        view.putLong(at(index, offset, 8), value);
     }
 
     public void putInt(int index, int offset, int value) {
-        memory.putInt(at(index, offset, 4), value);
+        view.putInt(at(index, offset, 4), value);
     }
 
     /** Copies every entry ({@code entries() * stride()} bytes) into {@code dst} from position 0. */
@@ -85,25 +98,25 @@ public final class MmapArray implements AutoCloseable {
         if (dst.length < n) {
             throw new IllegalArgumentException("snapshot needs " + n + " bytes, the array has " + dst.length);
         }
-        memory.get(0, dst, 0, n);
+        view.get(0, dst, 0, n);
     }
 
-    /** Copies every entry into a direct {@code dst} at its index 0, without allocating. */
+    /** Copies every entry into {@code dst} at its index 0 (a bulk copy), without allocating. */
     public void snapshot(ByteBuffer dst) {
         checkOpen();
         int n = entries * stride;
-        if (!dst.isDirect() || dst.capacity() < n) {
-            throw new IllegalArgumentException("snapshot needs a direct buffer of at least " + n + " bytes");
+        if (dst.capacity() < n) {
+            throw new IllegalArgumentException("snapshot needs a buffer of at least " + n + " bytes");
         }
-        memory.transferTo(0, Pointer.wrap(Native.RUNTIME, dst), 0, n);
+        dst.put(0, view, 0, n);
     }
 
-    private long at(int index, int offset, int size) {
+    private int at(int index, int offset, int size) {
         checkOpen();
         if (index < 0 || index >= entries || offset < 0 || offset + size > stride) {
             throw new IndexOutOfBoundsException("entry " + index + " offset " + offset + " of map " + map.name());
         }
-        return (long) index * stride + offset;
+        return index * stride + offset;
     }
 
     private void checkOpen() {
