@@ -12,7 +12,8 @@ import jnr.ffi.Pointer;
  * buffers reused call after call. Entry {@code i} of a chunk has its key at
  * {@code i * keySize} in {@link #keys()} and its value at {@code i * valueBufferSize} in
  * {@link #values()}. On a map type or kernel without batch operations, reads fall back to
- * get_next_key + lookup into the same buffers, so callers need not care.
+ * get_next_key + lookup into the same buffers, so callers need not care (QUEUE and STACK maps,
+ * which cannot be iterated at all, are read with {@link MapCursor#lookupAndDelete()} instead).
  *
  * <pre>{@code
  * MapBatch b = map.batch(1024);
@@ -81,13 +82,20 @@ public final class MapBatch {
         return chunk(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH, "lookup and delete batch");
     }
 
-    /** Writes the first {@code count} entries of the buffers in one call ({@code elemFlags}: BPF_ANY ...). */
+    /**
+     * Writes the first {@code count} entries of the buffers in one call. {@code elemFlags} is 0 or
+     * {@link BpfMap#BPF_F_LOCK}: batch updates always create or replace (the kernel refuses
+     * NOEXIST/EXIST here).
+     */
     public void update(int count, long elemFlags) {
         checkCount(count);
         int r = BpfSyscall.batch(attr, BpfCmd.BPF_MAP_UPDATE_BATCH, map.fd(), 0, 0, keys.address(), values.address(),
                 count, elemFlags);
         if (r < 0) {
-            throw new BpfException("map " + map.name() + ": update batch (" + BpfSyscall.batchCount(attr) + " of "
+            // The kernel writes the count back only once it has started on the entries; a count
+            // left as we passed it on a failure means it refused the call before writing any.
+            int written = BpfSyscall.batchCount(attr);
+            throw new BpfException("map " + map.name() + ": update batch (" + (written == count ? 0 : written) + " of "
                     + count + " written)", -r);
         }
     }
