@@ -24,7 +24,13 @@ public final class Jbpf implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof BpfException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof IllegalArgumentException) {
+                // a bad option value found while running (an unknown --mode, a bad --interval): a usage error
+                err.println("jbpf: " + ex.getMessage());
+                err.flush();
+                return 2;
+            }
+            if (ex instanceof BpfException) {
                 err.println("jbpf: " + ex.getMessage());
             } else {
                 err.println("jbpf: internal error: " + ex);

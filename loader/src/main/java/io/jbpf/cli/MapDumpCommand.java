@@ -4,6 +4,7 @@ import io.jbpf.BpfException;
 import io.jbpf.BpfMap;
 import io.jbpf.BpfProgram;
 import io.jbpf.KernelInfo;
+import io.jbpf.MapBatch;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfFormatter;
 import io.jbpf.link.XdpAttach;
@@ -71,8 +72,18 @@ final class MapDumpCommand implements Callable<Integer> {
         try (BpfMap map = locate(pin)) {
             Typing typing = typing(map, objSpec);
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Map.Entry<byte[], byte[]> e : map.entries()) {
-                rows.add(row(map, typing, e.getKey(), e.getValue()));
+            // Batch reads: one system call per few thousand entries instead of two per entry.
+            MapBatch batch = map.batch(Math.max(1, Math.min(map.maxEntries(), 8192)));
+            int ks = map.keySize();
+            int vs = map.valueBufferSize();
+            for (int n = batch.read(); n > 0; n = batch.read()) {
+                for (int i = 0; i < n; i++) {
+                    byte[] k = new byte[ks];
+                    byte[] v = new byte[vs];
+                    batch.keys().get(i * ks, k);
+                    batch.values().get(i * vs, v);
+                    rows.add(row(map, typing, k, v));
+                }
             }
             print(map, rows);
         }
