@@ -142,6 +142,14 @@ public final class BpfMap implements AutoCloseable {
         return valueBufferSize;
     }
 
+    /**
+     * Bytes between consecutive values in the kernel's layout: the value size rounded up to 8, the
+     * stride of per-CPU slots in {@link #valueBufferSize()} and of array entries in an mmap.
+     */
+    public int valueStride() {
+        return roundUp8(info.valueSize());
+    }
+
     public boolean perCpu() {
         return isPerCpu(info.type());
     }

@@ -35,7 +35,7 @@ public final class MmapArray implements AutoCloseable {
         this.map = map;
         this.address = address;
         this.length = length;
-        this.stride = (map.valueSize() + 7) & ~7;
+        this.stride = map.valueStride();
         this.entries = map.maxEntries();
         this.memory = Pointer.wrap(Native.RUNTIME, address, length);
         ByteBuffer b = com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, (int) length)
@@ -50,7 +50,7 @@ public final class MmapArray implements AutoCloseable {
                     + "BPF_F_MMAPABLE can (it is " + MapType.nameOf(map.type()) + ", flags 0x"
                     + Integer.toHexString(map.info().flags()) + ")");
         }
-        long data = (long) ((map.valueSize() + 7) & ~7) * map.maxEntries();
+        long data = (long) map.valueStride() * map.maxEntries();
         long length = (data + PAGE - 1) / PAGE * PAGE;
         Pointer p = Native.LIBC.mmap(null, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
         long addr = p == null ? -1 : p.address();

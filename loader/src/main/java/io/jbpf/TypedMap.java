@@ -29,7 +29,7 @@ public final class TypedMap<K, V> {
         this.keys = keys;
         this.values = values;
         this.cursor = map.cursor();
-        this.slot = map.perCpu() ? (map.valueSize() + 7) & ~7 : map.valueSize();
+        this.slot = map.perCpu() ? map.valueStride() : map.valueSize();
     }
 
     /** The value for {@code key} (the first CPU's, for per-CPU maps), or null when absent. */

@@ -169,7 +169,7 @@ final class MapDumpCommand implements Callable<Integer> {
             r.put("value", format(t, value, 0, map.valueSize()));
             return r;
         }
-        int slot = (map.valueSize() + 7) & ~7;
+        int slot = map.valueStride();
         List<Object> values = new ArrayList<>();
         List<Object> slots = new ArrayList<>();
         for (int cpu = 0; cpu * slot < value.length; cpu++) {

@@ -84,7 +84,7 @@ final class StatsCommand implements Callable<Integer> {
 
     /** Packets and bytes per action, summed over CPUs, into {@code into[2a]} and {@code into[2a+1]}. */
     private static void read(MapCursor c, BpfMap map, long[] into) {
-        int slot = map.perCpu() ? (map.valueSize() + 7) & ~7 : map.valueBufferSize();
+        int slot = map.perCpu() ? map.valueStride() : map.valueBufferSize();
         int slots = map.valueBufferSize() / slot;
         for (int a = 0; a < ACTIONS; a++) {
             into[2 * a] = 0;
