@@ -29,7 +29,8 @@ public final class MmapArray implements AutoCloseable {
     private final Pointer memory;
     /** A direct buffer over the mapping: its absolute reads compile to plain loads, unlike Pointer calls. */
     private final ByteBuffer view;
-    private volatile boolean closed;
+    /** Plain, not volatile: read per element, and closing while another thread reads is not allowed anyway. */
+    private boolean closed;
 
     private MmapArray(BpfMap map, long address, long length, boolean writable) {
         this.map = map;
@@ -74,20 +75,25 @@ public final class MmapArray implements AutoCloseable {
         return entries;
     }
 
+    /** The 8 bytes at {@code offset} of entry {@code index}. */
     public long getLong(int index, int offset) {
+        checkOpen();
         return view.getLong(at(index, offset, 8));
     }
 
     public int getInt(int index, int offset) {
+        checkOpen();
         return view.getInt(at(index, offset, 4));
     }
 
     /** Writes a value; a read-only mapping throws {@link java.nio.ReadOnlyBufferException}. */
     public void putLong(int index, int offset, long value) {
+        checkOpen();
         view.putLong(at(index, offset, 8), value);
     }
 
     public void putInt(int index, int offset, int value) {
+        checkOpen();
         view.putInt(at(index, offset, 4), value);
     }
 
@@ -111,8 +117,8 @@ public final class MmapArray implements AutoCloseable {
         dst.put(0, view, 0, n);
     }
 
+    /** Accesses stay inside one entry: plain integer checks the JIT hoists out of loops. */
     private int at(int index, int offset, int size) {
-        checkOpen();
         if (index < 0 || index >= entries || offset < 0 || offset + size > stride) {
             throw new IndexOutOfBoundsException("entry " + index + " offset " + offset + " of map " + map.name());
         }
