@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""Turns one bench/run.sh run into bench/RESULTS.md and bench/results.json.
+
+    report.py RUN_DIR RESULTS.md results.json
+
+RUN_DIR holds jmh_*.json (JMH -rf json, -prof gc), c.txt ("name ns_per_op" lines from ref),
+hf_*.json (hyperfine --export-json) and machine.txt (key=value). Rows pair a JMH benchmark
+with the C harness line of the same name; jbpf_ns is the median of JMH's measurement
+iterations (all forks), as c_ns is the median of ref's timed runs, so a noisy neighbour on
+a 2-core machine moves both the same way. Each C row is timed twice, right before and right
+after the JMH run of its group, and the two medians are averaged.
+"""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+# JMH benchmark method -> row prefix (the C harness prints the same names).
+METHODS = {
+    "MapLookupBench.lookup": "lookup",
+    "MapLookupBench.update": "update",
+    "MapFullReadBench.nextKeyLookup": "gnk",
+    "MapFullReadBench.batch": "batch",
+    "ArrayFullReadBench.lookupEachKey": "keyloop",
+    "ArrayFullReadBench.mmapGetLong": "mmap",
+    "ArrayFullReadBench.mmapSnapshot": "snapshot",
+    "ArrayFullReadBench.mmapSnapshotHeap": "snapheap",
+    "LoaderBench.openParseLoad": "load",
+    "LoaderBench.parseOnly": "open",
+}
+
+MAPS = {
+    "arr256": "ARRAY 256",
+    "arr64k": "ARRAY 65,536 (mmapable)",
+    "hash256": "HASH 256",
+    "hash64k": "HASH 65,536",
+    "pcpu256": "PERCPU_ARRAY 256",
+}
+
+WHAT = {
+    "lookup": "lookup 1 key",
+    "update": "update 1 key",
+    "gnk": "full read, get_next_key + lookup",
+    "batch": "full read, BPF_MAP_LOOKUP_BATCH (4096/call)",
+    "keyloop": "full read, lookup per index",
+    "mmap": "full read, mmap (jbpf: MmapArray.getLong; C: plain loop)",
+    "snapshot": "full read, mmap copy + sum (jbpf: MmapArray.snapshot(direct ByteBuffer))",
+    "snapheap": "full read, mmap copy + sum (jbpf: MmapArray.snapshot(byte[]))",
+    "load": "open + parse + load + close (C: libbpf)",
+    "open": "open + parse only (C: libbpf open + close)",
+}
+
+ORDER = ["lookup", "update", "gnk", "batch", "keyloop", "mmap", "snapshot", "snapheap", "load", "open"]
+
+# jbpf rows measured against another row's C number (ref.c copies into plain memory either way).
+C_ALIAS = {"snapheap": "snapshot"}
+
+
+def describe(name):
+    what, arg = name.split("/", 1)
+    return f"{WHAT[what]}: {MAPS.get(arg, arg)}"
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "—"
+    if ns >= 1e6:
+        return f"{ns:,.0f} ({ns / 1e6:.2f} ms)"
+    if ns >= 1e4:
+        return f"{ns:,.0f} ({ns / 1e3:.1f} µs)"
+    return f"{ns:,.1f}"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "—"
+    return f"{b:.3f}" if b < 10 else f"{b:,.0f}"
+
+
+def load_jmh(path):
+    rows = {}
+    for r in json.loads(path.read_text()):
+        bench = r["benchmark"].rsplit(".", 2)
+        method = f"{bench[-2]}.{bench[-1]}"
+        if method not in METHODS:
+            continue
+        params = r.get("params", {})
+        arg = params.get("map") or params.get("object")
+        name = f"{METHODS[method]}/{arg}"
+        pm = r["primaryMetric"]
+        raw = [x for fork in pm["rawData"] for x in fork]
+        sec = r.get("secondaryMetrics", {})
+        norm = sec.get("gc.alloc.rate.norm", {}).get("score")
+        rate = sec.get("gc.alloc.rate", {}).get("score")
+        rows[name] = {
+            "ns": statistics.median(raw),
+            "mean": pm["score"],
+            "error": pm.get("scoreError"),
+            "alloc": norm,
+            "alloc_rate": rate,
+        }
+    return rows
+
+
+def load_c(path):
+    """Each row appears twice (timed before and after its JMH group): the mean of the two."""
+    runs = {}
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            runs.setdefault(parts[0], []).append(float(parts[1]))
+    return {name: statistics.mean(v) for name, v in runs.items()}
+
+
+def load_hf(run):
+    rows = []
+    labels = {
+        "jvm_floor": "JVM floor: `java -cp bench/target/classes Hello` (./jbpf's JVM flags)",
+        "version": "`jbpf --version` (JVM + jar + picocli)",
+        "inspect": "`jbpf inspect xdp_icmp_echo.o`",
+        "dump_hash256": "`map dump` HASH 256 entries",
+        "dump_hash64k": "`map dump` HASH 65,536 entries",
+        "load_small": "`load --pin` xdp_icmp_echo.o vs `bpftool prog loadall … pinmaps`",
+        "load_big": "`load --pin` {big} vs `bpftool prog loadall … pinmaps`",
+    }
+    for key in labels:
+        f = run / f"hf_{key}.json"
+        if not f.exists():
+            continue
+        res = json.loads(f.read_text())["results"]
+        j = res[0]
+        c = res[1] if len(res) > 1 else None
+        rows.append({
+            "key": key,
+            "label": labels[key],
+            "jbpf_cmd": j["command"],
+            "jbpf_ms": j["median"] * 1e3,
+            "jbpf_sd": j["stddev"] * 1e3 if j.get("stddev") is not None else None,
+            "c_cmd": c["command"] if c else None,
+            "c_ms": c["median"] * 1e3 if c else None,
+            "c_sd": c["stddev"] * 1e3 if c and c.get("stddev") is not None else None,
+        })
+    return rows
+
+
+def main():
+    run, md_path, json_path = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    machine = dict(l.split("=", 1) for l in (run / "machine.txt").read_text().splitlines() if "=" in l)
+    jmh = {}
+    for f in sorted(run.glob("jmh*.json")):
+        jmh.update(load_jmh(f))
+    c = load_c(run / "c.txt")
+
+    names = sorted(set(jmh) | set(c), key=lambda n: (ORDER.index(n.split("/")[0]), n))
+    # JMH's own threads allocate a little all the time (about 0.02 MB/s here), which -prof gc
+    # divides among the ops of an iteration: long operations show some B/op that is not theirs.
+    # The floor is the lowest rate seen; "alloc-free" below means at most that floor.
+    rates = [r["alloc_rate"] for r in jmh.values() if r.get("alloc_rate") is not None]
+    floor_rate = min(rates) if rates else 0.0  # MB/s
+
+    def floor_bytes(ns):
+        return floor_rate * 1.5 * 1e6 * ns / 1e9 + 0.5
+
+    rows = []
+    for n in names:
+        j = jmh.get(n, {})
+        what, arg = n.split("/", 1)
+        jn, cn = j.get("ns"), c.get(f"{C_ALIAS.get(what, what)}/{arg}")
+        rows.append({
+            "name": n,
+            "jbpf_ns": round(jn, 2) if jn is not None else None,
+            "c_ns": round(cn, 2) if cn is not None else None,
+            "ratio": round(jn / cn, 3) if jn and cn else None,
+            "jbpf_alloc_bytes_per_op": round(j["alloc"], 4) if j.get("alloc") is not None else None,
+        })
+    hf = load_hf(run)
+    big = machine.get("big", "")
+    for h in hf:
+        h["label"] = h["label"].replace("{big}", big)
+        rows.append({
+            "name": f"process/{h['key']}",
+            "jbpf_ns": round(h["jbpf_ms"] * 1e6),
+            "c_ns": round(h["c_ms"] * 1e6) if h["c_ms"] is not None else None,
+            "ratio": round(h["jbpf_ms"] / h["c_ms"], 3) if h["c_ms"] else None,
+            "jbpf_alloc_bytes_per_op": None,
+        })
+    json_path.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+
+    by = {r["name"]: r for r in rows}
+
+    def ns(name, side="jbpf_ns"):
+        return by.get(name, {}).get(side)
+
+    # ---- targets ----
+    targets = []
+
+    def target(text, ok, detail):
+        targets.append((text, "met" if ok else ("missed" if ok is not None else "n/a"), detail))
+
+    for op in ("lookup", "update"):
+        for m in ("arr256", "hash64k", "pcpu256"):
+            r = by.get(f"{op}/{m}")
+            if r and r["ratio"]:
+                target(f"{op} {MAPS[m]} ≤ 1.10× C", r["ratio"] <= 1.10, f"{r['ratio']:.2f}×")
+    g, b, cb = ns("gnk/hash64k"), ns("batch/hash64k"), ns("batch/hash64k", "c_ns")
+    if g and b:
+        target("HASH 65,536 batch ≥ 5× faster than jbpf get_next_key + lookup", g / b >= 5, f"{g / b:.1f}× faster")
+    if b and cb:
+        target("HASH 65,536 batch within 1.3× of C batch", b / cb <= 1.3, f"{b / cb:.2f}×")
+    k, mm, cm = ns("keyloop/arr64k"), ns("mmap/arr64k"), ns("mmap/arr64k", "c_ns")
+    if k and mm:
+        target("ARRAY 65,536 mmap read ≥ 50× faster than per-key lookups", k / mm >= 50, f"{k / mm:.0f}× faster")
+    if mm and cm:
+        target("ARRAY 65,536 mmap read ≤ 1.5× C's plain loop", mm / cm <= 1.5, f"{mm / cm:.1f}×")
+    sn = ns("snapshot/arr64k")
+    if sn and cm:
+        target("(extra) ARRAY 65,536 MmapArray.snapshot(direct ByteBuffer) + sum ≤ 1.5× C's plain loop",
+               sn / cm <= 1.5, f"{sn / cm:.1f}×")
+    sh = ns("snapheap/arr64k")
+    if sh and cm:
+        target("(extra) ARRAY 65,536 MmapArray.snapshot(byte[]) + sum ≤ 1.5× C's plain loop", sh / cm <= 1.5,
+               f"{sh / cm:.1f}×")
+    for n in ("lookup/arr256", "lookup/hash64k", "lookup/pcpu256", "update/arr256", "update/hash64k",
+              "update/pcpu256", "batch/hash256", "batch/hash64k", "batch/arr64k", "mmap/arr256", "mmap/arr64k",
+              "snapshot/arr64k", "snapheap/arr64k"):
+        j = jmh.get(n)
+        if j and j.get("alloc") is not None:
+            fb = floor_bytes(j["ns"])
+            target(f"0 B/op: {describe(n)}", j["alloc"] <= fb,
+                   f"{j['alloc']:.3f} B/op (harness floor for a {fmt_ns(j['ns'])} ns op: {fb:.2f})")
+
+    # ---- markdown ----
+    md = []
+    md.append("# jbpf benchmarks\n")
+    md.append("Generated by `bench/run.sh" + (" --quick" if machine.get("mode") == "quick" else "") +
+              "` (do not edit; rerun it). jbpf side: JMH (`bench/src/main/java/io/jbpf/bench/`), "
+              "C side: `bench/c/ref.c` (raw `syscall(__NR_bpf, …)`; libbpf only for the loader rows), "
+              "both on the same pinned maps in the same run.\n")
+    try:
+        busy = float(machine.get("load", "0").split()[0]) > 0.5 * int(machine.get("nproc", "1"))
+    except ValueError:
+        busy = False
+    if busy:
+        md.append("**The machine was busy when this run started (load average above half the cores): other "
+                  "processes competed for the CPUs, so single numbers and ratios are noisier than usual.**\n")
+    md.append("## Machine\n")
+    md.append("| | |\n|---|---|")
+    for key, label in (("cpu", "CPU"), ("nproc", "nproc"), ("kernel", "kernel (`uname -r`)"), ("jdk", "JDK"),
+                       ("gcc", "gcc"), ("libbpf", "libbpf (reference)"), ("bpftool", "bpftool"), ("date", "date"),
+                       ("mode", "mode"), ("jmh", "JMH options"), ("ref", "ref options"),
+                       ("hyperfine", "hyperfine options"), ("load", "load average (1, 5, 15 min)")):
+        md.append(f"| {label} | {machine.get(key, '') or '—'} |")
+    md.append("")
+    md.append("## In-process: ns per operation\n")
+    md.append("One operation is one call for `lookup`/`update`, one whole-map read for the full reads "
+              "(every value summed), one whole object for the loader rows. jbpf ns/op is the median of JMH's "
+              "measurement iterations, C ns/op the median of ref's timed runs (the mean of two such medians, "
+              "taken right before and right after the JMH run of the same group). B/op is JMH `-prof gc` "
+              "`gc.alloc.rate.norm` for the jbpf side.\n")
+    md.append("| benchmark | name | jbpf ns/op | C ns/op | jbpf/C | jbpf B/op |")
+    md.append("|---|---|---:|---:|---:|---:|")
+    for r in rows:
+        if r["name"].startswith("process/"):
+            continue
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] else "—"
+        md.append(f"| {describe(r['name'])} | `{r['name']}` | {fmt_ns(r['jbpf_ns'])} | {fmt_ns(r['c_ns'])} | "
+                  f"{ratio} | {fmt_bytes(r['jbpf_alloc_bytes_per_op'])} |")
+    md.append("")
+    md.append(f"B/op includes JMH's own background allocation (≈{floor_rate:.3f} MB/s, shared out over the "
+              "operations of each iteration), so operations lasting milliseconds show some B/op that is not "
+              "theirs; the target check below allows that floor (1.5× the lowest rate seen, + 0.5 B).\n")
+    if hf:
+        md.append("## Whole process: ms per command (hyperfine, median)\n")
+        md.append("| command | jbpf ms | reference ms | jbpf/reference | reference |")
+        md.append("|---|---:|---:|---:|---|")
+        for h in hf:
+            ratio = f"{h['jbpf_ms'] / h['c_ms']:.1f}" if h["c_ms"] else "—"
+            cms = f"{h['c_ms']:.1f} ± {h['c_sd']:.1f}" if h["c_ms"] is not None else "—"
+            md.append(f"| {h['label']} | {h['jbpf_ms']:.1f} ± {h['jbpf_sd'] or 0:.1f} | {cms} | {ratio} | "
+                      f"{'`' + h['c_cmd'].split(' ')[0] + '`' if h['c_cmd'] else '—'} |")
+        md.append("")
+        md.append("The JVM floor row is the least any `java` command costs here; `jbpf --version` adds loading "
+                  "the CLI jar and picocli. Pins made by the load rows are removed after each run.\n")
+    md.append("## Targets (reported, not asserted)\n")
+    md.append("| target | result | value |")
+    md.append("|---|---|---|")
+    for text, res, detail in targets:
+        md.append(f"| {text} | {res} | {detail} |")
+    md.append("")
+    md_path.write_text("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()

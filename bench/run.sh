@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# jbpf benchmarks beside a C reference, on the same maps in the same run.
+#
+#   bench/run.sh [--quick] [--no-build]
+#
+# 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
+#    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part);
+# 2. creates the benchmark maps once (io.jbpf.bench.BenchMaps) and pins them under
+#    /sys/fs/bpf/jbpf_bench_<pid>; JMH forks and the C harness both open those pins;
+# 3. runs, per group (single element, full reads, loader), the C harness, JMH (-prof gc, JSON
+#    results) and the C harness again; then hyperfine for whole-process times (jbpf CLI beside
+#    bpftool and a JVM hello-world floor);
+# 4. writes bench/RESULTS.md and bench/results.json (bench/report.py).
+#
+# --quick: one fork and short iterations, under 5 minutes on 2 cores; default: more forks and
+# iterations (about 15 minutes). --no-build: use the jars and binaries already built.
+# Needs root (bpf(2), bpffs). Leaves nothing pinned or loaded: the pins are removed on exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+quick=0
+build=1
+for a in "$@"; do
+    case "$a" in
+        --quick) quick=1 ;;
+        --no-build) build=0 ;;
+        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run.sh: unknown argument '$a' (try --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $EUID -eq 0 ]] || { echo "run.sh: needs root (bpf(2) and bpffs)" >&2; exit 1; }
+
+log() { printf '==> %s\n' "$*" >&2; }
+start=$(date +%s)
+out="$here/target/run"
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.txt
+
+# ---- tools ----
+need=()
+command -v gcc >/dev/null || need+=(gcc)
+[[ -f /usr/include/bpf/libbpf.h ]] || need+=(libbpf-dev)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v bpftool >/dev/null || need+=(bpftool)
+command -v python3 >/dev/null || need+=(python3)
+if ((${#need[@]})); then
+    log "installing ${need[*]}"
+    apt-get install -y "${need[@]}" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "${need[@]}" >/dev/null; }
+fi
+
+# ---- build ----
+jar="$here/target/benchmarks.jar"
+if ((build)); then
+    log "building jbpf and the benchmarks jar (mvn -Dmaven.test.skip=true package)"
+    (cd "$root" && mvn -q -B -Dmaven.test.skip=true package)
+    log "building the C harness (gcc -O2 bench/c/ref.c -lbpf)"
+    gcc -O2 -Wall -Wextra -o "$here/target/ref" "$here/c/ref.c" -lbpf
+fi
+[[ -f "$jar" && -x "$here/target/ref" && -f "$root/loader/target/jbpf.jar" ]] || {
+    echo "run.sh: $jar, bench/target/ref or loader/target/jbpf.jar missing: run without --no-build" >&2
+    exit 1
+}
+
+# ---- objects for the loader benchmarks ----
+bpfbuild="$root/bpf-src/build"
+small=xdp_icmp_echo.o
+[[ -f "$bpfbuild/$small" ]] || { echo "run.sh: $bpfbuild/$small missing (make -C bpf-src)" >&2; exit 1; }
+# The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file).
+big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" -printf '%s %P\n' | sort -rn | head -1 | cut -d' ' -f2)
+
+# ---- maps, pinned once for both sides ----
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+pins="/sys/fs/bpf/jbpf_bench_$$"
+loadpin="/sys/fs/bpf/jbpf_bench_$$_load"
+cleanup() {
+    rm -rf "$pins" "$loadpin"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "creating and filling the benchmark maps under $pins"
+java -cp "$jar" io.jbpf.bench.BenchMaps create "$pins" >"$out/map_ids.txt"
+map_id() { awk -v n="$1" '$1 == n { print $2 }' "$out/map_ids.txt"; }
+
+# ---- JMH ----
+# The loader's code paths are large and cold: its benchmarks get a longer warm-up, or the
+# numbers would mostly measure the JIT compiling the ELF parser.
+if ((quick)); then
+    jmh_opts=(-f 1 -wi 2 -w 400ms -i 5 -r 300ms)
+    jmh_loader_opts=(-f 1 -wi 4 -w 1s -i 5 -r 500ms)
+    hf_opts=(--warmup 1 --runs 5)
+    ref_opts=(--quick)
+else
+    jmh_opts=(-f 2 -wi 4 -w 1s -i 5 -r 1s)
+    jmh_loader_opts=(-f 2 -wi 8 -w 1s -i 5 -r 1s)
+    hf_opts=(--warmup 3 --runs 15)
+    ref_opts=()
+fi
+jmh() { # GROUP REGEX OPTIONS...
+    local name=$1 regex=$2
+    shift 2
+    log "JMH $* -prof gc: $regex"
+    java -jar "$jar" "$@" -prof gc -rf json -rff "$out/jmh_$name.json" \
+        -jvmArgsAppend "-Djbpf.bench.pins=$pins -Djbpf.bench.bpfBuild=$bpfbuild" \
+        -p "object=$small,$big" "$regex" >"$out/jmh_$name.log" 2>&1 || {
+        tail -40 "$out/jmh_$name.log" >&2
+        exit 1
+    }
+}
+ref() { # GROUP
+    log "C reference: $1 (raw bpf(2); libbpf for the loader rows)"
+    "$here/target/ref" "${ref_opts[@]}" --group "$1" "$pins" "$small=$bpfbuild/$small" "$big=$bpfbuild/$big" \
+        >>"$out/c.txt"
+}
+# Each group's C rows are timed right before and right after its JMH run (report.py averages
+# the two), so a change in machine load during the run shifts both sides alike.
+group() { # GROUP REGEX JMH-OPTIONS...
+    ref "$1"
+    jmh "$@"
+    ref "$1"
+}
+group single 'io.jbpf.bench.MapLookupBench' "${jmh_opts[@]}"
+group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
+group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"
+
+# ---- whole-process times ----
+log "hyperfine: whole-process times"
+jbpf="$root/jbpf"
+jvm_floor=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$here/target/classes" io.jbpf.bench.Hello)
+hf() { # NAME JBPF_CMD REF_CMD [hyperfine options...]
+    local name=$1 cmd=$2 ref=$3
+    shift 3
+    local args=("${hf_opts[@]}" -N --style none --export-json "$out/hf_$name.json" "$@" "$cmd")
+    [[ -n "$ref" ]] && args+=("$ref")
+    hyperfine "${args[@]}" >>"$out/hyperfine.log" 2>&1 || {
+        tail -20 "$out/hyperfine.log" >&2
+        exit 1
+    }
+}
+hf jvm_floor "${jvm_floor[*]}" ""
+hf version "$jbpf --version" ""
+hf inspect "$jbpf inspect $bpfbuild/$small" ""
+hf dump_hash256 "$jbpf map dump --id $(map_id hash256)" "bpftool map dump id $(map_id hash256)"
+hf dump_hash64k "$jbpf map dump --id $(map_id hash64k)" "bpftool map dump id $(map_id hash64k)"
+# bpftool (libbpf 1.x) takes no type from the old-style section name "xdp_icmp_echo": say xdp.
+hf load_small "$jbpf load $bpfbuild/$small --pin $loadpin" \
+    "bpftool prog loadall $bpfbuild/$small $loadpin type xdp pinmaps $loadpin/maps" --prepare "rm -rf $loadpin"
+hf load_big "$jbpf load $bpfbuild/$big --pin $loadpin" \
+    "bpftool prog loadall $bpfbuild/$big $loadpin pinmaps $loadpin/maps" --prepare "rm -rf $loadpin"
+rm -rf "$loadpin"
+
+# ---- report ----
+{
+    echo "nproc=$(nproc)"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "kernel=$(uname -r)"
+    echo "jdk=$(java -version 2>&1 | head -2 | tail -1)"
+    echo "gcc=$(gcc --version | head -1)"
+    echo "libbpf=$(bpftool version 2>/dev/null | sed -n 's/^using libbpf //p')"
+    echo "bpftool=$(bpftool version 2>/dev/null | head -1)"
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "mode=$( ((quick)) && echo quick || echo full)"
+    echo "jmh=${jmh_opts[*]} (loader: ${jmh_loader_opts[*]})"
+    echo "ref=${ref_opts[*]:-}"
+    echo "hyperfine=${hf_opts[*]}"
+    echo "big=$big"
+    echo "load=$load_before (start) / $(cut -d' ' -f1-3 /proc/loadavg) (end)"
+} >"$out/machine.txt"
+python3 "$here/report.py" "$out" "$here/RESULTS.md" "$here/results.json"
+log "done in $(($(date +%s) - start)) s: bench/RESULTS.md, bench/results.json (raw output in bench/target/run/)"
