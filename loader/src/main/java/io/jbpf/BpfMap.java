@@ -61,10 +61,10 @@ public final class BpfMap implements AutoCloseable {
      */
     public static BpfMap create(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
         int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(type.value, keySize, valueSize, maxEntries, flags,
-                ObjectLoader.kernelName(name), 0, 0, 0, 0, 0, 0));
+                KernelInfo.kernelName(name), 0, 0, 0, 0, 0, 0));
         if (fd < 0) {
-            throw new BpfException("create map '" + name + "' (" + type + ", key " + keySize + " B, value " + valueSize
-                    + " B, " + maxEntries + " entries, flags 0x" + Integer.toHexString(flags) + ")", -fd);
+            throw new BpfException("create map '" + name + "' ("
+                    + MapLoader.describe(type.value, keySize, valueSize, maxEntries, flags) + ")", -fd);
         }
         return adopt(fd, name);
     }

@@ -25,6 +25,21 @@ public final class KernelInfo {
                       int btfId, int btfKeyTypeId, int btfValueTypeId) {
     }
 
+    /**
+     * The name the kernel keeps for a map or program called {@code name}: 15 characters of
+     * [A-Za-z0-9_.], others replaced by '_' (libbpf truncates the same way).
+     */
+    public static String kernelName(String name) {
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (b.length() == 15) {
+                break;
+            }
+            b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
+        }
+        return b.toString();
+    }
+
     public static Program program(int fd, String what) {
         Pointer info = Native.allocate(BpfAttr.ProgInfo.SIZE);
         get(fd, info, BpfAttr.ProgInfo.SIZE, what);

@@ -100,7 +100,7 @@ final class MapLoader {
     }
 
     private int createFd(MapSpec m, int btfFd, int innerFd, boolean template) {
-        String kernelName = ObjectLoader.kernelName(m.name());
+        String kernelName = KernelInfo.kernelName(m.name());
         boolean withBtf = btfFd >= 0 && m.btfValueTypeId() != 0 && acceptsBtf(m.type());
         int maxEntries = maxEntries(m);
         BpfSyscall.MapCreateAttr attr = new BpfSyscall.MapCreateAttr(m.type(), m.keySize(), m.valueSize(), maxEntries,
@@ -203,7 +203,8 @@ final class MapLoader {
         };
     }
 
-    private static String describe(int type, int key, int value, int maxEntries, int flags) {
+    /** "BPF_MAP_TYPE_HASH, key 4 B, value 8 B, 16 entries, flags 0x0", for messages. */
+    static String describe(int type, int key, int value, int maxEntries, int flags) {
         return MapType.nameOf(type) + ", key " + key + " B, value " + value + " B, " + maxEntries + " entries, flags 0x"
                 + Integer.toHexString(flags);
     }

@@ -191,7 +191,7 @@ final class ObjectLoader {
         Pointer funcInfo = Native.copyOf(pack(func));
         Pointer lineInfo = Native.copyOf(pack(line));
         BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
-                license.address(), spec.kernelVersion(), flags, kernelName(p.name()), attach, btf ? btfFd : 0, 0,
+                license.address(), spec.kernelVersion(), flags, KernelInfo.kernelName(p.name()), attach, btf ? btfFd : 0, 0,
                 func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count());
         try {
             BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
@@ -245,18 +245,6 @@ final class ObjectLoader {
 
     static String permissionHint(int errno) {
         return errno == Errno.EPERM ? " (needs root, or CAP_BPF with CAP_NET_ADMIN / CAP_PERFMON)" : "";
-    }
-
-    /** The kernel takes 15 characters of [A-Za-z0-9_.]; libbpf truncates the same way. */
-    static String kernelName(String name) {
-        StringBuilder b = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            if (b.length() == 15) {
-                break;
-            }
-            b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
-        }
-        return b.toString();
     }
 
     private static String cString(Pointer p, int max) {

@@ -2,14 +2,10 @@ package io.jbpf.cli;
 
 import io.jbpf.BpfException;
 import io.jbpf.BpfMap;
-import io.jbpf.BpfProgram;
 import io.jbpf.KernelInfo;
 import io.jbpf.MapBatch;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfFormatter;
-import io.jbpf.link.XdpAttach;
-import io.jbpf.link.XdpMode;
-import io.jbpf.link.XdpStatus;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.uapi.MapType;
@@ -97,37 +93,8 @@ final class MapDumpCommand implements Callable<Integer> {
         if (pin != null) {
             return BpfMap.fromPin(pin);
         }
-        String kernelName = mapName.length() > 15 ? mapName.substring(0, 15) : mapName;
-        List<Integer> ids = new ArrayList<>();
-        if (device != null) {
-            XdpStatus s = XdpAttach.query(device);
-            if (!s.hasProgram()) {
-                throw new BpfException("device '" + device + "' has no XDP program attached, so no maps to dump");
-            }
-            for (XdpMode m : s.modes()) {
-                try (BpfProgram p = BpfProgram.fromId(s.progId(m))) {
-                    for (int mapId : p.info().mapIds()) {
-                        ids.add(mapId);
-                    }
-                }
-            }
-        } else {
-            ids.addAll(BpfMap.ids());
-        }
-        List<BpfMap> matches = new ArrayList<>();
-        for (int mapId : ids.stream().distinct().toList()) {
-            BpfMap m;
-            try {
-                m = BpfMap.fromId(mapId);
-            } catch (BpfException e) {
-                continue; // freed between listing and opening
-            }
-            if (m.info().name().equals(kernelName)) {
-                matches.add(m);
-            } else {
-                m.close();
-            }
-        }
+        List<BpfMap> matches = DeviceMaps.named(device != null ? DeviceMaps.ofXdpProgram(device, "maps to dump")
+                : BpfMap.ids(), mapName);
         if (matches.size() == 1) {
             return matches.get(0);
         }

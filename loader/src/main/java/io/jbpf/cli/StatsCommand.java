@@ -2,11 +2,7 @@ package io.jbpf.cli;
 
 import io.jbpf.BpfException;
 import io.jbpf.BpfMap;
-import io.jbpf.BpfProgram;
 import io.jbpf.MapCursor;
-import io.jbpf.link.XdpAttach;
-import io.jbpf.link.XdpMode;
-import io.jbpf.link.XdpStatus;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.XdpAction;
 import java.io.PrintWriter;
@@ -134,23 +130,12 @@ final class StatsCommand implements Callable<Integer> {
 
     /** The stats map of the XDP program attached to the device. */
     private BpfMap statsMap() {
-        XdpStatus s = XdpAttach.query(device);
-        List<XdpMode> modes = s.modes();
-        if (modes.isEmpty()) {
-            throw new BpfException("device '" + device + "' has no XDP program attached, so no stats to show");
+        List<BpfMap> matches = DeviceMaps.named(DeviceMaps.ofXdpProgram(device, "stats to show"), mapName);
+        if (matches.isEmpty()) {
+            throw new BpfException("the XDP program on " + device + " has no map named " + mapName);
         }
-        String kernelName = mapName.length() > 15 ? mapName.substring(0, 15) : mapName;
-        try (BpfProgram p = BpfProgram.fromId(s.progId(modes.get(0)))) {
-            for (int id : p.info().mapIds()) {
-                BpfMap m = BpfMap.fromId(id);
-                if (m.info().name().equals(kernelName)) {
-                    return m;
-                }
-                m.close();
-            }
-            throw new BpfException("the XDP program on " + device + " (" + p.name() + ", id " + p.id()
-                    + ") has no map named " + mapName);
-        }
+        matches.subList(1, matches.size()).forEach(BpfMap::close);
+        return matches.get(0);
     }
 
     static long parseInterval(String s) {
