@@ -7,7 +7,7 @@ import io.jbpf.uapi.MapType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A map in the kernel, owned through its fd. Keys and values are raw bytes in the kernel's
@@ -30,9 +30,9 @@ public final class BpfMap implements AutoCloseable {
     private final String name;
     private final KernelInfo.Map info;
     private final int valueBufferSize;
-    private final Pointer key;
-    private final Pointer nextKey;
-    private final Pointer value;
+    private final NativeMemory key;
+    private final NativeMemory nextKey;
+    private final NativeMemory value;
     private int fd;
 
     private BpfMap(int fd, String name, KernelInfo.Map info) {

@@ -7,7 +7,7 @@ import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A program loaded into the kernel, owned through its fd. Closing it releases jbpf's reference;
@@ -118,9 +118,9 @@ public final class BpfProgram implements AutoCloseable {
      */
     public TestRun testRun(byte[] data, byte[] ctx, int repeat) {
         int outSize = data == null ? 0 : data.length + 256;
-        Pointer in = data == null ? null : Native.copyOf(data);
-        Pointer out = outSize == 0 ? null : Native.allocate(outSize);
-        Pointer ctxIn = ctx == null ? null : Native.copyOf(ctx);
+        NativeMemory in = data == null ? null : Native.copyOf(data);
+        NativeMemory out = outSize == 0 ? null : Native.allocate(outSize);
+        NativeMemory ctxIn = ctx == null ? null : Native.copyOf(ctx);
         BpfSyscall.TestRunResult r = BpfSyscall.progTestRun(fd(), in == null ? 0 : in.address(),
                 data == null ? 0 : data.length, out == null ? 0 : out.address(), outSize,
                 ctxIn == null ? 0 : ctxIn.address(), ctx == null ? 0 : ctx.length, repeat);

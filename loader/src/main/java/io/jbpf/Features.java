@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * What this kernel supports, found by trying it once (a tiny map or program) and cached for the
@@ -142,7 +142,7 @@ public final class Features {
                 .putInt(strings.length);
         b.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // INT "int", size 4, signed, 32 bits
         b.put(strings);
-        Pointer data = Native.copyOf(b.array());
+        NativeMemory data = Native.copyOf(b.array());
         int fd = BpfSyscall.btfLoad(data.address(), b.capacity(), 0, 0, 0);
         Reference.reachabilityFence(data);
         return fd;
@@ -168,8 +168,8 @@ public final class Features {
         byte[] insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(ret)
                 .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
-        Pointer code = Native.copyOf(insns);
-        Pointer license = Native.copyOf("GPL\0".getBytes(StandardCharsets.US_ASCII));
+        NativeMemory code = Native.copyOf(insns);
+        NativeMemory license = Native.copyOf("GPL\0".getBytes(StandardCharsets.US_ASCII));
         int flags = type == ProgType.BPF_PROG_TYPE_SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
         BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(), 2,
                 license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0, 0);

@@ -4,7 +4,7 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
 public final class KernelInfo {
@@ -41,18 +41,18 @@ public final class KernelInfo {
     }
 
     public static Program program(int fd, String what) {
-        Pointer info = Native.allocate(BpfAttr.ProgInfo.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
         get(fd, info, BpfAttr.ProgInfo.SIZE, what);
         int nMaps = info.getInt(BpfAttr.ProgInfo.NR_MAP_IDS);
         int[] ids = new int[nMaps];
         if (nMaps > 0) {
             // Second call with room for the map ids the first one counted.
-            Pointer idBuf = Native.allocate(4 * nMaps);
-            info.setMemory(0, BpfAttr.ProgInfo.SIZE, (byte) 0);
+            NativeMemory idBuf = Native.allocate(4 * nMaps);
+            info.fill(0, BpfAttr.ProgInfo.SIZE, (byte) 0);
             info.putInt(BpfAttr.ProgInfo.NR_MAP_IDS, nMaps);
             info.putLong(BpfAttr.ProgInfo.MAP_IDS, idBuf.address());
             get(fd, info, BpfAttr.ProgInfo.SIZE, what);
-            idBuf.get(0, ids, 0, Math.min(nMaps, info.getInt(BpfAttr.ProgInfo.NR_MAP_IDS)));
+            idBuf.buffer().asIntBuffer().get(0, ids, 0, Math.min(nMaps, info.getInt(BpfAttr.ProgInfo.NR_MAP_IDS)));
         }
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
@@ -65,7 +65,7 @@ public final class KernelInfo {
     }
 
     public static Map map(int fd, String what) {
-        Pointer info = Native.allocate(BpfAttr.MapInfo.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.MapInfo.SIZE);
         get(fd, info, BpfAttr.MapInfo.SIZE, what);
         return new Map(info.getInt(BpfAttr.MapInfo.ID), info.getInt(BpfAttr.MapInfo.TYPE), name(info, BpfAttr.MapInfo.NAME),
                 info.getInt(BpfAttr.MapInfo.KEY_SIZE), info.getInt(BpfAttr.MapInfo.VALUE_SIZE),
@@ -88,11 +88,11 @@ public final class KernelInfo {
     }
 
     private static byte[] btf(int fd, String what) {
-        Pointer info = Native.allocate(BpfAttr.BtfInfo.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.BtfInfo.SIZE);
         get(fd, info, BpfAttr.BtfInfo.SIZE, what);
         int size = info.getInt(BpfAttr.BtfInfo.BTF_SIZE);
-        Pointer data = Native.allocate(Math.max(1, size));
-        info.setMemory(0, BpfAttr.BtfInfo.SIZE, (byte) 0);
+        NativeMemory data = Native.allocate(Math.max(1, size));
+        info.fill(0, BpfAttr.BtfInfo.SIZE, (byte) 0);
         info.putLong(BpfAttr.BtfInfo.BTF, data.address());
         info.putInt(BpfAttr.BtfInfo.BTF_SIZE, size);
         get(fd, info, BpfAttr.BtfInfo.SIZE, what);
@@ -101,14 +101,14 @@ public final class KernelInfo {
         return out;
     }
 
-    private static void get(int fd, Pointer info, int len, String what) {
+    private static void get(int fd, NativeMemory info, int len, String what) {
         int r = BpfSyscall.objGetInfoByFd(fd, info.address(), len);
         if (r < 0) {
             throw new BpfException(what + ": cannot read kernel info", -r);
         }
     }
 
-    private static String name(Pointer p, int offset) {
+    private static String name(NativeMemory p, int offset) {
         byte[] b = new byte[BpfAttr.OBJ_NAME_LEN];
         p.get(offset, b, 0, b.length);
         int n = 0;

@@ -5,7 +5,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.BpfCmd;
 import java.nio.ByteBuffer;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Whole-map reads and writes many entries per system call (BPF_MAP_*_BATCH), into key and value
@@ -25,11 +25,11 @@ import jnr.ffi.Pointer;
 public final class MapBatch {
     private final BpfMap map;
     private final int capacity;
-    private final Native.DirectBuffer keys;
-    private final Native.DirectBuffer values;
-    private final Native.DirectBuffer inToken;
-    private final Native.DirectBuffer outToken;
-    private final Pointer attr = Native.allocate(BpfAttr.Batch.SIZE);
+    private final NativeMemory keys;
+    private final NativeMemory values;
+    private final NativeMemory inToken;
+    private final NativeMemory outToken;
+    private final NativeMemory attr = Native.allocate(BpfAttr.Batch.SIZE);
     private final int tokenSize;
     private MapCursor fallback;
     private boolean started;
@@ -41,12 +41,12 @@ public final class MapBatch {
         }
         this.map = map;
         this.capacity = capacity;
-        this.keys = Native.direct(Math.multiplyExact(Math.max(1, map.keySize()), capacity));
-        this.values = Native.direct(Math.multiplyExact(map.valueBufferSize(), capacity));
+        this.keys = Native.allocate(Math.multiplyExact(Math.max(1, map.keySize()), capacity));
+        this.values = Native.allocate(Math.multiplyExact(map.valueBufferSize(), capacity));
         // Hash maps use a u32 bucket index as the position token, other maps a key: room for either.
         this.tokenSize = Math.max(8, map.keySize());
-        this.inToken = Native.direct(tokenSize);
-        this.outToken = Native.direct(tokenSize);
+        this.inToken = Native.allocate(tokenSize);
+        this.outToken = Native.allocate(tokenSize);
     }
 
     public int capacity() {

@@ -5,7 +5,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.BpfCmd;
 import java.nio.ByteBuffer;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Allocation-free access to one map: a key buffer, a value buffer and a {@code bpf_attr} of its
@@ -17,18 +17,18 @@ import jnr.ffi.Pointer;
  */
 public final class MapCursor {
     private final BpfMap map;
-    private final Native.DirectBuffer key;
-    private final Native.DirectBuffer nextKey;
-    private final Native.DirectBuffer value;
-    private final Pointer attr = Native.allocate(BpfAttr.MapElem.SIZE);
+    private final NativeMemory key;
+    private final NativeMemory nextKey;
+    private final NativeMemory value;
+    private final NativeMemory attr = Native.allocate(BpfAttr.MapElem.SIZE);
     private final long keyAddr;
     private boolean positioned;
 
     MapCursor(BpfMap map) {
         this.map = map;
-        this.key = Native.direct(map.keySize());
-        this.nextKey = Native.direct(map.keySize());
-        this.value = Native.direct(map.valueBufferSize());
+        this.key = Native.allocate(map.keySize());
+        this.nextKey = Native.allocate(map.keySize());
+        this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
     }
 

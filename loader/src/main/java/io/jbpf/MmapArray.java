@@ -1,10 +1,10 @@
 package io.jbpf;
 
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.Pointer;
 
 /**
  * An array map created with {@code BPF_F_MMAPABLE} (global data maps are) mapped into this
@@ -26,8 +26,7 @@ public final class MmapArray implements AutoCloseable {
     private final long length;
     private final int stride;
     private final int entries;
-    private final Pointer memory;
-    /** A direct buffer over the mapping: its absolute reads compile to plain loads, unlike Pointer calls. */
+    /** A direct buffer over the mapping: its absolute reads compile to plain loads. */
     private final ByteBuffer view;
     /** Plain, not volatile: read per element, and closing while another thread reads is not allowed anyway. */
     private boolean closed;
@@ -38,9 +37,7 @@ public final class MmapArray implements AutoCloseable {
         this.length = length;
         this.stride = map.valueStride();
         this.entries = map.maxEntries();
-        this.memory = Pointer.wrap(Native.RUNTIME, address, length);
-        ByteBuffer b = com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, (int) length)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = Native.view(address, (int) length);
         // A write through a read-only mapping would kill the JVM; a read-only buffer throws instead.
         this.view = writable ? b : b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -53,14 +50,13 @@ public final class MmapArray implements AutoCloseable {
         }
         long data = (long) map.valueStride() * map.maxEntries();
         long length = (data + PAGE - 1) / PAGE * PAGE;
-        Pointer p = Native.LIBC.mmap(null, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
-        long addr = p == null ? -1 : p.address();
+        long addr = LibC.mmap(length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
         if (addr == -1) {
             throw new BpfException("mmap of map " + map.name() + (writable ? " (read-write; frozen maps are read-only)" : ""),
                     Native.errno());
         }
         if (length > Integer.MAX_VALUE) {
-            Native.LIBC.munmap(p, length);
+            LibC.munmap(addr, length);
             throw new BpfException("map " + map.name() + " is too large to map (" + length + " bytes)");
         }
         return new MmapArray(map, addr, length, writable);
@@ -135,7 +131,7 @@ public final class MmapArray implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Native.LIBC.munmap(memory, length);
+            LibC.munmap(address, length);
         }
     }
 }

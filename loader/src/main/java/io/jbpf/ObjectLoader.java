@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Turns a {@link BpfObjectSpec} into kernel objects: BTF, then maps, then programs with their map
@@ -120,10 +120,10 @@ final class ObjectLoader {
         if (btf == null) {
             return -1;
         }
-        Pointer data = Native.copyOf(btf);
+        NativeMemory data = Native.copyOf(btf);
         int fd = BpfSyscall.btfLoad(data.address(), btf.length, 0, 0, 0);
         if (fd < 0) {
-            Pointer log = Native.allocate(LOG_START);
+            NativeMemory log = Native.allocate(LOG_START);
             BpfSyscall.btfLoad(data.address(), btf.length, log.address(), LOG_START, 1);
             warnings.add("the kernel refused the object's BTF (" + Errno.describe(-fd) + "), maps and programs load "
                     + "without it" + lastLine(cString(log, LOG_START)));
@@ -186,10 +186,10 @@ final class ObjectLoader {
         boolean btf = btfFd >= 0;
         ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
         ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;
-        Pointer code = Native.copyOf(insns);
-        Pointer license = Native.copyOf((spec.license() + "\0").getBytes(StandardCharsets.US_ASCII));
-        Pointer funcInfo = Native.copyOf(pack(func));
-        Pointer lineInfo = Native.copyOf(pack(line));
+        NativeMemory code = Native.copyOf(insns);
+        NativeMemory license = Native.copyOf((spec.license() + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeMemory funcInfo = Native.copyOf(pack(func));
+        NativeMemory lineInfo = Native.copyOf(pack(line));
         BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
                 license.address(), spec.kernelVersion(), flags, KernelInfo.kernelName(p.name()), attach, btf ? btfFd : 0, 0,
                 func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count());
@@ -201,7 +201,7 @@ final class ObjectLoader {
             // Load again with a log to say why; grow the buffer while the kernel says it is too small.
             int size = LOG_START;
             while (true) {
-                Pointer log = Native.allocate(size);
+                NativeMemory log = Native.allocate(size);
                 r = BpfSyscall.progLoad(attr, Math.max(1, options.logLevel()), log.address(), size);
                 if (r.fd() >= 0) {
                     return BpfProgram.adopt(r.fd(), p.name(), p.section());
@@ -247,7 +247,7 @@ final class ObjectLoader {
         return errno == Errno.EPERM ? " (needs root, or CAP_BPF with CAP_NET_ADMIN / CAP_PERFMON)" : "";
     }
 
-    private static String cString(Pointer p, int max) {
+    private static String cString(NativeMemory p, int max) {
         byte[] b = new byte[max];
         p.get(0, b, 0, max);
         int n = 0;

@@ -3,24 +3,24 @@ package io.jbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jbpf.internal.sys.Native;
 import io.jbpf.link.TracepointLink;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.LibraryLoader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** corpus/tp_getpid.o attached to syscalls/sys_enter_getpid counts this process's getpid() calls. */
 class TracepointIT {
     /** glibc's getpid(), a real system call each time (glibc no longer caches it). */
-    public interface Getpid {
-        int getpid();
-    }
+    private static final Native.Function GETPID = Native.function("getpid", Native.Returns.INT, 0);
 
-    private static final Getpid LIBC = LibraryLoader.create(Getpid.class).load("c");
+    private static int getpid() {
+        return (int) GETPID.call();
+    }
 
     @BeforeEach
     void kernel() {
@@ -41,11 +41,11 @@ class TracepointIT {
         try (BpfObject obj = BpfObject.load(Objects.path("corpus/tp_getpid.o"))) {
             BpfProgram prog = obj.program("tp_getpid");
             BpfMap calls = obj.map("getpid_calls");
-            int tgid = LIBC.getpid();
+            int tgid = getpid();
             try (TracepointLink link = TracepointLink.attach(prog)) {
                 assertThat(link.tracepoint()).isEqualTo("syscalls/sys_enter_getpid");
                 for (int i = 0; i < 100; i++) {
-                    LIBC.getpid();
+                    getpid();
                 }
                 byte[] v = calls.lookup(le32(tgid));
                 assertThat(v).as("an entry for this process").isNotNull();
@@ -54,7 +54,7 @@ class TracepointIT {
             }
             long afterDetach = le64(calls.lookup(le32(tgid)));
             for (int i = 0; i < 100; i++) {
-                LIBC.getpid();
+                getpid();
             }
             assertThat(le64(calls.lookup(le32(tgid)))).as("no counting once detached").isEqualTo(afterDetach);
         }

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -625,7 +626,8 @@ final class ObjectReader {
         private final Map<String, MapSpec> maps;
         private final Map<Integer, String> dataMaps;
         private final String kconfigMap;
-        private final Map<Func, Integer> placed = new HashMap<>();
+        /** By identity: each Func is one piece of code (and a record's hashCode would hash its code and relocations). */
+        private final Map<Func, Integer> placed = new IdentityHashMap<>();
         private final List<Func> order = new ArrayList<>();
         private final List<Relocation> relocations = new ArrayList<>();
         private byte[] code = new byte[0];

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 /**
  * The build's class-data-sharing training run: runs the CLI's common paths once in one JVM
  * started with {@code -XX:ArchiveClassesAtExit}, so the archive holds the classes a real run
- * loads (picocli, the ELF reader, jnr-ffi) and later starts skip parsing and verifying them.
+ * loads (picocli, the ELF reader, jffi) and later starts skip parsing and verifying them.
  * Failures are ignored: a command that cannot run here (no root) still loads its classes.
  */
 public final class CdsTraining {

@@ -36,8 +36,10 @@ public final class Jbpf implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Jbpf());
         String first = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
-        if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
+        if (first != null && COMMANDS.containsKey(first)) {
             cl.addSubcommand(first, COMMANDS.get(first).get());
+        } else if (first == null && args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // the version alone needs no subcommand
         } else {
             // top-level help, `help CMD`, or an unknown command: every subcommand, for the listing and the error
             COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));

@@ -1,5 +1,6 @@
 package io.jbpf.link;
 
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.internal.sys.BpfSyscall;
@@ -10,7 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A tracepoint program attached to a kernel tracepoint ({@code syscalls/sys_enter_getpid}):
@@ -43,14 +44,15 @@ public final class TracepointLink implements AutoCloseable {
                     + ", not a tracepoint program; it cannot attach to " + tp);
         }
         long id = tracepointId(category, name);
-        Pointer attr = Native.allocate(PERF_ATTR_SIZE);
+        NativeMemory attr = Native.allocate(PERF_ATTR_SIZE);
         attr.putInt(0, PERF_TYPE_TRACEPOINT);
         attr.putInt(4, PERF_ATTR_SIZE);
         attr.putLong(8, id);
         attr.putLong(16, 1); // sample_period
         attr.putInt(48, 1); // wakeup_events
         // pid -1, cpu 0: the event is only a handle; the program runs on every CPU.
-        long pfd = Native.LIBC.perfEventOpen(SYS_PERF_EVENT_OPEN, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+        long pfd = LibC.syscall(SYS_PERF_EVENT_OPEN, attr.address(), -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+        java.lang.ref.Reference.reachabilityFence(attr);
         if (pfd < 0) {
             throw new BpfException("perf_event_open for tracepoint " + tp, Native.errno());
         }

@@ -1,5 +1,6 @@
 package io.jbpf.link;
 
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.Errno;
@@ -51,7 +52,7 @@ public final class XdpAttach {
 
     /** The ifindex of {@code device}, or a {@link BpfException} naming it when there is none. */
     public static int ifindex(String device) {
-        int idx = Native.LIBC.if_nametoindex(device);
+        int idx = LibC.if_nametoindex(device);
         if (idx == 0) {
             throw new BpfException("device '" + device + "' not found", Errno.ENODEV);
         }

@@ -2,7 +2,9 @@ package io.jbpf.testing;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import jnr.ffi.LibraryLoader;
+import io.jbpf.internal.sys.LibC;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Runs code in a named network namespace without leaving the JVM: a fresh thread joins the
@@ -15,15 +17,8 @@ public final class NetNs {
     private static final int CLONE_NEWNET = 0x40000000;
 
     /** The libc calls this helper needs beyond jbpf's own binding. */
-    public interface Lib {
-        int open(String path, int flags);
-
-        int setns(int fd, int nstype);
-
-        int close(int fd);
-    }
-
-    private static final Lib LIB = LibraryLoader.create(Lib.class).load("c");
+    private static final Native.Function OPEN = Native.function("open", Native.Returns.INT, 2);
+    private static final Native.Function SETNS = Native.function("setns", Native.Returns.INT, 2);
 
     private NetNs() {
     }
@@ -32,13 +27,15 @@ public final class NetNs {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
-            int fd = LIB.open("/run/netns/" + netns, O_RDONLY | O_CLOEXEC);
+            NativeMemory path = Native.cString("/run/netns/" + netns);
+            int fd = (int) OPEN.call(path.address(), O_RDONLY | O_CLOEXEC);
+            java.lang.ref.Reference.reachabilityFence(path);
             if (fd < 0) {
                 failure.set(new AssertionError("cannot open /run/netns/" + netns));
                 return;
             }
             try {
-                if (LIB.setns(fd, CLONE_NEWNET) != 0) {
+                if (SETNS.call(fd, CLONE_NEWNET) != 0) {
                     failure.set(new AssertionError("setns into " + netns + " failed"));
                     return;
                 }
@@ -46,7 +43,7 @@ public final class NetNs {
             } catch (Throwable e) {
                 failure.set(e);
             } finally {
-                LIB.close(fd);
+                LibC.close(fd);
             }
         }, "netns-" + netns);
         t.start();

@@ -6,8 +6,8 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.BpfCmd;
+import io.jbpf.internal.sys.NativeMemory;
 import java.lang.ref.Reference;
-import jnr.ffi.Pointer;
 
 /** BPF_MAP_LOOKUP_BATCH called directly, to learn whether the kernel has batch ops for a map (no fallback). */
 public final class RawBatch {
@@ -25,10 +25,10 @@ public final class RawBatch {
      */
     public static int errno(BpfMap m, BpfCmd cmd) {
         int n = 4;
-        Pointer attr = Native.allocate(BpfAttr.Batch.SIZE);
-        Pointer keys = Native.allocate(Math.max(1, m.keySize()) * n);
-        Pointer values = Native.allocate(m.valueBufferSize() * n);
-        Pointer out = Native.allocate(Math.max(8, m.keySize()));
+        NativeMemory attr = Native.allocate(BpfAttr.Batch.SIZE);
+        NativeMemory keys = Native.allocate(Math.max(1, m.keySize()) * n);
+        NativeMemory values = Native.allocate(m.valueBufferSize() * n);
+        NativeMemory out = Native.allocate(Math.max(8, m.keySize()));
         int r = BpfSyscall.batch(attr, cmd, m.fd(), 0, out.address(), keys.address(),
                 values.address(), n, 0);
         Reference.reachabilityFence(attr);

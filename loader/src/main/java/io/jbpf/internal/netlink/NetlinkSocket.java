@@ -1,5 +1,6 @@
 package io.jbpf.internal.netlink;
 
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.Errno;
 import io.jbpf.internal.sys.Native;
@@ -8,7 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A NETLINK_ROUTE socket that sends one request at a time and collects the replies until the
@@ -40,7 +41,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** The kernel answers at once; the timeout only keeps a broken socket from hanging the CLI. */
     private static final int RECV_TIMEOUT_SECONDS = 10;
 
-    private final Pointer recvBuf = Native.allocate(RECV_BUF);
+    private final NativeMemory recvBuf = Native.allocate(RECV_BUF);
     private int fd;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
@@ -50,20 +51,20 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Opens and binds a NETLINK_ROUTE socket in the calling thread's network namespace. */
     public static NetlinkSocket openRoute() {
-        int fd = Native.LIBC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        int fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0) {
             throw new BpfException("rtnetlink socket", Native.errno());
         }
         try {
-            Pointer one = Native.allocate(4);
+            NativeMemory one = Native.allocate(4);
             one.putInt(0, 1);
             // Best effort: without extended ACK errors still arrive, only without the kernel's text.
-            Native.LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, one, 4);
-            Pointer tv = Native.allocate(16);
+            LibC.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, one, 4);
+            NativeMemory tv = Native.allocate(16);
             tv.putLong(0, RECV_TIMEOUT_SECONDS);
-            Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
-            Pointer addr = sockaddr();
-            if (Native.LIBC.bind(fd, addr, 12) < 0) {
+            LibC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            NativeMemory addr = sockaddr();
+            if (LibC.bind(fd, addr, 12) < 0) {
                 throw new BpfException("rtnetlink bind", Native.errno());
             }
             return new NetlinkSocket(fd);
@@ -89,14 +90,14 @@ public final class NetlinkSocket implements AutoCloseable {
         int mySeq = ++seq;
         msg.putInt(0, len);
         msg.putInt(8, mySeq);
-        Pointer out = Native.copyOf(java.util.Arrays.copyOf(msg.array(), len));
-        Pointer addr = sockaddr();
-        if (Native.LIBC.sendto(fd, out, len, 0, addr, 12) < 0) {
+        NativeMemory out = Native.copyOf(java.util.Arrays.copyOf(msg.array(), len));
+        NativeMemory addr = sockaddr();
+        if (LibC.sendto(fd, out, len, 0, addr, 12) < 0) {
             throw new BpfException(what + ": rtnetlink send", Native.errno());
         }
         List<ByteBuffer> replies = new ArrayList<>();
         while (true) {
-            long n = Native.LIBC.recv(fd, recvBuf, RECV_BUF, 0);
+            long n = LibC.recv(fd, recvBuf, RECV_BUF, 0);
             if (n < 0) {
                 int errno = Native.errno();
                 if (errno == Errno.EINTR) {
@@ -206,8 +207,8 @@ public final class NetlinkSocket implements AutoCloseable {
         return (n + 3) & ~3;
     }
 
-    private static Pointer sockaddr() {
-        Pointer addr = Native.allocate(12);
+    private static NativeMemory sockaddr() {
+        NativeMemory addr = Native.allocate(12);
         addr.putShort(0, (short) AF_NETLINK);
         return addr;
     }

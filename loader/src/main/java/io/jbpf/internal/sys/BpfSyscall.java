@@ -10,7 +10,6 @@ import io.jbpf.internal.sys.BpfAttr.ProgLoad;
 import io.jbpf.uapi.BpfCmd;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.Pointer;
 
 /**
  * The bpf(2) system call, one typed method per command. Each returns the kernel's result
@@ -26,20 +25,20 @@ public final class BpfSyscall {
         default -> throw new UnsupportedOperationException("bpf(2) syscall number unknown for " + System.getProperty("os.arch"));
     };
 
-    private static final ThreadLocal<Pointer> ATTR = ThreadLocal.withInitial(() -> Native.allocate(BpfAttr.SIZE));
+    private static final ThreadLocal<NativeMemory> ATTR = ThreadLocal.withInitial(() -> Native.allocate(BpfAttr.SIZE));
 
     private BpfSyscall() {
     }
 
     /** A zeroed per-thread attr buffer; valid until the next call on this thread. */
-    private static Pointer attr(int size) {
-        Pointer a = ATTR.get();
-        a.setMemory(0, size, (byte) 0);
+    private static NativeMemory attr(int size) {
+        NativeMemory a = ATTR.get();
+        a.fill(0, size, (byte) 0);
         return a;
     }
 
-    private static int call(BpfCmd cmd, Pointer attr, int size) {
-        long r = Native.LIBC.syscall(SYS_BPF, cmd.value, attr, size);
+    private static int call(BpfCmd cmd, NativeMemory attr, int size) {
+        long r = LibC.syscall(SYS_BPF, cmd.value, attr.address(), size);
         return r < 0 ? -Native.errno() : (int) r;
     }
 
@@ -50,7 +49,7 @@ public final class BpfSyscall {
     }
 
     public static int mapCreate(MapCreateAttr m) {
-        Pointer a = attr(MapCreate.SIZE);
+        NativeMemory a = attr(MapCreate.SIZE);
         a.putInt(MapCreate.MAP_TYPE, m.type());
         a.putInt(MapCreate.KEY_SIZE, m.keySize());
         a.putInt(MapCreate.VALUE_SIZE, m.valueSize());
@@ -89,7 +88,7 @@ public final class BpfSyscall {
     }
 
     public static int mapFreeze(int fd) {
-        Pointer a = attr(4);
+        NativeMemory a = attr(4);
         a.putInt(MapElem.MAP_FD, fd);
         return call(BpfCmd.BPF_MAP_FREEZE, a, 4);
     }
@@ -102,7 +101,7 @@ public final class BpfSyscall {
      * A map element command with a caller-owned attr buffer (at least {@link MapElem#SIZE} bytes),
      * for hot paths that keep their own: every field of the command is written, so it need not be zeroed.
      */
-    public static int elem(Pointer attr, BpfCmd cmd, int fd, long key, long value, long flags) {
+    public static int elem(NativeMemory attr, BpfCmd cmd, int fd, long key, long value, long flags) {
         attr.putInt(MapElem.MAP_FD, fd);
         attr.putInt(MapElem.MAP_FD + 4, 0);
         attr.putLong(MapElem.KEY, key);
@@ -117,7 +116,7 @@ public final class BpfSyscall {
      * left in the attr's {@code count} (read it with {@link #batchCount}), also on -ENOENT, which
      * means the map has no more elements.
      */
-    public static int batch(Pointer attr, BpfCmd cmd, int fd, long inBatch, long outBatch, long keys, long values,
+    public static int batch(NativeMemory attr, BpfCmd cmd, int fd, long inBatch, long outBatch, long keys, long values,
                             int count, long elemFlags) {
         attr.putLong(BpfAttr.Batch.IN_BATCH, inBatch);
         attr.putLong(BpfAttr.Batch.OUT_BATCH, outBatch);
@@ -131,7 +130,7 @@ public final class BpfSyscall {
     }
 
     /** The {@code count} the kernel left in a batch attr. */
-    public static int batchCount(Pointer attr) {
+    public static int batchCount(NativeMemory attr) {
         return attr.getInt(BpfAttr.Batch.COUNT);
     }
 
@@ -147,7 +146,7 @@ public final class BpfSyscall {
     }
 
     public static ProgLoadResult progLoad(ProgLoadAttr p, int logLevel, long logBuf, int logSize) {
-        Pointer a = attr(ProgLoad.SIZE);
+        NativeMemory a = attr(ProgLoad.SIZE);
         a.putInt(ProgLoad.PROG_TYPE, p.type());
         a.putInt(ProgLoad.INSN_CNT, p.insnCount());
         a.putLong(ProgLoad.INSNS, p.insns());
@@ -176,7 +175,7 @@ public final class BpfSyscall {
     }
 
     public static int btfLoad(long btf, int size, long logBuf, int logSize, int logLevel) {
-        Pointer a = attr(BtfLoad.SIZE);
+        NativeMemory a = attr(BtfLoad.SIZE);
         a.putLong(BtfLoad.BTF, btf);
         a.putLong(BtfLoad.BTF_LOG_BUF, logBuf);
         a.putInt(BtfLoad.BTF_SIZE, size);
@@ -187,7 +186,7 @@ public final class BpfSyscall {
 
     /** Fills {@code info} (of {@code len} bytes) for a prog, map, btf or link fd; returns 0 or -errno. */
     public static int objGetInfoByFd(int fd, long info, int len) {
-        Pointer a = attr(ObjInfo.SIZE);
+        NativeMemory a = attr(ObjInfo.SIZE);
         a.putInt(ObjInfo.BPF_FD, fd);
         a.putInt(ObjInfo.INFO_LEN, len);
         a.putLong(ObjInfo.INFO, info);
@@ -208,14 +207,14 @@ public final class BpfSyscall {
 
     /** The next map id after {@code startId}, or -ENOENT after the last. */
     public static int mapGetNextId(int startId) {
-        Pointer a = attr(GetId.SIZE);
+        NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, startId);
         int r = call(BpfCmd.BPF_MAP_GET_NEXT_ID, a, GetId.SIZE);
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 
     private static int byId(BpfCmd cmd, int id) {
-        Pointer a = attr(GetId.SIZE);
+        NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, id);
         return call(cmd, a, GetId.SIZE);
     }
@@ -227,7 +226,7 @@ public final class BpfSyscall {
     /** BPF_PROG_TEST_RUN with caller-owned native buffers (addresses may be 0 when unused). */
     public static TestRunResult progTestRun(int progFd, long dataIn, int dataInSize, long dataOut, int dataOutSize,
                                             long ctxIn, int ctxInSize, int repeat) {
-        Pointer a = attr(BpfAttr.TestRun.SIZE);
+        NativeMemory a = attr(BpfAttr.TestRun.SIZE);
         a.putInt(BpfAttr.TestRun.PROG_FD, progFd);
         a.putInt(BpfAttr.TestRun.DATA_SIZE_IN, dataInSize);
         a.putInt(BpfAttr.TestRun.DATA_SIZE_OUT, dataOutSize);
@@ -243,7 +242,7 @@ public final class BpfSyscall {
 
     /** BPF_PROG_BIND_MAP: keeps {@code mapFd} alive as long as the program, though it does not use it. */
     public static int progBindMap(int progFd, int mapFd) {
-        Pointer a = attr(12);
+        NativeMemory a = attr(12);
         a.putInt(0, progFd);
         a.putInt(4, mapFd);
         return call(BpfCmd.BPF_PROG_BIND_MAP, a, 12);
@@ -251,7 +250,7 @@ public final class BpfSyscall {
 
     /** BPF_LINK_CREATE: links program {@code progFd} to {@code targetFd} (a perf event, a cgroup ...). */
     public static int linkCreate(int progFd, int targetFd, int attachType, int flags) {
-        Pointer a = attr(32);
+        NativeMemory a = attr(32);
         a.putInt(0, progFd);
         a.putInt(4, targetFd);
         a.putInt(8, attachType);
@@ -261,8 +260,8 @@ public final class BpfSyscall {
 
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
     public static int objPin(int fd, String path) {
-        Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
-        Pointer a = attr(Obj.SIZE);
+        NativeMemory p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
         a.putInt(Obj.BPF_FD, fd);
         int r = call(BpfCmd.BPF_OBJ_PIN, a, Obj.SIZE);
@@ -272,15 +271,15 @@ public final class BpfSyscall {
 
     /** BPF_OBJ_GET: an fd for the object pinned at {@code path} in bpffs. */
     public static int objGet(String path) {
-        Pointer p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
-        Pointer a = attr(Obj.SIZE);
+        NativeMemory p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
         int r = call(BpfCmd.BPF_OBJ_GET, a, Obj.SIZE);
         Reference.reachabilityFence(p);
         return r;
     }
 
-    private static void putName(Pointer a, int offset, String name) {
+    private static void putName(NativeMemory a, int offset, String name) {
         if (name == null) {
             return;
         }

@@ -1,40 +1,94 @@
 package io.jbpf.internal.sys;
 
-import jnr.ffi.Pointer;
+import io.jbpf.internal.sys.Native.Function;
+import io.jbpf.internal.sys.Native.Returns;
 
 /**
- * The glibc functions jbpf calls. {@code syscall} is bound with a fixed arity: jnr-ffi sends
- * variadic declarations through its slow reflective path (about +120 ns and an allocation a call).
+ * The glibc functions jbpf calls, each bound once. Results are the C results (-1 with errno set
+ * on failure; read it with {@link Native#errno()}); pointers are addresses, 0 for NULL.
+ * {@code syscall} is variadic in C; glibc's x86-64 and arm64 versions just move registers, so a
+ * fixed arity per use is exact.
  */
-public interface LibC {
-    /** {@code syscall(SYS_bpf, cmd, attr, size)}. */
-    long syscall(long number, int cmd, Pointer attr, int size);
+public final class LibC {
+    private static final Function SYSCALL3 = Native.function("syscall", Returns.LONG, 4);
+    private static final Function SYSCALL5 = Native.function("syscall", Returns.LONG, 6);
+    private static final Function CLOSE = Native.function("close", Returns.INT, 1);
+    private static final Function SOCKET = Native.function("socket", Returns.INT, 3);
+    private static final Function BIND = Native.function("bind", Returns.INT, 3);
+    private static final Function SETSOCKOPT = Native.function("setsockopt", Returns.INT, 5);
+    private static final Function SENDTO = Native.function("sendto", Returns.LONG, 6);
+    private static final Function RECV = Native.function("recv", Returns.LONG, 4);
+    private static final Function IF_NAMETOINDEX = Native.function("if_nametoindex", Returns.INT, 1);
+    private static final Function IF_INDEXTONAME = Native.function("if_indextoname", Returns.LONG, 2);
+    private static final Function MMAP = Native.function("mmap", Returns.LONG, 6);
+    private static final Function MUNMAP = Native.function("munmap", Returns.INT, 2);
 
-    int close(int fd);
+    private LibC() {
+    }
 
-    /**
-     * {@code syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags)}, bound to glibc's
-     * {@code syscall} under another Java name (see {@link Native}); flags are passed as a long
-     * because the kernel reads the whole register.
-     */
-    long perfEventOpen(long number, Pointer attr, int pid, int cpu, int groupFd, long flags);
+    /** {@code syscall(number, a, b, c)}: bpf(2) and the other three-argument system calls. */
+    public static long syscall(long number, long a, long b, long c) {
+        return SYSCALL3.call(number, a, b, c);
+    }
 
-    int socket(int domain, int type, int protocol);
+    /** {@code syscall(number, a, b, c, d, e)}: perf_event_open(2). */
+    public static long syscall(long number, long a, long b, long c, long d, long e) {
+        return SYSCALL5.call(number, a, b, c, d, e);
+    }
 
-    int bind(int fd, Pointer addr, int addrLen);
+    public static int close(int fd) {
+        return (int) CLOSE.call(fd);
+    }
 
-    int setsockopt(int fd, int level, int option, Pointer value, int len);
+    public static int socket(int domain, int type, int protocol) {
+        return (int) SOCKET.call(domain, type, protocol);
+    }
 
-    long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
+    public static int bind(int fd, NativeMemory addr, int addrLen) {
+        return (int) BIND.call(fd, addr.address(), addrLen);
+    }
 
-    long recv(int fd, Pointer buf, long len, int flags);
+    public static int setsockopt(int fd, int level, int option, NativeMemory value, int len) {
+        return (int) SETSOCKOPT.call(fd, level, option, value.address(), len);
+    }
 
-    int if_nametoindex(String name);
+    public static long sendto(int fd, NativeMemory buf, long len, int flags, NativeMemory addr, int addrLen) {
+        return SENDTO.call(fd, buf.address(), len, flags, addr.address(), addrLen);
+    }
 
-    /** Bound with a Pointer address: declared with a Java long first argument, jnr-ffi's call fails with EINVAL. */
-    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+    public static long recv(int fd, NativeMemory buf, long len, int flags) {
+        return RECV.call(fd, buf.address(), len, flags);
+    }
 
-    int munmap(Pointer addr, long length);
+    /** The interface index of {@code name}, 0 when there is none. */
+    public static int if_nametoindex(String name) {
+        NativeMemory s = Native.cString(name);
+        int index = (int) IF_NAMETOINDEX.call(s.address());
+        java.lang.ref.Reference.reachabilityFence(s);
+        return index;
+    }
 
-    Pointer if_indextoname(int index, Pointer name);
+    /** The name of interface {@code index}, null when there is none. */
+    public static String if_indextoname(int index) {
+        NativeMemory buf = Native.allocate(16); // IF_NAMESIZE
+        if (IF_INDEXTONAME.call(index, buf.address()) == 0) {
+            return null;
+        }
+        int n = 0;
+        while (n < 16 && buf.getByte(n) != 0) {
+            n++;
+        }
+        byte[] b = new byte[n];
+        buf.get(0, b, 0, n);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@code mmap(NULL, length, prot, flags, fd, offset)}: the address, or -1 (MAP_FAILED). */
+    public static long mmap(long length, int prot, int flags, int fd, long offset) {
+        return MMAP.call(0, length, prot, flags, fd, offset);
+    }
+
+    public static int munmap(long address, long length) {
+        return (int) MUNMAP.call(address, length);
+    }
 }
