@@ -3,26 +3,21 @@ package io.jbpf.cli;
 import io.jbpf.Features;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code jbpf features}: which map and program types this kernel supports, by probing it. */
-@Command(name = "features", mixinStandardHelpOptions = true,
-        description = "Probe the kernel for the map and program types it supports.")
-final class FeaturesCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "print as JSON")
-    boolean json;
+final class FeaturesCommand extends CliCommand {
+    private final OptionSpec jsonOpt = flag("print as JSON", "--json");
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    FeaturesCommand() {
+        super("features", "Probe the kernel for the map and program types it supports.");
+    }
 
     @Override
     public Integer call() {
         Map<String, Features.Support> all = Features.all();
-        PrintWriter out = cmd.commandLine().getOut();
-        if (json) {
+        PrintWriter out = out();
+        if (isSet(jsonOpt)) {
             Map<String, Object> o = new java.util.LinkedHashMap<>();
             all.forEach((k, v) -> o.put(k, v.toString()));
             out.println(Json.write(o));

@@ -11,30 +11,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code jbpf inspect OBJ}: what an object holds, read from the file alone (no kernel, no root). */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show the sections, programs, maps and relocations of a BPF object file.")
-final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "OBJ", description = "BPF object file")
-    Path object;
+final class InspectCommand extends CliCommand {
+    private final PositionalParamSpec objectArg = positional(0, "1", "OBJ", Path.class, "BPF object file");
+    private final OptionSpec jsonOpt = flag("print as JSON", "--json");
 
-    @Option(names = "--json", description = "print as JSON")
-    boolean json;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    InspectCommand() {
+        super("inspect", "Show the sections, programs, maps and relocations of a BPF object file.");
+    }
 
     @Override
     public Integer call() {
-        BpfObjectSpec spec = BpfObjectSpec.read(object);
-        PrintWriter out = cmd.commandLine().getOut();
-        if (json) {
+        BpfObjectSpec spec = BpfObjectSpec.read(objectArg.<Path>getValue());
+        PrintWriter out = out();
+        if (isSet(jsonOpt)) {
             out.println(Json.write(toTree(spec)));
             return 0;
         }

@@ -6,14 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** The {@code jbpf} command line: load, unload, status, inspect, map. Exit codes: 0 ok, 1 failure, 2 usage. */
-@Command(name = "jbpf", mixinStandardHelpOptions = true, version = "jbpf 0.1.0",
-        description = "Load, attach and inspect BPF programs, from Java, with no libbpf.")
-public final class Jbpf implements Runnable {
+public final class Jbpf {
     /** Subcommands by name; only the one being run is built (picocli's model costs start-up time). */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Supplier<CliCommand>> COMMANDS = new LinkedHashMap<>();
 
     static {
         COMMANDS.put("load", LoadCommand::new);
@@ -25,8 +22,8 @@ public final class Jbpf implements Runnable {
         COMMANDS.put("features", FeaturesCommand::new);
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private Jbpf() {
+    }
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
@@ -34,15 +31,15 @@ public final class Jbpf implements Runnable {
 
     /** Runs the CLI with the given output streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Jbpf());
+        CommandLine cl = new CommandLine(new Top().spec);
         String first = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
         if (first != null && COMMANDS.containsKey(first)) {
-            cl.addSubcommand(first, COMMANDS.get(first).get());
+            cl.addSubcommand(first, new CommandLine(COMMANDS.get(first).get().spec));
         } else if (first == null && args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // the version alone needs no subcommand
         } else {
             // top-level help, `help CMD`, or an unknown command: every subcommand, for the listing and the error
-            COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+            COMMANDS.forEach((name, make) -> cl.addSubcommand(name, new CommandLine(make.get().spec)));
             cl.addSubcommand("help", new CommandLine.HelpCommand());
         }
         cl.setOut(out);
@@ -69,8 +66,15 @@ public final class Jbpf implements Runnable {
         return code;
     }
 
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (load, unload, status, inspect, map)");
+    /** {@code jbpf} with no command. */
+    private static final class Top extends CliCommand {
+        Top() {
+            super("jbpf", "Load, attach and inspect BPF programs, from Java, with no libbpf.");
+        }
+
+        @Override
+        public Integer call() {
+            throw usageError("missing command (load, unload, status, inspect, map)");
+        }
     }
 }

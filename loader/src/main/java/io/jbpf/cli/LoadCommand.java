@@ -17,58 +17,54 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code jbpf load OBJ [--dev DEV] [--pin DIR]}: load an object's programs and maps; attach its XDP
  * program to a device (it stays attached after exit) and/or pin everything in bpffs.
  */
-@Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
-            "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one."})
-final class LoadCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "OBJ", description = "BPF object file (clang -target bpf output)")
-    Path object;
+final class LoadCommand extends CliCommand {
+    private final PositionalParamSpec objectArg = positional(0, "1", "OBJ", Path.class,
+            "BPF object file (clang -target bpf output)");
+    private final OptionSpec deviceOpt = option("DEV", String.class, "device to attach the XDP program to", "--dev", "-d");
+    private final OptionSpec sectionOpt = option("NAME", String.class, "ELF section of the program",
+            "--section", "-s", "--progsec");
+    private final OptionSpec programOpt = option("NAME", String.class, "program (function) name",
+            "--prog", "--prog-name", "-n");
+    private final OptionSpec modeOpt = optionWithDefault("MODE", String.class, "native", "skb, native or hw (default: ${DEFAULT-VALUE})",
+            "--mode", "-m");
+    private final OptionSpec forceOpt = flag("replace a program already attached", "--force", "-F");
+    private final OptionSpec pinOpt = option("DIR", Path.class, "pin the loaded programs and maps in this bpffs directory",
+            "--pin");
+    private final OptionSpec pinPathOpt = optionWithDefault("DIR", String.class, LoadOptions.DEFAULT_PIN_ROOT,
+            "bpffs directory for maps declared with LIBBPF_PIN_BY_NAME (default: ${DEFAULT-VALUE})", "--pin-path");
+    private final OptionSpec jsonOpt = flag("print the result as JSON", "--json");
 
-    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "device to attach the XDP program to")
-    String device;
+    private String device;
+    private String section;
+    private String program;
+    private Path pinDir;
+    private boolean json;
 
-    @Option(names = {"--section", "-s", "--progsec"}, paramLabel = "NAME", description = "ELF section of the program")
-    String section;
-
-    @Option(names = {"--prog", "--prog-name", "-n"}, paramLabel = "NAME", description = "program (function) name")
-    String program;
-
-    @Option(names = {"--mode", "-m"}, paramLabel = "MODE", defaultValue = "native",
-            description = "skb, native or hw (default: ${DEFAULT-VALUE})")
-    String mode;
-
-    @Option(names = {"--force", "-F"}, description = "replace a program already attached")
-    boolean force;
-
-    @Option(names = "--pin", paramLabel = "DIR", description = "pin the loaded programs and maps in this bpffs directory")
-    Path pinDir;
-
-    @Option(names = "--pin-path", paramLabel = "DIR", defaultValue = LoadOptions.DEFAULT_PIN_ROOT,
-            description = "bpffs directory for maps declared with LIBBPF_PIN_BY_NAME (default: ${DEFAULT-VALUE})")
-    String pinPath;
-
-    @Option(names = "--json", description = "print the result as JSON")
-    boolean json;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    LoadCommand() {
+        super("load", "Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
+                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one.");
+    }
 
     @Override
     public Integer call() {
-        XdpMode xdpMode = XdpMode.parse(mode);
+        Path object = objectArg.getValue();
+        device = deviceOpt.getValue();
+        section = sectionOpt.getValue();
+        program = programOpt.getValue();
+        pinDir = pinOpt.getValue();
+        json = isSet(jsonOpt);
+        String pinPath = pinPathOpt.getValue();
+        XdpMode xdpMode = XdpMode.parse(modeOpt.getValue());
         if (device == null && pinDir == null) {
-            throw new picocli.CommandLine.ParameterException(cmd.commandLine(),
+            throw usageError(
                     "Missing required option: --dev DEV to attach, --pin DIR to pin, or both (nothing else outlives jbpf)");
         }
         BpfObjectSpec spec = BpfObjectSpec.read(object);
@@ -81,13 +77,13 @@ final class LoadCommand implements Callable<Integer> {
         if (program != null || section != null) {
             options = new LoadOptions(selected::contains, options.defaultType(), options.logLevel(), options.pinRoot());
         }
-        PrintWriter out = cmd.commandLine().getOut();
+        PrintWriter out = out();
         try (BpfObject obj = BpfObject.load(spec, options)) {
-            obj.warnings().forEach(w -> cmd.commandLine().getErr().println("jbpf: warning: " + w));
+            obj.warnings().forEach(w -> err().println("jbpf: warning: " + w));
             if (pinDir == null) {
                 // The kernel empties a prog array when its last user-space reference goes: jbpf's fd, at exit.
                 obj.maps().values().stream().filter(m -> m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value)
-                        .forEach(m -> cmd.commandLine().getErr().println("jbpf: warning: prog array " + m.name()
+                        .forEach(m -> err().println("jbpf: warning: prog array " + m.name()
                                 + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
             }
             List<Path> pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir);
@@ -96,7 +92,7 @@ final class LoadCommand implements Callable<Integer> {
             if (prog != null) {
                 try {
                     // Not closed: netlink attachments outlive the process, which is what a loader is for.
-                    link = prog.attachXdp(device, xdpMode, force);
+                    link = prog.attachXdp(device, xdpMode, isSet(forceOpt));
                 } catch (RuntimeException e) {
                     Pins.unpin(pins);
                     throw e;

@@ -1,17 +1,16 @@
 package io.jbpf.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** {@code jbpf map ...}: work with maps of loaded programs. */
-@Command(name = "map", mixinStandardHelpOptions = true, description = "Work with BPF maps.",
-        subcommands = {MapDumpCommand.class})
-final class MapCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class MapCommand extends CliCommand {
+    MapCommand() {
+        super("map", "Work with BPF maps.");
+        spec.addSubcommand("dump", new CommandLine(new MapDumpCommand().spec));
+    }
 
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing map command (dump)");
+    public Integer call() {
+        throw usageError("missing map command (dump)");
     }
 }

@@ -19,40 +19,36 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code jbpf map dump}: every entry of a live map, typed by BTF when the kernel or the object
  * file has it. The map is found by id, by bpffs pin, by the program attached to a device, or by
  * name among all maps; an object file given as OBJ supplies the types.
  */
-@Command(name = "dump", mixinStandardHelpOptions = true, description = "Print every entry of a map.")
-final class MapDumpCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "OBJ|PIN",
-            description = "object file the map came from (for its types), or a map pinned in bpffs")
-    Path source;
+final class MapDumpCommand extends CliCommand {
+    private final PositionalParamSpec sourceArg = positional(0, "0..1", "OBJ|PIN", Path.class,
+            "object file the map came from (for its types), or a map pinned in bpffs");
+    private final OptionSpec mapOpt = option("NAME", String.class, "map name", "--map");
+    private final OptionSpec deviceOpt = option("DEV", String.class, "use the maps of the XDP program on DEV", "--dev", "-d");
+    private final OptionSpec idOpt = option("ID", Integer.class, "map id", "--id");
+    private final OptionSpec jsonOpt = flag("print as JSON", "--json");
 
-    @Option(names = "--map", paramLabel = "NAME", description = "map name")
-    String mapName;
+    private String mapName;
+    private String device;
+    private Integer id;
 
-    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "use the maps of the XDP program on DEV")
-    String device;
-
-    @Option(names = "--id", paramLabel = "ID", description = "map id")
-    Integer id;
-
-    @Option(names = "--json", description = "print as JSON")
-    boolean json;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    MapDumpCommand() {
+        super("dump", "Print every entry of a map.");
+    }
 
     @Override
     public Integer call() {
+        Path source = sourceArg.getValue();
+        mapName = mapOpt.getValue();
+        device = deviceOpt.getValue();
+        id = idOpt.getValue();
         BpfObjectSpec objSpec = null;
         String pin = null;
         if (source != null) {
@@ -191,8 +187,8 @@ final class MapDumpCommand implements Callable<Integer> {
     }
 
     private void print(BpfMap map, List<Map<String, Object>> rows) {
-        PrintWriter out = cmd.commandLine().getOut();
-        if (json) {
+        PrintWriter out = out();
+        if (isSet(jsonOpt)) {
             out.println(Json.write(rows));
             return;
         }

@@ -9,10 +9,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code jbpf stats --dev DEV}: live per-XDP-action counters of the program attached to a device,
@@ -20,35 +17,33 @@ import picocli.CommandLine.Spec;
  * array (or per-CPU array) indexed by XDP action whose value starts with {@code __u64 rx_packets,
  * rx_bytes}, as in bpf-src/xdp_stats.h and the xdp-tutorial.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Show live per-action packet and byte rates of the XDP program on a device.")
-final class StatsCommand implements Callable<Integer> {
-    @Option(names = {"--dev", "-d"}, required = true, paramLabel = "DEV", description = "device")
-    String device;
+final class StatsCommand extends CliCommand {
+    private final OptionSpec deviceOpt = required("DEV", String.class, "device", "--dev", "-d");
+    private final OptionSpec mapOpt = optionWithDefault("NAME", String.class, "xdp_stats_map",
+            "the program's stats map (default: ${DEFAULT-VALUE})", "--map");
+    private final OptionSpec intervalOpt = optionWithDefault("TIME", String.class, "1s",
+            "time between reports: 1s, 500ms, 2.5 (seconds) (default: ${DEFAULT-VALUE})", "--interval", "-i");
+    private final OptionSpec countOpt = optionWithDefault("N", int.class, "0", "stop after N reports (default: until interrupted)",
+            "--count", "-c");
+    private final OptionSpec jsonOpt = flag("one JSON object per report", "--json");
 
-    @Option(names = "--map", paramLabel = "NAME", defaultValue = "xdp_stats_map",
-            description = "the program's stats map (default: ${DEFAULT-VALUE})")
-    String mapName;
+    private String device;
+    private String mapName;
+    private boolean json;
 
-    @Option(names = {"--interval", "-i"}, paramLabel = "TIME", defaultValue = "1s",
-            description = "time between reports: 1s, 500ms, 2.5 (seconds) (default: ${DEFAULT-VALUE})")
-    String interval;
-
-    @Option(names = {"--count", "-c"}, paramLabel = "N", defaultValue = "0",
-            description = "stop after N reports (default: until interrupted)")
-    int count;
-
-    @Option(names = "--json", description = "one JSON object per report")
-    boolean json;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    StatsCommand() {
+        super("stats", "Show live per-action packet and byte rates of the XDP program on a device.");
+    }
 
     private static final int ACTIONS = XdpAction.values().length;
 
     @Override
     public Integer call() throws InterruptedException {
-        long periodNs = parseInterval(interval);
+        device = deviceOpt.getValue();
+        mapName = mapOpt.getValue();
+        json = isSet(jsonOpt);
+        int count = countOpt.<Integer>getValue();
+        long periodNs = parseInterval(intervalOpt.getValue());
         try (BpfMap map = statsMap()) {
             if (map.type() != MapType.BPF_MAP_TYPE_ARRAY.value && map.type() != MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value
                     || map.keySize() != 4 || map.valueSize() < 16) {
@@ -57,7 +52,7 @@ final class StatsCommand implements Callable<Integer> {
                         + "value starts with __u64 rx_packets, rx_bytes");
             }
             MapCursor cursor = map.cursor();
-            PrintWriter out = cmd.commandLine().getOut();
+            PrintWriter out = out();
             if (!json) {
                 out.printf("Collecting stats from map %s (id %d) of the XDP program on %s every %.3fs%n", map.info().name(),
                         map.id(), device, periodNs / 1e9);

@@ -10,25 +10,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code jbpf status [--dev DEV]}: the XDP programs on this namespace's devices, like xdp-loader status. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the XDP programs attached to devices.")
-final class StatusCommand implements Callable<Integer> {
-    @Option(names = {"--dev", "-d"}, paramLabel = "DEV", description = "only this device")
-    String device;
+final class StatusCommand extends CliCommand {
+    private final OptionSpec deviceOpt = option("DEV", String.class, "only this device", "--dev", "-d");
+    private final OptionSpec jsonOpt = flag("print as JSON", "--json");
 
-    @Option(names = "--json", description = "print as JSON")
-    boolean json;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    StatusCommand() {
+        super("status", "Show the XDP programs attached to devices.");
+    }
 
     @Override
     public Integer call() {
+        String device = deviceOpt.getValue();
         List<XdpStatus> links = device != null ? List.of(XdpAttach.query(device)) : XdpAttach.queryAll();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (XdpStatus s : links) {
@@ -40,8 +35,8 @@ final class StatusCommand implements Callable<Integer> {
                 rows.add(row(s, m));
             }
         }
-        PrintWriter out = cmd.commandLine().getOut();
-        if (json) {
+        PrintWriter out = out();
+        if (isSet(jsonOpt)) {
             out.println(Json.write(rows));
             return 0;
         }

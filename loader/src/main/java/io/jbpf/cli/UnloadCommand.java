@@ -3,29 +3,26 @@ package io.jbpf.cli;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.link.XdpStatus;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code jbpf unload --dev DEV}: detach the XDP program from a device. */
-@Command(name = "unload", mixinStandardHelpOptions = true, description = "Detach the XDP program from a device.")
-final class UnloadCommand implements Callable<Integer> {
-    @Option(names = {"--dev", "-d"}, required = true, paramLabel = "DEV", description = "device")
-    String device;
+final class UnloadCommand extends CliCommand {
+    private final OptionSpec deviceOpt = required("DEV", String.class, "device", "--dev", "-d");
+    private final OptionSpec modeOpt = option("MODE", String.class, "only this mode (skb, native, hw); default: any",
+            "--mode", "-m");
 
-    @Option(names = {"--mode", "-m"}, paramLabel = "MODE", description = "only this mode (skb, native, hw); default: any")
-    String mode;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec cmd;
+    UnloadCommand() {
+        super("unload", "Detach the XDP program from a device.");
+    }
 
     @Override
     public Integer call() {
+        String device = deviceOpt.getValue();
+        String mode = modeOpt.getValue();
         XdpMode m = mode == null ? null : XdpMode.parse(mode);
         XdpStatus before = XdpAttach.detach(device, m);
         for (XdpMode detached : m != null ? java.util.List.of(m) : before.modes()) {
-            cmd.commandLine().getOut().printf("Detached prog id %d from %s (%s mode)%n", before.progId(detached), device, detached);
+            out().printf("Detached prog id %d from %s (%s mode)%n", before.progId(detached), device, detached);
         }
         return 0;
     }
