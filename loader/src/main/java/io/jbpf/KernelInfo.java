@@ -56,12 +56,8 @@ public final class KernelInfo {
         }
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
-        StringBuilder hex = new StringBuilder();
-        for (byte b : tag) {
-            hex.append(String.format("%02x", b));
-        }
         return new Program(info.getInt(BpfAttr.ProgInfo.ID), info.getInt(BpfAttr.ProgInfo.TYPE),
-                name(info, BpfAttr.ProgInfo.NAME), hex.toString(), ids);
+                name(info, BpfAttr.ProgInfo.NAME), Hex.of(tag, 0, tag.length, ""), ids);
     }
 
     public static Map map(int fd, String what) {

@@ -29,14 +29,7 @@ public final class BtfFormatter {
 
     /** {@code "03 00 00 00"}: how values without a type are shown, as bpftool does. */
     public static String hex(byte[] bytes, int offset, int length) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            if (i > 0) {
-                s.append(' ');
-            }
-            s.append(String.format("%02x", bytes[offset + i]));
-        }
-        return s.toString();
+        return io.jbpf.Hex.of(bytes, offset, length, " ");
     }
 
     private Object value(int id, ByteBuffer b, int off, int depth) {

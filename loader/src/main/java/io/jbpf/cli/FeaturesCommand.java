@@ -23,7 +23,7 @@ final class FeaturesCommand extends CliCommand {
             out.println(Json.write(o));
             return 0;
         }
-        all.forEach((k, v) -> out.printf("%-40s %s%n", k, v));
+        all.forEach((k, v) -> out.println(Text.left(k, 40) + " " + v));
         return 0;
     }
 }

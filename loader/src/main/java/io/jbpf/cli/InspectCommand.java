@@ -1,5 +1,8 @@
 package io.jbpf.cli;
 
+import static io.jbpf.cli.Text.left;
+import static io.jbpf.cli.Text.right;
+
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
@@ -31,34 +34,39 @@ final class InspectCommand extends CliCommand {
             out.println(Json.write(toTree(spec)));
             return 0;
         }
-        out.printf("%s: license \"%s\"%s%n", spec.source(), spec.license(), spec.btf().isPresent() ? ", BTF" : "");
+        out.println(spec.source() + ": license \"" + spec.license() + "\"" + (spec.btf().isPresent() ? ", BTF" : ""));
         out.println("\nSections:");
-        out.printf("  %3s  %-28s %-8s %8s%n", "idx", "name", "kind", "size");
+        out.println("  " + right("idx", 3) + "  " + left("name", 28) + " " + left("kind", 8) + " " + right("size", 8));
         for (BpfObjectSpec.SectionInfo s : spec.sections()) {
-            out.printf("  %3d  %-28s %-8s %8d%n", s.index(), s.name(), s.kind(), s.size());
+            out.println("  " + right(s.index(), 3) + "  " + left(s.name(), 28) + " " + left(s.kind(), 8) + " "
+                    + right(s.size(), 8));
         }
         out.println("\nPrograms:");
         for (ProgramSpec p : spec.programs()) {
-            out.printf("  %-24s section %-20s %-28s %5d insns%s%n", p.name(), p.section(), typeName(p), p.instructionCount(),
-                    p.subprograms().isEmpty() ? "" : "  calls " + String.join(", ", p.subprograms()));
+            out.println("  " + left(p.name(), 24) + " section " + left(p.section(), 20) + " " + left(typeName(p), 28) + " "
+                    + right(p.instructionCount(), 5) + " insns"
+                    + (p.subprograms().isEmpty() ? "" : "  calls " + String.join(", ", p.subprograms())));
         }
         out.println("\nMaps:");
         for (MapSpec m : spec.maps().values()) {
-            out.printf("  %-24s %-28s key %3d  value %5d  max_entries %7d  flags 0x%x%s%n", m.name(), m.typeName(),
-                    m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.legacy() ? "  (legacy maps section)"
-                            : m.internal() ? "  (global data " + m.section() + ")" : "");
+            out.println("  " + left(m.name(), 24) + " " + left(m.typeName(), 28) + " key " + right(m.keySize(), 3)
+                    + "  value " + right(m.valueSize(), 5) + "  max_entries " + right(m.maxEntries(), 7)
+                    + "  flags 0x" + Integer.toHexString(m.flags()) + (m.legacy() ? "  (legacy maps section)"
+                            : m.internal() ? "  (global data " + m.section() + ")" : ""));
         }
         if (!spec.variables().isEmpty()) {
             out.println("\nGlobal variables:");
             for (VariableSpec v : spec.variables()) {
-                out.printf("  %-24s %-16s offset %5d  size %5d%n", v.name(), v.section(), v.offset(), v.size());
+                out.println("  " + left(v.name(), 24) + " " + left(v.section(), 16) + " offset " + right(v.offset(), 5)
+                        + "  size " + right(v.size(), 5));
             }
         }
         out.println("\nRelocations:");
         for (ProgramSpec p : spec.programs()) {
             for (Relocation r : p.relocations()) {
-                out.printf("  %-24s insn %4d  %-6s %s%n", p.name(), r.instruction(), r.kind(),
-                        r.kind() == Relocation.Kind.MAP ? r.target() : r.section() + "+" + r.offset() + " (" + r.symbol() + ")");
+                out.println("  " + left(p.name(), 24) + " insn " + right(r.instruction(), 4) + "  " + left(r.kind(), 6) + " "
+                        + (r.kind() == Relocation.Kind.MAP ? r.target()
+                                : r.section() + "+" + r.offset() + " (" + r.symbol() + ")"));
             }
         }
         return 0;

@@ -127,11 +127,11 @@ final class LoadCommand extends CliCommand {
             return;
         }
         if (link != null) {
-            out.printf("Loaded %s (section %s) from %s on %s in %s mode: prog id %d, tag %s%n",
-                    prog.name(), prog.section(), spec.source(), device, link.mode(), prog.id(), prog.tag());
+            out.println("Loaded " + prog.name() + " (section " + prog.section() + ") from " + spec.source() + " on " + device
+                    + " in " + link.mode() + " mode: prog id " + prog.id() + ", tag " + prog.tag());
         }
         if (!pins.isEmpty()) {
-            out.printf("Pinned %d programs and %d maps under %s%n", obj.programs().size(), obj.maps().size(), pinDir);
+            out.println("Pinned " + obj.programs().size() + " programs and " + obj.maps().size() + " maps under " + pinDir);
         }
     }
 

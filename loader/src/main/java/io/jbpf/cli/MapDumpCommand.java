@@ -192,20 +192,21 @@ final class MapDumpCommand extends CliCommand {
             out.println(Json.write(rows));
             return;
         }
-        out.printf("map %s (id %d, %s, key %d B, value %d B, max_entries %d): %d entries%n", map.info().name(), map.id(),
-                MapType.nameOf(map.type()), map.keySize(), map.valueSize(), map.maxEntries(), rows.size());
+        out.println("map " + map.info().name() + " (id " + map.id() + ", " + MapType.nameOf(map.type()) + ", key "
+                + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + map.maxEntries() + "): "
+                + rows.size() + " entries");
         for (Map<String, Object> r : rows) {
             if (r.containsKey("value")) {
-                out.printf("key: %s  value: %s%n", Json.text(r.get("key")), Json.text(r.get("value")));
+                out.println("key: " + Json.text(r.get("key")) + "  value: " + Json.text(r.get("value")));
                 continue;
             }
-            out.printf("key: %s%n", Json.text(r.get("key")));
+            out.println("key: " + Json.text(r.get("key")));
             for (Object o : (List<?>) r.get("values")) {
                 Map<?, ?> cv = (Map<?, ?>) o;
-                out.printf("  cpu%-3s %s%n", cv.get("cpu"), Json.text(cv.get("value")));
+                out.println("  cpu" + Text.left(cv.get("cpu"), 3) + " " + Json.text(cv.get("value")));
             }
             if (r.containsKey("total")) {
-                out.printf("  total  %s%n", Json.text(r.get("total")));
+                out.println("  total  " + Json.text(r.get("total")));
             }
         }
     }

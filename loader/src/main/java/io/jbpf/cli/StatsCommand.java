@@ -1,5 +1,9 @@
 package io.jbpf.cli;
 
+import static io.jbpf.cli.Text.left;
+import static io.jbpf.cli.Text.right;
+import static io.jbpf.cli.Text.fixed;
+
 import io.jbpf.BpfException;
 import io.jbpf.BpfMap;
 import io.jbpf.MapCursor;
@@ -54,8 +58,8 @@ final class StatsCommand extends CliCommand {
             MapCursor cursor = map.cursor();
             PrintWriter out = out();
             if (!json) {
-                out.printf("Collecting stats from map %s (id %d) of the XDP program on %s every %.3fs%n", map.info().name(),
-                        map.id(), device, periodNs / 1e9);
+                out.println("Collecting stats from map " + map.info().name() + " (id " + map.id() + ") of the XDP program on "
+                        + device + " every " + Text.fixed(periodNs / 1e9, 3) + "s");
             }
             long[] prev = new long[ACTIONS * 2];
             long[] cur = new long[ACTIONS * 2];
@@ -113,12 +117,14 @@ final class StatsCommand extends CliCommand {
             out.flush();
             return;
         }
-        out.printf("%n%-14s %14s %12s %16s %10s   period %.3fs%n", "action", "packets", "pps", "bytes", "Mbit/s", seconds);
+        out.println();
+        out.println(left("action", 14) + " " + right("packets", 14) + " " + right("pps", 12) + " " + right("bytes", 16) + " "
+                + right("Mbit/s", 10) + "   period " + fixed(seconds, 3) + "s");
         for (int a = 0; a < ACTIONS; a++) {
             long pkts = cur[2 * a] - prev[2 * a];
             long bytes = cur[2 * a + 1] - prev[2 * a + 1];
-            out.printf("%-14s %14d %12.0f %16d %10.3f%n", XdpAction.nameOf(a), cur[2 * a], pkts / seconds,
-                    cur[2 * a + 1], bytes * 8 / seconds / 1e6);
+            out.println(left(XdpAction.nameOf(a), 14) + " " + right(cur[2 * a], 14) + " " + right(fixed(pkts / seconds, 0), 12)
+                    + " " + right(cur[2 * a + 1], 16) + " " + right(fixed(bytes * 8 / seconds / 1e6, 3), 10));
         }
         out.flush();
     }

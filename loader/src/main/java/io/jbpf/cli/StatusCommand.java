@@ -1,5 +1,7 @@
 package io.jbpf.cli;
 
+import static io.jbpf.cli.Text.left;
+
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.link.XdpAttach;
@@ -40,14 +42,15 @@ final class StatusCommand extends CliCommand {
             out.println(Json.write(rows));
             return 0;
         }
-        out.printf("%-16s %-8s %-8s %-16s %s%n", "Interface", "Mode", "Prog id", "Prog name", "Tag");
+        out.println(left("Interface", 16) + " " + left("Mode", 8) + " " + left("Prog id", 8) + " " + left("Prog name", 16)
+                + " Tag");
         out.println("-".repeat(68));
         for (Map<String, Object> r : rows) {
             if (r.get("prog_id") == null) {
-                out.printf("%-16s %s%n", r.get("ifname"), "<no XDP program>");
+                out.println(left(r.get("ifname"), 16) + " <no XDP program>");
             } else {
-                out.printf("%-16s %-8s %-8s %-16s %s%n", r.get("ifname"), r.get("mode"), r.get("prog_id"),
-                        r.get("prog_name"), r.get("tag"));
+                out.println(left(r.get("ifname"), 16) + " " + left(r.get("mode"), 8) + " " + left(r.get("prog_id"), 8) + " "
+                        + left(r.get("prog_name"), 16) + " " + r.get("tag"));
             }
         }
         return 0;

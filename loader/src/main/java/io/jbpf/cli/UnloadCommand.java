@@ -22,7 +22,7 @@ final class UnloadCommand extends CliCommand {
         XdpMode m = mode == null ? null : XdpMode.parse(mode);
         XdpStatus before = XdpAttach.detach(device, m);
         for (XdpMode detached : m != null ? java.util.List.of(m) : before.modes()) {
-            out().printf("Detached prog id %d from %s (%s mode)%n", before.progId(detached), device, detached);
+            out().println("Detached prog id " + before.progId(detached) + " from " + device + " (" + detached + " mode)");
         }
         return 0;
     }
