@@ -25,8 +25,31 @@ public final class Jbpf {
     private Jbpf() {
     }
 
+    /** Commands that call the kernel (all but inspect). */
+    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features");
+
     public static void main(String[] args) {
+        if (args.length > 0 && NATIVE.contains(args[0])) {
+            // jffi's native library and libc's symbols load on the second core while picocli reads the
+            // command line; the command's first system call waits for that class initialisation if need be.
+            Thread init = new Thread(Jbpf::loadNative, "jbpf-native-init");
+            init.setDaemon(true);
+            init.start();
+        }
+        // picocli registers converters for java.time and java.sql types by reflection, which starts
+        // up those packages (date formatters and all); no jbpf option has such a type.
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+        }
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    private static void loadNative() {
+        try {
+            Class.forName("io.jbpf.internal.sys.LibC");
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the command reports it when it makes its first call
+        }
     }
 
     /** Runs the CLI with the given output streams; returns the exit code. */
