@@ -4,11 +4,13 @@
 #   bench/run.sh [--quick] [--no-build]
 #
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
-#    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part);
+#    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
+#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired single calls);
 # 2. creates the benchmark maps once (io.jbpf.bench.BenchMaps) and pins them under
 #    /sys/fs/bpf/jbpf_bench_<pid>; JMH forks and the C harness both open those pins;
 # 3. runs, per group (single element, full reads, loader), the C harness, JMH (-prof gc, JSON
-#    results) and the C harness again; then hyperfine for whole-process times (jbpf CLI beside
+#    results) and the C harness again, and the paired single calls (PairedSingle: jbpf and C
+#    alternating in one process); then hyperfine for whole-process times (jbpf CLI beside
 #    bpftool and a JVM hello-world floor);
 # 4. writes bench/RESULTS.md and bench/results.json (bench/report.py).
 #
@@ -56,9 +58,10 @@ if ((build)); then
     (cd "$root" && mvn -q -B -Dmaven.test.skip=true package)
     log "building the C harness (gcc -O2 bench/c/ref.c -lbpf)"
     gcc -O2 -Wall -Wextra -o "$here/target/ref" "$here/c/ref.c" -lbpf
+    gcc -O2 -Wall -Wextra -shared -fPIC -o "$here/target/libjbpfref.so" "$here/c/paired.c"
 fi
-[[ -f "$jar" && -x "$here/target/ref" && -f "$root/loader/target/jbpf.jar" ]] || {
-    echo "run.sh: $jar, bench/target/ref or loader/target/jbpf.jar missing: run without --no-build" >&2
+[[ -f "$jar" && -x "$here/target/ref" && -f "$here/target/libjbpfref.so" && -f "$root/loader/target/jbpf.jar" ]] || {
+    echo "run.sh: $jar, bench/target/ref, bench/target/libjbpfref.so or loader/target/jbpf.jar missing: run without --no-build" >&2
     exit 1
 }
 
@@ -125,6 +128,11 @@ group() { # GROUP REGEX JMH-OPTIONS...
 # Single calls: many short iterations, so that the best-of figure (see report.py) is one
 # that the VM's occasional stalls did not reach, as on the C side.
 group single 'io.jbpf.bench.MapLookupBench' "${jmh_single_opts[@]}"
+# The same single calls again, jbpf and C alternating in one process (see PairedSingle): the
+# ratio that the single-call targets are judged on.
+log "paired single calls: jbpf and C (bench/c/paired.c through jffi) alternating"
+java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" \
+    $( ((quick)) && echo --quick) >"$out/paired.txt"
 group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
 group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"
 

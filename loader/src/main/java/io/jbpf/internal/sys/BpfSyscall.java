@@ -110,6 +110,22 @@ public final class BpfSyscall {
         return call(cmd, attr, MapElem.SIZE);
     }
 
+    /** Writes the key and value addresses of a map element attr, for {@link #elem(NativeMemory, BpfCmd, int, long)}. */
+    public static void elemAddresses(NativeMemory attr, long key, long value) {
+        attr.putLong(MapElem.KEY, key);
+        attr.putLong(MapElem.VALUE, value);
+    }
+
+    /**
+     * A map element command with a caller-owned attr whose key and value addresses are already
+     * in place ({@link #elemAddresses}): only the fd and flags are written, the fewest stores per call.
+     */
+    public static int elem(NativeMemory attr, BpfCmd cmd, int fd, long flags) {
+        attr.putInt(MapElem.MAP_FD, fd);
+        attr.putLong(MapElem.FLAGS, flags);
+        return call(cmd, attr, MapElem.SIZE);
+    }
+
     /**
      * A batch command ({@code BPF_MAP_*_BATCH}) with a caller-owned attr buffer of at least
      * {@link BpfAttr.Batch#SIZE} bytes. Returns 0 or -errno; the number of elements processed is

@@ -19,7 +19,6 @@ public final class LibC {
     private static final Function SENDTO = Native.function("sendto", Returns.LONG, 6);
     private static final Function RECV = Native.function("recv", Returns.LONG, 4);
     private static final Function IF_NAMETOINDEX = Native.function("if_nametoindex", Returns.INT, 1);
-    private static final Function IF_INDEXTONAME = Native.function("if_indextoname", Returns.LONG, 2);
     private static final Function MMAP = Native.function("mmap", Returns.LONG, 6);
     private static final Function MUNMAP = Native.function("munmap", Returns.INT, 2);
 
@@ -66,21 +65,6 @@ public final class LibC {
         int index = (int) IF_NAMETOINDEX.call(s.address());
         java.lang.ref.Reference.reachabilityFence(s);
         return index;
-    }
-
-    /** The name of interface {@code index}, null when there is none. */
-    public static String if_indextoname(int index) {
-        NativeMemory buf = Native.allocate(16); // IF_NAMESIZE
-        if (IF_INDEXTONAME.call(index, buf.address()) == 0) {
-            return null;
-        }
-        int n = 0;
-        while (n < 16 && buf.getByte(n) != 0) {
-            n++;
-        }
-        byte[] b = new byte[n];
-        buf.get(0, b, 0, n);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** {@code mmap(NULL, length, prot, flags, fd, offset)}: the address, or -1 (MAP_FAILED). */
