@@ -133,6 +133,14 @@ group single 'io.jbpf.bench.MapLookupBench' "${jmh_single_opts[@]}"
 log "paired single calls: jbpf and C (bench/c/paired.c through jffi) alternating"
 java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" \
     $( ((quick)) && echo --quick) >"$out/paired.txt"
+# And on a JDK 22+ if there is one (same jar and calls; newer JVMs enter native code faster).
+jdk22=${JBPF_BENCH_JDK22:-/usr/lib/jvm/temurin-25-jdk-amd64}
+rm -f "$out/paired_jdk22.txt"
+if [[ -x "$jdk22/bin/java" ]]; then
+    log "paired single calls on $jdk22"
+    "$jdk22/bin/java" --enable-native-access=ALL-UNNAMED -Djbpf.bench.pins="$pins" -cp "$jar" \
+        io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) >"$out/paired_jdk22.txt"
+fi
 group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
 group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"
 

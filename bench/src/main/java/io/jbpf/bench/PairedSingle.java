@@ -21,8 +21,8 @@ import java.util.Arrays;
  *
  * <pre>java -Djbpf.bench.pins=DIR -cp benchmarks.jar io.jbpf.bench.PairedSingle LIBJBPFREF.so [--quick]</pre>
  *
- * prints, per benchmark: {@code paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds}
- * (ns: medians over the rounds).
+ * prints {@code # jdk=FEATURE}, then per benchmark: {@code paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds} (ns: medians over
+ * the rounds).
  */
 public final class PairedSingle {
     private static final int N = 20_000;
@@ -43,6 +43,7 @@ public final class PairedSingle {
         Type[] params = new Type[5];
         Arrays.fill(params, Type.SINT64);
         CallContext ctx = CallContext.getCallContext(Type.SINT64, params, CallingConvention.DEFAULT, false);
+        System.out.println("# jdk=" + Runtime.version().feature());
         try (BenchMaps maps = BenchMaps.open()) {
             for (String op : new String[] {"lookup", "update"}) {
                 for (String name : new String[] {"arr256", "hash64k", "pcpu256"}) {
