@@ -2,12 +2,12 @@ package io.jbpf;
 
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.uapi.MapType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A map in the kernel, owned through its fd. Keys and values are raw bytes in the kernel's

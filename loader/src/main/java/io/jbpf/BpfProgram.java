@@ -2,12 +2,12 @@ package io.jbpf;
 
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A program loaded into the kernel, owned through its fd. Closing it releases jbpf's reference;

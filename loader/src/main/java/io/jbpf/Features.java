@@ -2,6 +2,7 @@ package io.jbpf;
 
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * What this kernel supports, found by trying it once (a tiny map or program) and cached for the
@@ -169,7 +169,7 @@ public final class Features {
                 .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(ret)
                 .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
         NativeMemory code = Native.copyOf(insns);
-        NativeMemory license = Native.copyOf("GPL\0".getBytes(StandardCharsets.US_ASCII));
+        NativeMemory license = Native.cString("GPL");
         int flags = type == ProgType.BPF_PROG_TYPE_SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
         BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(), 2,
                 license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0, 0);

@@ -3,8 +3,8 @@ package io.jbpf;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
-import java.nio.charset.StandardCharsets;
 import io.jbpf.internal.sys.NativeMemory;
+import java.nio.charset.StandardCharsets;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
 public final class KernelInfo {

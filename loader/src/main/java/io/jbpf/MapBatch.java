@@ -3,9 +3,9 @@ package io.jbpf;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
 import java.nio.ByteBuffer;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Whole-map reads and writes many entries per system call (BPF_MAP_*_BATCH), into key and value

@@ -3,9 +3,9 @@ package io.jbpf;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
 import java.nio.ByteBuffer;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Allocation-free access to one map: a key buffer, a value buffer and a {@code bpf_attr} of its

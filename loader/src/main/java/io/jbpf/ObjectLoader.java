@@ -2,6 +2,7 @@ package io.jbpf;
 
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ExtInfo;
 import io.jbpf.spec.ExternSpec;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * Turns a {@link BpfObjectSpec} into kernel objects: BTF, then maps, then programs with their map
@@ -187,7 +187,7 @@ final class ObjectLoader {
         ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
         ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;
         NativeMemory code = Native.copyOf(insns);
-        NativeMemory license = Native.copyOf((spec.license() + "\0").getBytes(StandardCharsets.US_ASCII));
+        NativeMemory license = Native.cString(spec.license());
         NativeMemory funcInfo = Native.copyOf(pack(func));
         NativeMemory lineInfo = Native.copyOf(pack(line));
         BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),

@@ -22,11 +22,11 @@ public final class Jbpf {
         COMMANDS.put("features", FeaturesCommand::new);
     }
 
-    private Jbpf() {
-    }
-
     /** Commands that call the kernel (all but inspect). */
     private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features");
+
+    private Jbpf() {
+    }
 
     public static void main(String[] args) {
         if (args.length > 0 && NATIVE.contains(args[0])) {

@@ -1,17 +1,17 @@
 package io.jbpf.link;
 
-import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A tracepoint program attached to a kernel tracepoint ({@code syscalls/sys_enter_getpid}):

@@ -1,11 +1,11 @@
 package io.jbpf.link;
 
-import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.Errno;
 import io.jbpf.internal.netlink.NetlinkSocket;
 import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.jbpf.testing;
 
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs code in a named network namespace without leaving the JVM: a fresh thread joins the

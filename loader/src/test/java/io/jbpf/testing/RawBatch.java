@@ -5,8 +5,8 @@ import io.jbpf.Errno;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
-import io.jbpf.uapi.BpfCmd;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.uapi.BpfCmd;
 import java.lang.ref.Reference;
 
 /** BPF_MAP_LOOKUP_BATCH called directly, to learn whether the kernel has batch ops for a map (no fallback). */

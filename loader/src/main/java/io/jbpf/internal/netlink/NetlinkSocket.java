@@ -1,15 +1,15 @@
 package io.jbpf.internal.netlink;
 
-import io.jbpf.internal.sys.LibC;
 import io.jbpf.BpfException;
 import io.jbpf.Errno;
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import io.jbpf.internal.sys.NativeMemory;
 
 /**
  * A NETLINK_ROUTE socket that sends one request at a time and collects the replies until the

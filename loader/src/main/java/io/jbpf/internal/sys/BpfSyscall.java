@@ -276,7 +276,7 @@ public final class BpfSyscall {
 
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
     public static int objPin(int fd, String path) {
-        NativeMemory p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        NativeMemory p = Native.cString(path);
         NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
         a.putInt(Obj.BPF_FD, fd);
@@ -287,7 +287,7 @@ public final class BpfSyscall {
 
     /** BPF_OBJ_GET: an fd for the object pinned at {@code path} in bpffs. */
     public static int objGet(String path) {
-        NativeMemory p = Native.copyOf((path + "\0").getBytes(StandardCharsets.UTF_8));
+        NativeMemory p = Native.cString(path);
         NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
         int r = call(BpfCmd.BPF_OBJ_GET, a, Obj.SIZE);
