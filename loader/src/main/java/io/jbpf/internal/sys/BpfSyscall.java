@@ -39,7 +39,9 @@ public final class BpfSyscall {
 
     private static int call(BpfCmd cmd, NativeMemory attr, int size) {
         long r = LibC.syscall(SYS_BPF, cmd.value, attr.address(), size);
-        return r < 0 ? -Native.errno() : (int) r;
+        int result = r < 0 ? -Native.errno() : (int) r;
+        Reference.reachabilityFence(attr); // the kernel read it through its address only
+        return result;
     }
 
     /** Parameters of BPF_MAP_CREATE. */

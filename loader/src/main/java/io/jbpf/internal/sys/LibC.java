@@ -2,6 +2,7 @@ package io.jbpf.internal.sys;
 
 import io.jbpf.internal.sys.Native.Function;
 import io.jbpf.internal.sys.Native.Returns;
+import java.lang.ref.Reference;
 
 /**
  * The glibc functions jbpf calls, each bound once. Results are the C results (-1 with errno set
@@ -43,27 +44,39 @@ public final class LibC {
         return (int) SOCKET.call(domain, type, protocol);
     }
 
+    // The functions taking NativeMemory keep it reachable until the call returns: once only its
+    // address is left, the buffer could otherwise be freed while the kernel still uses it.
+
     public static int bind(int fd, NativeMemory addr, int addrLen) {
-        return (int) BIND.call(fd, addr.address(), addrLen);
+        int r = (int) BIND.call(fd, addr.address(), addrLen);
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     public static int setsockopt(int fd, int level, int option, NativeMemory value, int len) {
-        return (int) SETSOCKOPT.call(fd, level, option, value.address(), len);
+        int r = (int) SETSOCKOPT.call(fd, level, option, value.address(), len);
+        Reference.reachabilityFence(value);
+        return r;
     }
 
     public static long sendto(int fd, NativeMemory buf, long len, int flags, NativeMemory addr, int addrLen) {
-        return SENDTO.call(fd, buf.address(), len, flags, addr.address(), addrLen);
+        long r = SENDTO.call(fd, buf.address(), len, flags, addr.address(), addrLen);
+        Reference.reachabilityFence(buf);
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     public static long recv(int fd, NativeMemory buf, long len, int flags) {
-        return RECV.call(fd, buf.address(), len, flags);
+        long r = RECV.call(fd, buf.address(), len, flags);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     /** The interface index of {@code name}, 0 when there is none. */
     public static int if_nametoindex(String name) {
         NativeMemory s = Native.cString(name);
         int index = (int) IF_NAMETOINDEX.call(s.address());
-        java.lang.ref.Reference.reachabilityFence(s);
+        Reference.reachabilityFence(s);
         return index;
     }
 
