@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * Turns Java values into map keys or values and back, for {@link TypedMap}. {@link #size()} is
  * the encoded size in bytes; buffers are little-endian, as the kernel lays values out here.
+ * The codecs here hold no state and are thread-safe; a {@link TypedMap} needs the same of its own.
  *
  * @param <T> the Java type
  */
