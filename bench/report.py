@@ -122,7 +122,7 @@ def load_c(path):
 
 
 def load_paired(path):
-    """'# jdk=N', then: paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds"""
+    """'# jdk=N mechanism=M', then: paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds"""
     rows = {}
     if not path.exists():
         return None
@@ -180,7 +180,7 @@ def main():
 
     def jvm_label(p):
         j = p.get("_jvm", {})
-        return f"JDK {j.get('jdk', '?')}"
+        return f"JDK {j.get('jdk', '?')}, {j.get('mechanism', '?')}"
 
     names = sorted(set(jmh) | set(c), key=lambda n: (ORDER.index(n.split("/")[0]), n))
     # JMH's own threads allocate a little all the time (about 0.02 MB/s here), which -prof gc
@@ -338,8 +338,9 @@ def main():
                   "makes, entered through jffi once per round) alternating in one process: each round is 20,000 "
                   "jbpf calls and 20,000 C calls back to back, in turn which goes first. ns are medians over the "
                   "rounds; the ratio is the median of the per-round ratios, with its quartiles.\n")
-        md.append("Measured on the default JDK and, when one is installed, again on a JDK 22+ (same jar, same "
-                  "jffi calls; newer JVMs cross into native code faster).\n")
+        md.append("Measured on the default JDK and, when one is installed, again on a JDK 22+. On JDK 17 `MapCursor` "
+                  "calls bpf(2) through jffi (JNI); on JDK 22+ with native access enabled, through "
+                  "`java.lang.foreign` as a critical downcall (`loader/src/main/java22/.../ElemCall.java`).\n")
         md.append("| benchmark | JVM | jbpf ns/op | C ns/op | jbpf/C | quartiles | rounds |")
         md.append("|---|---|---:|---:|---:|---|---:|")
         for paired in paired_sets:

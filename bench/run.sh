@@ -133,7 +133,7 @@ group single 'io.jbpf.bench.MapLookupBench' "${jmh_single_opts[@]}"
 log "paired single calls: jbpf and C (bench/c/paired.c through jffi) alternating"
 java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" \
     $( ((quick)) && echo --quick) >"$out/paired.txt"
-# And on a JDK 22+ if there is one (same jar and calls; newer JVMs enter native code faster).
+# And on a JDK 22+ if there is one, where MapCursor calls bpf(2) through java.lang.foreign (ElemCall).
 jdk22=${JBPF_BENCH_JDK22:-/usr/lib/jvm/temurin-25-jdk-amd64}
 rm -f "$out/paired_jdk22.txt"
 if [[ -x "$jdk22/bin/java" ]]; then

@@ -2,6 +2,7 @@ package io.jbpf;
 
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.ElemCall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
@@ -20,9 +21,9 @@ public final class MapCursor {
     private final NativeMemory key;
     private final NativeMemory nextKey;
     private final NativeMemory value;
-    /** For lookup, update and lookup-and-delete: key and value addresses filled in once. */
-    private final NativeMemory elemAttr = Native.allocate(BpfAttr.MapElem.SIZE);
-    /** For delete and get-next-key, which want other fields (and zeros where elemAttr has the value). */
+    /** Lookup, update and lookup-and-delete: the hot path. */
+    private final ElemCall elem;
+    /** For delete and get-next-key, which want other fields. */
     private final NativeMemory attr = Native.allocate(BpfAttr.MapElem.SIZE);
     private final long keyAddr;
     private boolean positioned;
@@ -33,7 +34,7 @@ public final class MapCursor {
         this.nextKey = Native.allocate(map.keySize());
         this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
-        BpfSyscall.elemAddresses(elemAttr, keyAddr, value.address());
+        this.elem = new ElemCall(keyAddr, value.address());
     }
 
     /** The key buffer ({@code keySize} bytes). */
@@ -48,17 +49,17 @@ public final class MapCursor {
 
     /** Reads the value for {@link #key()} into {@link #value()}; false when the key is absent. */
     public boolean lookup() {
-        return found(BpfSyscall.elem(elemAttr, BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0), "lookup");
+        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0), "lookup");
     }
 
     /** As {@link #lookup()}, with flags (e.g. {@link BpfMap#BPF_F_LOCK}). */
     public boolean lookup(long flags) {
-        return found(BpfSyscall.elem(elemAttr, BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags), "lookup");
+        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags), "lookup");
     }
 
     /** Writes {@link #value()} for {@link #key()} ({@link BpfMap#BPF_ANY}, {@code NOEXIST}, {@code EXIST}, {@code F_LOCK}). */
     public void update(long flags) {
-        int r = BpfSyscall.elem(elemAttr, BpfCmd.BPF_MAP_UPDATE_ELEM, map.fd(), flags);
+        int r = elem.call(BpfCmd.BPF_MAP_UPDATE_ELEM, map.fd(), flags);
         if (r < 0) {
             throw new BpfException("map " + map.name() + ": update", -r);
         }
@@ -71,7 +72,7 @@ public final class MapCursor {
 
     /** Reads and deletes {@link #key()} (pops, for QUEUE and STACK maps); false when there was nothing. */
     public boolean lookupAndDelete() {
-        return found(BpfSyscall.elem(elemAttr, BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0), "lookup and delete");
+        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0), "lookup and delete");
     }
 
     /**

@@ -397,9 +397,14 @@ class MapPollingIT {
         String out;
         Process p;
         try {
-            p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + hsErr,
-                    "-cp", System.getProperty("java.class.path"), MmapReadOnlyWrite.class.getName())
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + hsErr));
+            // as this JVM: where the build runs these tests on JDK 22+, native access is enabled
+            // (without it the child's JVM would print a warning into the output checked below)
+            java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("--enable-native-access")).forEach(cmd::add);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MmapReadOnlyWrite.class.getName()));
+            p = new ProcessBuilder(cmd)
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();

@@ -21,7 +21,8 @@ import java.util.Arrays;
  *
  * <pre>java -Djbpf.bench.pins=DIR -cp benchmarks.jar io.jbpf.bench.PairedSingle LIBJBPFREF.so [--quick]</pre>
  *
- * prints {@code # jdk=FEATURE}, then per benchmark: {@code paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds} (ns: medians over
+ * prints {@code # jdk=FEATURE mechanism=jffi|ffm} (how MapCursor reaches the kernel on this JVM, see
+ * ElemCall), then per benchmark: {@code paired/OP/MAP jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds} (ns: medians over
  * the rounds).
  */
 public final class PairedSingle {
@@ -43,7 +44,7 @@ public final class PairedSingle {
         Type[] params = new Type[5];
         Arrays.fill(params, Type.SINT64);
         CallContext ctx = CallContext.getCallContext(Type.SINT64, params, CallingConvention.DEFAULT, false);
-        System.out.println("# jdk=" + Runtime.version().feature());
+        System.out.println("# jdk=" + Runtime.version().feature() + " mechanism=" + io.jbpf.internal.sys.ElemCall.mechanism());
         try (BenchMaps maps = BenchMaps.open()) {
             for (String op : new String[] {"lookup", "update"}) {
                 for (String name : new String[] {"arr256", "hash64k", "pcpu256"}) {

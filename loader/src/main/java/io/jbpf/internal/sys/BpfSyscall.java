@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * per-thread buffer that is reused, so calls allocate nothing.
  */
 public final class BpfSyscall {
-    private static final long SYS_BPF = switch (System.getProperty("os.arch")) {
+    static final long SYS_BPF = switch (System.getProperty("os.arch")) {
         case "amd64", "x86_64" -> 321;
         case "aarch64" -> 280;
         case "riscv64" -> 280;
@@ -37,7 +37,7 @@ public final class BpfSyscall {
         return a;
     }
 
-    private static int call(BpfCmd cmd, NativeMemory attr, int size) {
+    static int call(BpfCmd cmd, NativeMemory attr, int size) {
         long r = LibC.syscall(SYS_BPF, cmd.value, attr.address(), size);
         int result = r < 0 ? -Native.errno() : (int) r;
         Reference.reachabilityFence(attr); // the kernel read it through its address only
@@ -108,22 +108,6 @@ public final class BpfSyscall {
         attr.putInt(MapElem.MAP_FD + 4, 0);
         attr.putLong(MapElem.KEY, key);
         attr.putLong(MapElem.VALUE, value);
-        attr.putLong(MapElem.FLAGS, flags);
-        return call(cmd, attr, MapElem.SIZE);
-    }
-
-    /** Writes the key and value addresses of a map element attr, for {@link #elem(NativeMemory, BpfCmd, int, long)}. */
-    public static void elemAddresses(NativeMemory attr, long key, long value) {
-        attr.putLong(MapElem.KEY, key);
-        attr.putLong(MapElem.VALUE, value);
-    }
-
-    /**
-     * A map element command with a caller-owned attr whose key and value addresses are already
-     * in place ({@link #elemAddresses}): only the fd and flags are written, the fewest stores per call.
-     */
-    public static int elem(NativeMemory attr, BpfCmd cmd, int fd, long flags) {
-        attr.putInt(MapElem.MAP_FD, fd);
         attr.putLong(MapElem.FLAGS, flags);
         return call(cmd, attr, MapElem.SIZE);
     }
