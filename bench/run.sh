@@ -5,11 +5,11 @@
 #
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
 #    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
-#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired single calls);
+#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements);
 # 2. creates the benchmark maps once (io.jbpf.bench.BenchMaps) and pins them under
 #    /sys/fs/bpf/jbpf_bench_<pid>; JMH forks and the C harness both open those pins;
 # 3. runs, per group (single element, full reads, loader), the C harness, JMH (-prof gc, JSON
-#    results) and the C harness again, and the paired single calls (PairedSingle: jbpf and C
+#    results) and the C harness again, and the paired measurements (Paired: jbpf and C
 #    alternating in one process); then hyperfine for whole-process times (jbpf CLI beside
 #    bpftool and a JVM hello-world floor);
 # 4. writes bench/RESULTS.md and bench/results.json (bench/report.py).
@@ -128,18 +128,18 @@ group() { # GROUP REGEX JMH-OPTIONS...
 # Single calls: many short iterations, so that the best-of figure (see report.py) is one
 # that the VM's occasional stalls did not reach, as on the C side.
 group single 'io.jbpf.bench.MapLookupBench' "${jmh_single_opts[@]}"
-# The same single calls again, jbpf and C alternating in one process (see PairedSingle): the
-# ratio that the single-call targets are judged on.
-log "paired single calls: jbpf and C (bench/c/paired.c through jffi) alternating"
-java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" \
+# Single calls and mmap full reads again, jbpf and C alternating in one process (see Paired):
+# the ratios that those targets are judged on.
+log "paired: jbpf and C (bench/c/paired.c through jffi) alternating"
+java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.Paired "$here/target/libjbpfref.so" \
     $( ((quick)) && echo --quick) >"$out/paired.txt"
 # And on a JDK 22+ if there is one, where MapCursor calls bpf(2) through java.lang.foreign (ElemCall).
 jdk22=${JBPF_BENCH_JDK22:-/usr/lib/jvm/temurin-25-jdk-amd64}
 rm -f "$out/paired_jdk22.txt"
 if [[ -x "$jdk22/bin/java" ]]; then
-    log "paired single calls on $jdk22"
+    log "paired, on $jdk22"
     "$jdk22/bin/java" --enable-native-access=ALL-UNNAMED -Djbpf.bench.pins="$pins" -cp "$jar" \
-        io.jbpf.bench.PairedSingle "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) >"$out/paired_jdk22.txt"
+        io.jbpf.bench.Paired "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) >"$out/paired_jdk22.txt"
 fi
 group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
 group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C side of the paired single-call benchmark (io.jbpf.bench.PairedSingle), built by
+ * The C side of the paired benchmarks (io.jbpf.bench.Paired), built by
  * bench/run.sh as bench/target/libjbpfref.so and called in-process through jffi, once per run
  * of N calls, so that jbpf's runs and C's runs alternate every few milliseconds and a slow
  * spell of the machine hits both sides alike. Each call is what ref.c's single-element
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,5 +57,34 @@ int64_t jbpf_ref_loop(int64_t update, int64_t fd, int64_t key_addr, int64_t valu
 	}
 	end = now_ns();
 	__asm__ volatile("" : : "r"(acc)); /* keep the reads */
+	return end - start;
+}
+
+/* The map fd's values mapped read-only, as ref.c maps them: the address, or -errno. */
+int64_t jbpf_ref_map(int64_t fd, int64_t len)
+{
+	void *m = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED, (int)fd, 0);
+
+	return m == MAP_FAILED ? -errno : (int64_t)(uintptr_t)m;
+}
+
+/*
+ * reps full reads of an mmap'ed array of u64 values (entries of them at addr, 8 bytes apart), the
+ * loop ref.c's mmap benchmark runs; the last sum is stored at sum_addr. Returns the elapsed ns.
+ */
+int64_t jbpf_ref_mmap_sum(int64_t addr, int64_t entries, int64_t reps, int64_t sum_addr)
+{
+	const uint64_t *m = (const uint64_t *)(uintptr_t)addr;
+	uint64_t sum = 0;
+	int64_t start = now_ns(), end;
+
+	for (int64_t r = 0; r < reps; r++) {
+		sum = 0;
+		for (uint32_t i = 0; i < (uint32_t)entries; i++)
+			sum += m[i];
+		__asm__ volatile("" : : "r"(sum) : "memory"); /* every rep reads the memory again */
+	}
+	end = now_ns();
+	*(uint64_t *)(uintptr_t)sum_addr = sum;
 	return end - start;
 }
