@@ -405,7 +405,10 @@ class MapPollingIT {
                     .filter(a -> a.startsWith("--enable-native-access")).forEach(cmd::add);
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MmapReadOnlyWrite.class.getName()));
             p = new ProcessBuilder(cmd)
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                    // no pipe to the child at all: the JDK closes a stdin pipe from its reaper thread
+                    // after the child exits, which made later tests' fd counts and numbers flaky
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("child JVM did not finish in 60 s");
