@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
  * {@link #values()}. On a map type or kernel without batch operations, reads fall back to
  * get_next_key + lookup into the same buffers, so callers need not care (QUEUE and STACK maps,
  * which cannot be iterated at all, are read with {@link MapCursor#lookupAndDelete()} instead).
+ * The kernel hands out hash maps a whole bucket at a time and refuses a bucket larger than the
+ * capacity (ENOSPC, where libbpf leaves the caller to retry with larger buffers): the rest of
+ * that pass is then read key by key, from the last key read, into the same buffers.
  *
  * <pre>{@code
  * MapBatch b = map.batch(1024);
@@ -32,6 +35,11 @@ public final class MapBatch {
     private final NativeMemory attr = Native.allocate(BpfAttr.Batch.SIZE);
     private final int tokenSize;
     private MapCursor fallback;
+    /** Reads the rest of a pass key by key after ENOSPC; made on first need. */
+    private MapCursor overflow;
+    private boolean overflowing;
+    /** Entries in the last chunk (its last key is where per-key reading picks up). */
+    private int lastCount;
     private boolean started;
     private boolean done;
 
@@ -67,6 +75,7 @@ public final class MapBatch {
     public void rewind() {
         started = false;
         done = false;
+        overflowing = false;
         if (fallback != null) {
             fallback.rewind();
         }
@@ -114,54 +123,81 @@ public final class MapBatch {
         if (done) {
             return 0;
         }
+        boolean delete = cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH;
         if (fallback != null) {
-            return fallbackChunk(cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+            return perKeyChunk(fallback, delete);
+        }
+        if (overflowing) {
+            return perKeyChunk(overflow, delete);
         }
         int r = BpfSyscall.batch(attr, cmd, map.fd(), started ? inToken.address() : 0, outToken.address(),
                 keys.address(), values.address(), capacity, 0);
         int n = BpfSyscall.batchCount(attr);
         if (r == -Errno.ENOENT) {
             done = true;
+            lastCount = n;
             return n;
+        }
+        if (r == -Errno.ENOSPC) {
+            return overflowChunk(delete);
         }
         if (r < 0) {
             if (!started && unsupported(-r)) {
                 fallback = map.cursor();
-                return fallbackChunk(cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+                return perKeyChunk(fallback, delete);
             }
-            throw new BpfException("map " + map.name() + ": " + op
-                    + (r == -Errno.ENOSPC ? " (a hash bucket holds more entries than the batch capacity " + capacity + ")" : ""),
-                    -r);
+            throw new BpfException("map " + map.name() + ": " + op, -r);
         }
         inToken.buffer().put(0, outToken.buffer(), 0, tokenSize);
         started = true;
+        lastCount = n;
         return n;
     }
 
-    /** get_next_key + lookup into the batch buffers, for maps without batch operations. */
-    private int fallbackChunk(boolean delete) {
+    /**
+     * A bucket did not fit: the rest of this pass key by key. After a plain read it goes on after
+     * the last key handed out (buckets come whole, so none is skipped or repeated); after reads
+     * that deleted, what was read is gone and it starts from the first key left.
+     */
+    private int overflowChunk(boolean delete) {
+        if (overflow == null) {
+            overflow = map.cursor();
+        }
+        overflow.rewind();
+        if (started && !delete && lastCount > 0) {
+            int ks = map.keySize();
+            overflow.key().put(0, keys.buffer(), (lastCount - 1) * ks, ks);
+            overflow.continueAfterKey();
+        }
+        overflowing = true;
+        return perKeyChunk(overflow, delete);
+    }
+
+    /** get_next_key + lookup into the batch buffers: maps without batch operations, and overflow. */
+    private int perKeyChunk(MapCursor c, boolean delete) {
         int n = 0;
         int ks = map.keySize();
         int vs = map.valueBufferSize();
-        while (n < capacity && fallback.next()) {
-            if (!fallback.lookup()) {
+        while (n < capacity && c.next()) {
+            if (!c.lookup()) {
                 continue; // deleted between next() and lookup()
             }
-            keys.buffer().put(n * ks, fallback.key(), 0, ks);
-            values.buffer().put(n * vs, fallback.value(), 0, vs);
+            keys.buffer().put(n * ks, c.key(), 0, ks);
+            values.buffer().put(n * vs, c.value(), 0, vs);
             n++;
         }
         if (delete) {
             for (int i = 0; i < n; i++) {
-                fallback.key().put(0, keys.buffer(), i * ks, ks);
-                fallback.delete();
+                c.key().put(0, keys.buffer(), i * ks, ks);
+                c.delete();
             }
-            fallback.rewind();
+            c.rewind();
         }
         if (n < capacity) {
             done = true;
         }
         started = true;
+        lastCount = n;
         return n;
     }
 

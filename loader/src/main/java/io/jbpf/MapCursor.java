@@ -95,6 +95,11 @@ public final class MapCursor {
         positioned = false;
     }
 
+    /** Makes the next {@link #next()} continue after the key now in {@link #key()}. */
+    void continueAfterKey() {
+        positioned = true;
+    }
+
     private boolean found(int r, String op) {
         if (r == -Errno.ENOENT) {
             return false;
