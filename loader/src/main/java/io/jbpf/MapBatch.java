@@ -23,7 +23,8 @@ import java.nio.ByteBuffer;
  * for (int n = b.read(); n > 0; n = b.read()) { ... entries 0..n-1 ... }
  * }</pre>
  *
- * <p>Not thread-safe; one per polling thread. Allocation-free after construction.
+ * <p>Not thread-safe; one per polling thread. Allocation-free after construction (after the first
+ * pass that met a bucket too large, which makes the cursor it reads on with).
  */
 public final class MapBatch {
     private final BpfMap map;
