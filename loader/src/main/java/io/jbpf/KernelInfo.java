@@ -5,6 +5,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
 public final class KernelInfo {
@@ -57,7 +58,7 @@ public final class KernelInfo {
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
         return new Program(info.getInt(BpfAttr.ProgInfo.ID), info.getInt(BpfAttr.ProgInfo.TYPE),
-                name(info, BpfAttr.ProgInfo.NAME), Hex.of(tag, 0, tag.length, ""), ids);
+                name(info, BpfAttr.ProgInfo.NAME), HexFormat.of().formatHex(tag), ids);
     }
 
     public static Map map(int fd, String what) {

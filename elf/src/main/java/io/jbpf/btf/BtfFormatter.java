@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,11 @@ public final class BtfFormatter {
         return value(btf.skipQualifiers(typeId), b, offset, 0);
     }
 
+    private static final HexFormat SPACED_HEX = HexFormat.ofDelimiter(" ");
+
     /** {@code "03 00 00 00"}: how values without a type are shown, as bpftool does. */
     public static String hex(byte[] bytes, int offset, int length) {
-        return io.jbpf.Hex.of(bytes, offset, length, " ");
+        return SPACED_HEX.formatHex(bytes, offset, offset + length);
     }
 
     private Object value(int id, ByteBuffer b, int off, int depth) {
