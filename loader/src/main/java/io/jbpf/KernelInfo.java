@@ -4,7 +4,6 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
@@ -106,12 +105,6 @@ public final class KernelInfo {
     }
 
     private static String name(NativeMemory p, int offset) {
-        byte[] b = new byte[BpfAttr.OBJ_NAME_LEN];
-        p.get(offset, b, 0, b.length);
-        int n = 0;
-        while (n < b.length && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, StandardCharsets.US_ASCII);
+        return p.getString(offset, BpfAttr.OBJ_NAME_LEN);
     }
 }

@@ -13,7 +13,6 @@ import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,7 +125,7 @@ final class ObjectLoader {
             NativeMemory log = Native.allocate(LOG_START);
             BpfSyscall.btfLoad(data.address(), btf.length, log.address(), LOG_START, 1);
             warnings.add("the kernel refused the object's BTF (" + Errno.describe(-fd) + "), maps and programs load "
-                    + "without it" + lastLine(cString(log, LOG_START)));
+                    + "without it" + lastLine(log.getString(0, LOG_START)));
             Reference.reachabilityFence(log);
         }
         Reference.reachabilityFence(data);
@@ -210,7 +209,7 @@ final class ObjectLoader {
                     size = Math.min(LOG_MAX, Math.max(size * 4, r.logTrueSize()));
                     continue;
                 }
-                String text = cString(log, size);
+                String text = log.getString(0, size);
                 if (text.isBlank()) {
                     throw new BpfException(where + ": load (" + type + ")" + permissionHint(-r.fd()), -r.fd());
                 }
@@ -245,16 +244,6 @@ final class ObjectLoader {
 
     static String permissionHint(int errno) {
         return errno == Errno.EPERM ? " (needs root, or CAP_BPF with CAP_NET_ADMIN / CAP_PERFMON)" : "";
-    }
-
-    private static String cString(NativeMemory p, int max) {
-        byte[] b = new byte[max];
-        p.get(0, b, 0, max);
-        int n = 0;
-        while (n < max && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     private static String lastLine(String log) {

@@ -1,6 +1,7 @@
 package io.jbpf.internal.sys;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A block of native memory that jbpf owns: a little-endian direct buffer and its address, for
@@ -69,6 +70,17 @@ public final class NativeMemory {
     /** Copies {@code length} bytes at {@code offset} into {@code dst} from {@code index}. */
     public void get(int offset, byte[] dst, int index, int length) {
         buffer.get(offset, dst, index, length);
+    }
+
+    /** The NUL-terminated UTF-8 string at {@code offset}, at most {@code max} bytes long. */
+    public String getString(int offset, int max) {
+        int n = 0;
+        while (n < max && buffer.get(offset + n) != 0) {
+            n++;
+        }
+        byte[] b = new byte[n];
+        buffer.get(offset, b, 0, n);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Sets {@code length} bytes from {@code offset} to {@code value}. */
