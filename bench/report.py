@@ -11,7 +11,8 @@ a 2-core machine moves both the same way. Each C row is timed twice, right befor
 after the JMH run of its group, and the two medians are averaged.
 
 Best-of figures (jbpf_best_ns, c_best_ns: the fastest iteration or run on each side) are kept
-as well. paired.txt (and paired_jdk22.txt) hold the single calls and mmap reads measured again with jbpf and C alternating in one
+as well. paired.txt (and paired_incubator.txt, paired_jdk22.txt: JDK 17 with its incubating
+foreign linker, a JDK 22+) hold the single calls and mmap reads measured again with jbpf and C alternating in one
 process every few milliseconds (io.jbpf.bench.Paired): this VM's speed drifts by tens of
 percent over seconds, more than the difference being measured, so the single-call and mmap
 targets are judged on those paired ratios (the median over the rounds), per JVM.
@@ -175,8 +176,9 @@ def main():
     for f in sorted(run.glob("jmh*.json")):
         jmh.update(load_jmh(f))
     c, c_best = load_c(run / "c.txt")
-    # one set of paired rows per JVM: the default JDK, and a JDK 22+ when one is installed
-    paired_sets = [p for p in (load_paired(run / "paired.txt"), load_paired(run / "paired_jdk22.txt")) if p]
+    # one set of paired rows per JVM set-up: the default JDK; JDK 17 with jdk.incubator.foreign; a JDK 22+
+    paired_sets = [p for p in (load_paired(run / f) for f in ("paired.txt", "paired_incubator.txt",
+                                                              "paired_jdk22.txt")) if p]
 
     def jvm_label(p):
         j = p.get("_jvm", {})
@@ -213,7 +215,8 @@ def main():
             if name == "_jvm":
                 continue
             rows.append({
-                "name": f"paired/jdk{paired.get('_jvm', {}).get('jdk', '?')}/{name}",
+                "name": f"paired/jdk{paired.get('_jvm', {}).get('jdk', '?')}-"
+                        f"{paired.get('_jvm', {}).get('mechanism', '?')}/{name}",
                 "jbpf_ns": round(p["jbpf_ns"], 2),
                 "c_ns": round(p["c_ns"], 2),
                 "ratio": round(p["ratio"], 4),
@@ -346,9 +349,13 @@ def main():
                   "to back, in turn which goes first. ns per operation are medians over the rounds; the ratio is "
                   "the median of the per-round ratios, with its quartiles. The single-call and mmap targets are "
                   "judged on these.\n")
-        md.append("Measured on the default JDK and, when one is installed, again on a JDK 22+. On JDK 17 `MapCursor` "
-                  "calls bpf(2) through jffi (JNI); on JDK 22+ with native access enabled, through "
-                  "`java.lang.foreign` as a critical downcall (`loader/src/main/java22/.../ElemCall.java`).\n")
+        md.append("Measured on the default JDK; on JDK 17 again with `--add-modules jdk.incubator.foreign "
+                  "--enable-native-access=ALL-UNNAMED`; and, when one is installed, on a JDK 22+. `MapCursor` calls "
+                  "bpf(2) through jffi (JNI) by default (`jffi`); on JDK 17 with those options, as a trivial downcall "
+                  "of the incubating foreign linker (`ffm-incubator`, `loader/.../internal/sys/IncubatorSyscall.java`); "
+                  "on JDK 22+ with native access enabled, through `java.lang.foreign` as a critical downcall "
+                  "(`ffm`, `loader/src/main/java22/.../ElemCall.java`). The two downcalls skip the thread-state "
+                  "transition that every JNI call makes.\n")
         md.append("| benchmark | JVM | jbpf ns/op | C ns/op | jbpf/C | quartiles | rounds |")
         md.append("|---|---|---:|---:|---:|---|---:|")
         for paired in paired_sets:

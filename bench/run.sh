@@ -133,6 +133,14 @@ group single 'io.jbpf.bench.MapLookupBench' "${jmh_single_opts[@]}"
 log "paired: jbpf and C (bench/c/paired.c through jffi) alternating"
 java -Djbpf.bench.pins="$pins" -cp "$jar" io.jbpf.bench.Paired "$here/target/libjbpfref.so" \
     $( ((quick)) && echo --quick) >"$out/paired.txt"
+# On JDK 17, again with the incubating foreign linker enabled, MapCursor's fast path there (ElemCall).
+rm -f "$out/paired_incubator.txt"
+if java --list-modules 2>/dev/null | grep -q '^jdk.incubator.foreign@17'; then
+    log "paired, JDK 17 with --add-modules jdk.incubator.foreign"
+    java --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -Djbpf.bench.pins="$pins" \
+        -cp "$jar" io.jbpf.bench.Paired "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) \
+        >"$out/paired_incubator.txt" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
+fi
 # And on a JDK 22+ if there is one, where MapCursor calls bpf(2) through java.lang.foreign (ElemCall).
 jdk22=${JBPF_BENCH_JDK22:-/usr/lib/jvm/temurin-25-jdk-amd64}
 rm -f "$out/paired_jdk22.txt"
