@@ -6,6 +6,7 @@ import io.jbpf.internal.sys.ElemCall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
+import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 
 /**
@@ -34,7 +35,30 @@ public final class MapCursor {
         this.nextKey = Native.allocate(map.keySize());
         this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
-        this.elem = new ElemCall(keyAddr, value.address());
+        this.elem = new ElemCall(keyAddr, value.address(), shortCalls(MapType.of(map.type())));
+    }
+
+    /**
+     * Whether the kernel's element commands on maps of this type return at once: no sleeping, no
+     * waiting for an RCU grace period (which updates of map-in-map types do), no thread start
+     * (CPUMAP). ElemCall makes only these as downcalls that hold up the JVM's safepoints while
+     * they run; the rest go through JNI, which lets the JVM go on.
+     */
+    private static boolean shortCalls(MapType type) {
+        if (type == null) {
+            return false;
+        }
+        return switch (type) {
+            case BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY,
+                    BPF_MAP_TYPE_LRU_HASH, BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_LPM_TRIE, BPF_MAP_TYPE_QUEUE,
+                    BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_BLOOM_FILTER -> true;
+            default -> false;
+        };
+    }
+
+    /** How this cursor's lookups and updates reach the kernel (see ElemCall); for tests. */
+    String via() {
+        return elem.via();
     }
 
     /** The key buffer ({@code keySize} bytes). */

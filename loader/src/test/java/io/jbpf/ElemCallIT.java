@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.internal.sys.ElemCall;
+import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.Kernel;
+import io.jbpf.testing.Objects;
 import io.jbpf.uapi.MapType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,29 @@ class ElemCallIT {
             h.key().putInt(0, 3);
             assertThat(h.lookup()).isTrue();
             assertThat(h.value().getLong(0)).isEqualTo(103);
+        }
+    }
+
+    /**
+     * Map-in-map updates wait for an RCU grace period in the kernel (milliseconds), which a
+     * downcall would make the JVM's safepoints wait for too: those cursors use jffi whatever the
+     * JVM, and still work. Data maps use the JVM's mechanism.
+     */
+    @Test
+    void mapInMapCursorsUseJni() {
+        try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/map_in_map_array.o")),
+                LoadOptions.defaults());
+             BpfMap data = BpfMap.create("ec_data", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0)) {
+            assertThat(data.cursor().via()).isEqualTo(ElemCall.mechanism());
+            MapCursor outer = o.map("outer_empty").cursor();
+            assertThat(outer.via()).isEqualTo("jffi");
+            outer.key().putInt(0, 1);
+            assertThat(outer.lookup()).isFalse();
+            outer.value().putInt(0, o.map("inner_a").fd());
+            outer.update(BpfMap.BPF_ANY);
+            outer.value().putInt(0, 0);
+            assertThat(outer.lookup()).isTrue();
+            assertThat(outer.value().getInt(0)).as("inner map id").isEqualTo(o.map("inner_a").id());
         }
     }
 

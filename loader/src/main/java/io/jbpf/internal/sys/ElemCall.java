@@ -27,22 +27,33 @@ public final class ElemCall {
 
     private final NativeMemory attr = Native.allocate(MapElem.SIZE);
     private final long attrAddress = attr.address();
+    private final boolean downcall;
 
-    public ElemCall(long key, long value) {
+    /**
+     * @param shortCalls whether the map's element commands return at once in the kernel; only
+     *        then may they be made as downcalls, during which the JVM cannot reach a safepoint
+     */
+    public ElemCall(long key, long value, boolean shortCalls) {
         attr.putLong(MapElem.KEY, key);
         attr.putLong(MapElem.VALUE, value);
+        downcall = TRIVIAL != null && shortCalls;
     }
 
-    /** How element commands reach the kernel on this JVM: {@code "jffi"} or {@code "ffm-incubator"}. */
+    /** How element commands of short-call maps reach the kernel on this JVM: {@code "jffi"} or {@code "ffm-incubator"}. */
     public static String mechanism() {
         return TRIVIAL != null ? "ffm-incubator" : "jffi";
+    }
+
+    /** How this object's calls reach the kernel: {@code "jffi"} or {@code "ffm-incubator"}. */
+    public String via() {
+        return downcall ? "ffm-incubator" : "jffi";
     }
 
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */
     public int call(BpfCmd cmd, int fd, long flags) {
         attr.putInt(MapElem.MAP_FD, fd);
         attr.putLong(MapElem.FLAGS, flags);
-        if (TRIVIAL != null) {
+        if (downcall) {
             long r;
             try {
                 r = (long) TRIVIAL.invokeExact(BpfSyscall.SYS_BPF, (long) cmd.value, attrAddress, (long) MapElem.SIZE);

@@ -16,9 +16,10 @@ import java.lang.invoke.MethodHandle;
  * native access enabled ({@code --enable-native-access=ALL-UNNAMED}, or java -jar jbpf.jar), bpf(2)
  * is called through {@code java.lang.foreign} as a critical downcall: no thread-state transition
  * around the call, which a JNI call (jffi) pays, and a map element command returns at once, so
- * the JVM never waits long for this thread at a safepoint. errno is captured into this object's
+ * the JVM never waits long for this thread at a safepoint (MapCursor says which maps' commands
+ * are such). errno is captured into this object's
  * own state segment. Measured here: 4–6 % over C's time per lookup, against 8–12 % through jffi.
- * Without native access it falls back to jffi, as on older JDKs.
+ * Without native access, and for other maps, it goes through jffi, as on older JDKs.
  */
 public final class ElemCall {
     private static final boolean FFM = ElemCall.class.getModule().isNativeAccessEnabled();
@@ -27,14 +28,18 @@ public final class ElemCall {
     /** {@code long syscall(long number, ...)}, every argument a 64-bit integer. */
     private static final MethodHandle SYSCALL = FFM ? link() : null;
 
-    /** Through jffi when native access is off. */
+    /** Through jffi: native access off, or a map whose calls may take long. */
     private final NativeMemory fallback;
     private final MemorySegment attr;
     private final MemorySegment state;
     private final long attrAddress;
 
-    public ElemCall(long key, long value) {
-        if (FFM) {
+    /**
+     * @param shortCalls whether the map's element commands return at once in the kernel; only
+     *        then may they be made as critical downcalls, during which the JVM cannot reach a safepoint
+     */
+    public ElemCall(long key, long value, boolean shortCalls) {
+        if (FFM && shortCalls) {
             Arena arena = Arena.ofAuto();
             attr = arena.allocate(MapElem.SIZE, 8);
             state = arena.allocate(STATE);
@@ -62,14 +67,19 @@ public final class ElemCall {
                 Linker.Option.captureCallState("errno"), Linker.Option.critical(false));
     }
 
-    /** How element commands reach the kernel on this JVM: {@code "ffm"} or {@code "jffi"}. */
+    /** How element commands of short-call maps reach the kernel on this JVM: {@code "ffm"} or {@code "jffi"}. */
     public static String mechanism() {
         return FFM ? "ffm" : "jffi";
     }
 
+    /** How this object's calls reach the kernel: {@code "ffm"} or {@code "jffi"}. */
+    public String via() {
+        return attr != null ? "ffm" : "jffi";
+    }
+
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */
     public int call(BpfCmd cmd, int fd, long flags) {
-        if (!FFM) {
+        if (attr == null) {
             fallback.putInt(MapElem.MAP_FD, fd);
             fallback.putLong(MapElem.FLAGS, flags);
             return BpfSyscall.call(cmd, fallback, MapElem.SIZE);
