@@ -276,14 +276,15 @@ def main():
                f"{pm['ratio']:.2f}× (quartiles {pm['p25']:.2f}–{pm['p75']:.2f}{apart})")
     if not paired_mmap and mm and cm:
         target("ARRAY 65,536 mmap read ≤ 1.5× C's plain loop", mm / cm <= 1.5, f"{mm / cm:.1f}×")
-    sn = ns("snapshot/arr64k")
-    if sn and cm:
-        target("(extra) ARRAY 65,536 MmapArray.snapshot(direct ByteBuffer) + sum ≤ 1.5× C's plain loop",
-               sn / cm <= 1.5, f"{sn / cm:.1f}×")
+    # snapshots against C's memcpy + sum over the copy (ref.c's snapshot), the same work
+    sn, cs = ns("snapshot/arr64k"), ns("snapshot/arr64k", "c_ns")
+    if sn and cs:
+        target("(extra) ARRAY 65,536 MmapArray.snapshot(direct ByteBuffer) + sum ≤ 1.5× C's memcpy + sum",
+               sn / cs <= 1.5, f"{sn / cs:.2f}×")
     sh = ns("snapheap/arr64k")
-    if sh and cm:
-        target("(extra) ARRAY 65,536 MmapArray.snapshot(byte[]) + sum ≤ 1.5× C's plain loop", sh / cm <= 1.5,
-               f"{sh / cm:.1f}×")
+    if sh and cs:
+        target("(extra) ARRAY 65,536 MmapArray.snapshot(byte[]) + sum ≤ 1.5× C's memcpy + sum", sh / cs <= 1.5,
+               f"{sh / cs:.2f}×")
     if floor:
         for h in hf:
             if h["key"] in ("load_small", "load_big", "dump_hash256", "inspect", "version"):

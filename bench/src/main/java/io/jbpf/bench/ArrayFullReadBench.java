@@ -51,6 +51,9 @@ public class ArrayFullReadBench {
         entries = m.maxEntries();
         cursor = m.cursor();
         mmap = m.mmap(false);
+        if (mmap.stride() != Long.BYTES) { // the snapshot sums below read 8-byte entries
+            throw new IllegalStateException(map + ": entries " + mmap.stride() + " bytes apart, not 8");
+        }
         copy = ByteBuffer.allocateDirect(entries * mmap.stride()).order(ByteOrder.LITTLE_ENDIAN);
         heapCopy = new byte[entries * mmap.stride()];
         heapView = ByteBuffer.wrap(heapCopy).order(ByteOrder.LITTLE_ENDIAN);
@@ -97,10 +100,9 @@ public class ArrayFullReadBench {
     public long mmapSnapshot() {
         ByteBuffer b = copy;
         mmap.snapshot(b);
-        int stride = mmap.stride();
         long sum = 0;
         for (int i = 0, n = entries; i < n; i++) {
-            sum += b.getLong(i * stride);
+            sum += b.getLong(i * Long.BYTES);
         }
         return sum;
     }
@@ -109,10 +111,9 @@ public class ArrayFullReadBench {
     public long mmapSnapshotHeap() {
         ByteBuffer b = heapView;
         mmap.snapshot(heapCopy);
-        int stride = mmap.stride();
         long sum = 0;
         for (int i = 0, n = entries; i < n; i++) {
-            sum += b.getLong(i * stride);
+            sum += b.getLong(i * Long.BYTES);
         }
         return sum;
     }
