@@ -350,8 +350,10 @@ def main():
                   "to back, in turn which goes first. ns per operation are medians over the rounds; the ratio is "
                   "the median of the per-round ratios, with its quartiles. The single-call and mmap targets are "
                   "judged on these.\n")
-        md.append("Measured on the default JDK; on JDK 17 again with `--add-modules jdk.incubator.foreign "
-                  "--enable-native-access=ALL-UNNAMED`; and, when one is installed, on a JDK 22+. `MapCursor` calls "
+        md.append("Measured on the default JDK; "
+                  + ("on JDK 17 again with `--add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED`; "
+                     if (run / "paired_incubator.txt").exists() else "")
+                  + "and, when one is installed, on a JDK 22+. `MapCursor` calls "
                   "bpf(2) through jffi (JNI) by default (`jffi`); on JDK 17 with those options, as a trivial downcall "
                   "of the incubating foreign linker (`ffm-incubator`, `loader/.../internal/sys/IncubatorSyscall.java`); "
                   "on JDK 22+ with native access enabled, through `java.lang.foreign` as a critical downcall "

@@ -7,6 +7,7 @@ import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
 import io.jbpf.uapi.MapType;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 /**
@@ -28,6 +29,9 @@ public final class MapCursor {
     private final NativeMemory attr = Native.allocate(BpfAttr.MapElem.SIZE);
     private final long keyAddr;
     private boolean positioned;
+    // The kernel reads and writes the key and value buffers through their addresses only: each
+    // call is followed by a reachability fence on this cursor, which owns them, so that a cursor
+    // used once and dropped (map.cursor().lookup()) cannot have them freed during the call.
 
     MapCursor(BpfMap map) {
         this.map = map;
@@ -35,7 +39,9 @@ public final class MapCursor {
         this.nextKey = Native.allocate(map.keySize());
         this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
-        this.elem = new ElemCall(keyAddr, value.address(), shortCalls(MapType.of(map.type())));
+        MapType type = MapType.of(map.type());
+        this.elem = new ElemCall(keyAddr, value.address(), shortCalls(type),
+                type == MapType.BPF_MAP_TYPE_LRU_HASH || type == MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH);
     }
 
     /**
@@ -61,6 +67,11 @@ public final class MapCursor {
         return elem.via();
     }
 
+    /** Failed calls that ElemCall made again to learn errno (see ElemCall); for tests. */
+    int retries() {
+        return elem.retries();
+    }
+
     /** The key buffer ({@code keySize} bytes). */
     public ByteBuffer key() {
         return key.buffer();
@@ -73,17 +84,22 @@ public final class MapCursor {
 
     /** Reads the value for {@link #key()} into {@link #value()}; false when the key is absent. */
     public boolean lookup() {
-        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0), "lookup");
+        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0);
+        Reference.reachabilityFence(this);
+        return found(r, "lookup");
     }
 
     /** As {@link #lookup()}, with flags (e.g. {@link BpfMap#BPF_F_LOCK}). */
     public boolean lookup(long flags) {
-        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags), "lookup");
+        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags);
+        Reference.reachabilityFence(this);
+        return found(r, "lookup");
     }
 
     /** Writes {@link #value()} for {@link #key()} ({@link BpfMap#BPF_ANY}, {@code NOEXIST}, {@code EXIST}, {@code F_LOCK}). */
     public void update(long flags) {
         int r = elem.call(BpfCmd.BPF_MAP_UPDATE_ELEM, map.fd(), flags);
+        Reference.reachabilityFence(this);
         if (r < 0) {
             throw new BpfException("map " + map.name() + ": update", -r);
         }
@@ -91,12 +107,16 @@ public final class MapCursor {
 
     /** Deletes {@link #key()}; false when it was absent. */
     public boolean delete() {
-        return found(BpfSyscall.elem(attr, BpfCmd.BPF_MAP_DELETE_ELEM, map.fd(), keyAddr, 0, 0), "delete");
+        int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_DELETE_ELEM, map.fd(), keyAddr, 0, 0);
+        Reference.reachabilityFence(this);
+        return found(r, "delete");
     }
 
     /** Reads and deletes {@link #key()} (pops, for QUEUE and STACK maps); false when there was nothing. */
     public boolean lookupAndDelete() {
-        return found(elem.call(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0), "lookup and delete");
+        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0);
+        Reference.reachabilityFence(this);
+        return found(r, "lookup and delete");
     }
 
     /**
@@ -106,6 +126,7 @@ public final class MapCursor {
     public boolean next() {
         int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_GET_NEXT_KEY, map.fd(), positioned ? keyAddr : 0,
                 nextKey.address(), 0);
+        Reference.reachabilityFence(this);
         if (!found(r, "get next key")) {
             return false;
         }

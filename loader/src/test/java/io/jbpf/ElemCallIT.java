@@ -73,6 +73,45 @@ class ElemCallIT {
     }
 
     /**
+     * Successful calls go through the JVM's mechanism itself: were the downcall broken (failing
+     * every time), the jffi second call after each failure would hide it from the other tests.
+     * Only JDK 17's downcall makes failed calls again; an LRU map's updates never take that path,
+     * since a failed update there may already have evicted entries.
+     */
+    @Test
+    void successesNeedNoSecondCall_failuresOnlyOnJdk17Downcalls() {
+        boolean retrying = ElemCall.mechanism().equals("ffm-incubator");
+        try (BpfMap hash = BpfMap.create("ec_retry", MapType.BPF_MAP_TYPE_HASH, 4, 8, 4, 0);
+             BpfMap lru = BpfMap.create("ec_lru", MapType.BPF_MAP_TYPE_LRU_HASH, 4, 8, 64, 0)) {
+            MapCursor h = hash.cursor();
+            h.key().putInt(0, 1);
+            h.value().putLong(0, 5);
+            h.update(BpfMap.BPF_NOEXIST);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(h.lookup()).isTrue();
+            }
+            assertThat(h.retries()).as("successes").isZero();
+            h.key().putInt(0, 2);
+            assertThat(h.lookup()).isFalse();
+            assertThat(h.retries()).as("a miss").isEqualTo(retrying ? 1 : 0);
+            h.key().putInt(0, 1);
+            assertThatThrownBy(() -> h.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class);
+            assertThat(h.retries()).as("a refused update").isEqualTo(retrying ? 2 : 0);
+
+            MapCursor l = lru.cursor();
+            assertThat(l.via()).isEqualTo(ElemCall.mechanism());
+            l.key().putInt(0, 1);
+            l.update(BpfMap.BPF_NOEXIST);
+            assertThatThrownBy(() -> l.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+                    .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
+            assertThat(l.retries()).as("LRU updates are never repeated").isZero();
+            l.key().putInt(0, 2);
+            assertThat(l.lookup()).isFalse();
+            assertThat(l.retries()).as("LRU lookups may be").isEqualTo(retrying ? 1 : 0);
+        }
+    }
+
+    /**
      * Map-in-map updates wait for an RCU grace period in the kernel (milliseconds), which a
      * downcall would make the JVM's safepoints wait for too: those cursors use jffi whatever the
      * JVM, and still work. Data maps use the JVM's mechanism.

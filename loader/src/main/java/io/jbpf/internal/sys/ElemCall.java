@@ -23,20 +23,35 @@ public final class ElemCall {
      * here: IncubatorSyscall cannot even be loaded without it.
      */
     private static final MethodHandle TRIVIAL = Runtime.version().feature() == 17
-            && ModuleLayer.boot().findModule("jdk.incubator.foreign").isPresent() ? IncubatorSyscall.trivial() : null;
+            && ModuleLayer.boot().findModule("jdk.incubator.foreign").isPresent() ? trivial() : null;
 
     private final NativeMemory attr = Native.allocate(MapElem.SIZE);
     private final long attrAddress = attr.address();
+    /** Lookups and lookup-and-delete as downcalls. */
     private final boolean downcall;
+    /** Updates as downcalls. */
+    private final boolean downcallUpdates;
+    private int retries;
 
     /**
      * @param shortCalls whether the map's element commands return at once in the kernel; only
      *        then may they be made as downcalls, during which the JVM cannot reach a safepoint
+     * @param failedUpdatesEvict whether a failed update can still change the map: on LRU maps the
+     *        kernel may evict entries to make room before it finds that the update fails
      */
-    public ElemCall(long key, long value, boolean shortCalls) {
+    public ElemCall(long key, long value, boolean shortCalls, boolean failedUpdatesEvict) {
         attr.putLong(MapElem.KEY, key);
         attr.putLong(MapElem.VALUE, value);
         downcall = TRIVIAL != null && shortCalls;
+        downcallUpdates = downcall && !failedUpdatesEvict;
+    }
+
+    private static MethodHandle trivial() {
+        try {
+            return IncubatorSyscall.trivial();
+        } catch (RuntimeException | LinkageError e) {
+            return null; // e.g. an architecture the incubating linker does not support: jffi then
+        }
     }
 
     /** How element commands of short-call maps reach the kernel on this JVM: {@code "jffi"} or {@code "ffm-incubator"}. */
@@ -44,16 +59,21 @@ public final class ElemCall {
         return TRIVIAL != null ? "ffm-incubator" : "jffi";
     }
 
-    /** How this object's calls reach the kernel: {@code "jffi"} or {@code "ffm-incubator"}. */
+    /** How this object's lookups reach the kernel: {@code "jffi"} or {@code "ffm-incubator"}. */
     public String via() {
         return downcall ? "ffm-incubator" : "jffi";
+    }
+
+    /** How many failed downcalls were made again through jffi to learn errno. */
+    public int retries() {
+        return retries;
     }
 
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */
     public int call(BpfCmd cmd, int fd, long flags) {
         attr.putInt(MapElem.MAP_FD, fd);
         attr.putLong(MapElem.FLAGS, flags);
-        if (downcall) {
+        if (cmd == BpfCmd.BPF_MAP_UPDATE_ELEM ? downcallUpdates : downcall) {
             long r;
             try {
                 r = (long) TRIVIAL.invokeExact(BpfSyscall.SYS_BPF, (long) cmd.value, attrAddress, (long) MapElem.SIZE);
@@ -65,8 +85,13 @@ public final class ElemCall {
                 return (int) r;
             }
             // The trivial call cannot report errno reliably (the JVM may overwrite it before Java
-            // reads it). A failed element command changes nothing in the map, so it is made again
-            // through jffi, which saves errno inside the call; that second result is returned.
+            // reads it), so the command is made again through jffi, which saves errno inside the
+            // call, and that result is returned. This is sound because a failed lookup, update or
+            // lookup-and-delete changes nothing on these maps: the kernel checks flags and room
+            // before it touches an entry. Two exceptions are kept off this path or cannot happen:
+            // LRU updates (eviction comes first, see the constructor) and an EFAULT copying a
+            // popped value out (the value buffer is this cursor's own).
+            retries++;
         }
         return BpfSyscall.call(cmd, attr, MapElem.SIZE);
     }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 /**
  * Map element commands, JDK 22+ version (see the base version for what the class is for). With
@@ -37,8 +38,11 @@ public final class ElemCall {
     /**
      * @param shortCalls whether the map's element commands return at once in the kernel; only
      *        then may they be made as critical downcalls, during which the JVM cannot reach a safepoint
+     * @param failedUpdatesEvict whether a failed update can still change the map (LRU maps); it
+     *        matters only to the JDK 17 version, which repeats failed calls: this one gets errno
+     *        from the call itself
      */
-    public ElemCall(long key, long value, boolean shortCalls) {
+    public ElemCall(long key, long value, boolean shortCalls, boolean failedUpdatesEvict) {
         if (FFM && shortCalls) {
             Arena arena = Arena.ofAuto();
             attr = arena.allocate(MapElem.SIZE, 8);
@@ -77,6 +81,11 @@ public final class ElemCall {
         return attr != null ? "ffm" : "jffi";
     }
 
+    /** Failed calls made again to learn errno: none here (see the JDK 17 version). */
+    public int retries() {
+        return 0;
+    }
+
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */
     public int call(BpfCmd cmd, int fd, long flags) {
         if (attr == null) {
@@ -92,6 +101,8 @@ public final class ElemCall {
         } catch (Throwable t) {
             throw new IllegalStateException("bpf(2) downcall failed", t);
         }
-        return r < 0 ? -state.get(ValueLayout.JAVA_INT, ERRNO) : (int) r;
+        int result = r < 0 ? -state.get(ValueLayout.JAVA_INT, ERRNO) : (int) r;
+        Reference.reachabilityFence(this); // attr and state: the call saw only their addresses
+        return result;
     }
 }
