@@ -18,8 +18,8 @@ import java.lang.ref.Reference;
  * is called through {@code java.lang.foreign} as a critical downcall: no thread-state transition
  * around the call, which a JNI call (jffi) pays, and a map element command returns at once, so
  * the JVM never waits long for this thread at a safepoint (MapCursor says which maps' commands
- * are such). errno is captured into this object's
- * own state segment. Measured here: 4–6 % over C's time per lookup, against 8–12 % through jffi.
+ * are such). errno is captured into this object's own state segment. Measured here: 4–6 % over
+ * C's time per lookup, against 8–12 % through jffi.
  * Without native access, and for other maps, it goes through jffi, as on older JDKs.
  */
 public final class ElemCall {
