@@ -98,19 +98,18 @@ public class ArrayFullReadBench {
 
     @Benchmark
     public long mmapSnapshot() {
-        ByteBuffer b = copy;
-        mmap.snapshot(b);
-        long sum = 0;
-        for (int i = 0, n = entries; i < n; i++) {
-            sum += b.getLong(i * Long.BYTES);
-        }
-        return sum;
+        mmap.snapshot(copy);
+        return sumOfEntries(copy);
     }
 
     @Benchmark
     public long mmapSnapshotHeap() {
-        ByteBuffer b = heapView;
         mmap.snapshot(heapCopy);
+        return sumOfEntries(heapView);
+    }
+
+    /** The sum of the 8-byte entries of a snapshot in {@code b}, as C's loop over its copy. */
+    private long sumOfEntries(ByteBuffer b) {
         long sum = 0;
         for (int i = 0, n = entries; i < n; i++) {
             sum += b.getLong(i * Long.BYTES);
