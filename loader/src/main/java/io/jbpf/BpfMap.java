@@ -74,7 +74,10 @@ public final class BpfMap implements AutoCloseable {
         Pins.pin(fd(), java.nio.file.Path.of(path), "map " + name());
     }
 
-    /** Opens the map with kernel id {@code id}. */
+    /**
+     * Opens the map with kernel id {@code id}. Map ids are a namespace of their own (program 7
+     * and map 7 are unrelated), so an id always names a map.
+     */
     public static BpfMap fromId(int id) {
         int fd = BpfSyscall.mapGetFdById(id);
         if (fd < 0) {
@@ -83,12 +86,13 @@ public final class BpfMap implements AutoCloseable {
         return adopt(fd, null);
     }
 
-    /** Opens the map pinned at {@code path} in bpffs. */
+    /** Opens the map pinned at {@code path} in bpffs; a pinned program or link is refused. */
     public static BpfMap fromPin(String path) {
         int fd = BpfSyscall.objGet(path);
         if (fd < 0) {
             throw new BpfException("pinned map " + path, -fd);
         }
+        BpfFdType.require(fd, BpfFdType.MAP, "pinned map " + path);
         return adopt(fd, null);
     }
 

@@ -37,7 +37,10 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
-    /** Opens the loaded program with kernel id {@code id}. */
+    /**
+     * Opens the loaded program with kernel id {@code id}. Program ids are a namespace of their own
+     * (map 7 and program 7 are unrelated), so an id always names a program.
+     */
     public static BpfProgram fromId(int id) {
         int fd = BpfSyscall.progGetFdById(id);
         if (fd < 0) {
@@ -46,12 +49,13 @@ public final class BpfProgram implements AutoCloseable {
         return adopt(fd, null, null);
     }
 
-    /** Opens the program pinned at {@code path} in bpffs. */
+    /** Opens the program pinned at {@code path} in bpffs; a pinned map or link is refused. */
     public static BpfProgram fromPin(String path) {
         int fd = BpfSyscall.objGet(path);
         if (fd < 0) {
             throw new BpfException("pinned program " + path, -fd);
         }
+        BpfFdType.require(fd, BpfFdType.PROGRAM, "pinned program " + path);
         return adopt(fd, null, null);
     }
 
