@@ -160,9 +160,16 @@ public final class BpfMap implements AutoCloseable {
 
     /**
      * The value for {@code k}, or null when there is none. For QUEUE and STACK maps (key size 0,
-     * pass an empty key) this peeks at the head without removing it.
+     * pass an empty key) this peeks at the head without removing it. BLOOM_FILTER maps are
+     * asked with {@link #contains(byte[])} instead.
      */
     public synchronized byte[] lookup(byte[] k) {
+        if (type() == MapType.BPF_MAP_TYPE_BLOOM_FILTER.value) {
+            // The kernel takes the value to test from the value buffer: a lookup here would test
+            // whatever the buffer last held.
+            throw new BpfException("map " + name() + " is a BLOOM_FILTER, which has no keys to look up: test a value with"
+                    + " contains(value)");
+        }
         int r = BpfSyscall.mapLookupElem(fd(), keyAddress(k), value.address(), 0);
         return valueOrNull(r, "lookup");
     }
@@ -186,6 +193,26 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether a BLOOM_FILTER map may hold {@code v}: false means certainly not, true means
+     * probably (bloom filters have false positives, never false negatives). {@code v} is
+     * {@link #valueSize()} bytes, as pushed with {@link #update}.
+     */
+    public synchronized boolean contains(byte[] v) {
+        if (type() != MapType.BPF_MAP_TYPE_BLOOM_FILTER.value) {
+            throw new BpfException("map " + name() + " is a " + MapType.nameOf(type())
+                    + ": contains(value) tests a BPF_MAP_TYPE_BLOOM_FILTER; look keys up with lookup(key)");
+        }
+        checkValue(v);
+        value.put(0, v, 0, v.length);
+        int r = BpfSyscall.mapLookupElem(fd(), 0, value.address(), 0);
+        if (r == -Errno.ENOENT) {
+            return false;
+        }
+        check(r, "contains");
+        return true;
+    }
+
     /** Copies {@code k} to the native key buffer; maps without keys (QUEUE, STACK, BLOOM_FILTER) take NULL. */
     private long keyAddress(byte[] k) {
         checkKey(k);
@@ -202,9 +229,7 @@ public final class BpfMap implements AutoCloseable {
      */
     public synchronized void update(byte[] k, byte[] v, long flags) {
         long keyAddr = keyAddress(k);
-        if (v.length != valueBufferSize) {
-            throw new BpfException("map " + name() + ": value is " + v.length + " bytes, expected " + valueBufferSize);
-        }
+        checkValue(v);
         value.put(0, v, 0, v.length);
         check(BpfSyscall.mapUpdateElem(fd(), keyAddr, value.address(), flags), "update");
     }
@@ -281,6 +306,12 @@ public final class BpfMap implements AutoCloseable {
     private void checkKey(byte[] k) {
         if (k.length != info.keySize()) {
             throw new BpfException("map " + name() + ": key is " + k.length + " bytes, expected " + info.keySize());
+        }
+    }
+
+    private void checkValue(byte[] v) {
+        if (v.length != valueBufferSize) {
+            throw new BpfException("map " + name() + ": value is " + v.length + " bytes, expected " + valueBufferSize);
         }
     }
 

@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  * Allocation-free access to one map: a key buffer, a value buffer and a {@code bpf_attr} of its
  * own, reused by every call. Write the key into {@link #key()}, call {@link #lookup()}, read
  * {@link #value()}. Both are little-endian direct buffers; per-CPU maps' values hold one 8-byte
- * aligned slot per possible CPU. Keys of QUEUE, STACK and BLOOM_FILTER maps are empty.
+ * aligned slot per possible CPU. Keys of QUEUE, STACK and BLOOM_FILTER maps are empty; a
+ * BLOOM_FILTER is asked about the value the caller writes into {@link #value()} ({@link #contains()}).
  *
  * <p>Not thread-safe: give each polling thread its own cursor ({@link BpfMap#cursor()}).
  */
@@ -28,6 +29,7 @@ public final class MapCursor {
     /** For delete and get-next-key, which want other fields. */
     private final NativeMemory attr = Native.allocate(BpfAttr.MapElem.SIZE);
     private final long keyAddr;
+    private final boolean bloomFilter;
     private boolean positioned;
     // The kernel reads and writes the key and value buffers through their addresses only: each
     // call is followed by a reachability fence on this cursor, which owns them, so that a cursor
@@ -40,6 +42,7 @@ public final class MapCursor {
         this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
         MapType type = MapType.of(map.type());
+        this.bloomFilter = type == MapType.BPF_MAP_TYPE_BLOOM_FILTER;
         this.elem = new ElemCall(keyAddr, value.address(), shortCalls(type),
                 type == MapType.BPF_MAP_TYPE_LRU_HASH || type == MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH);
     }
@@ -82,7 +85,10 @@ public final class MapCursor {
         return value.buffer();
     }
 
-    /** Reads the value for {@link #key()} into {@link #value()}; false when the key is absent. */
+    /**
+     * Reads the value for {@link #key()} into {@link #value()}; false when the key is absent.
+     * On a BLOOM_FILTER this is {@link #contains()}: the kernel reads {@link #value()}.
+     */
     public boolean lookup() {
         int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0);
         Reference.reachabilityFence(this);
@@ -94,6 +100,20 @@ public final class MapCursor {
         int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags);
         Reference.reachabilityFence(this);
         return found(r, "lookup");
+    }
+
+    /**
+     * Whether a BLOOM_FILTER map may hold the value now in {@link #value()}, which the caller
+     * writes first: false means certainly not, true probably. Refused on other map types.
+     */
+    public boolean contains() {
+        if (!bloomFilter) {
+            throw new BpfException("map " + map.name() + " is a " + MapType.nameOf(map.type())
+                    + ": contains() tests a BPF_MAP_TYPE_BLOOM_FILTER; look keys up with lookup()");
+        }
+        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0);
+        Reference.reachabilityFence(this);
+        return found(r, "contains");
     }
 
     /** Writes {@link #value()} for {@link #key()} ({@link BpfMap#BPF_ANY}, {@code NOEXIST}, {@code EXIST}, {@code F_LOCK}). */
