@@ -39,7 +39,8 @@ public final class BpfMap implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         this.info = info;
-        this.valueBufferSize = isPerCpu(info.type()) ? roundUp8(info.valueSize()) * PossibleCpus.count() : info.valueSize();
+        this.valueBufferSize = isPerCpu(info.type()) ? Math.multiplyExact(roundUp8(info.valueSize()), PossibleCpus.count())
+                : info.valueSize();
         this.key = Native.allocate(Math.max(1, info.keySize()));
         this.nextKey = Native.allocate(Math.max(1, info.keySize()));
         this.value = Native.allocate(Math.max(1, valueBufferSize));
@@ -251,7 +252,7 @@ public final class BpfMap implements AutoCloseable {
         if (r == -Errno.ENOENT) {
             return null;
         }
-        check(r, "get next key");
+        checkNextKey(r);
         byte[] out = new byte[info.keySize()];
         nextKey.get(0, out, 0, out.length);
         return out;
@@ -269,10 +270,24 @@ public final class BpfMap implements AutoCloseable {
         return new TypedMap<>(this, keys, values);
     }
 
-    /** A new batch reader/writer with room for {@code capacity} entries per call (one per thread). */
+    /**
+     * A new batch reader/writer with room for {@code capacity} entries per call (one per thread).
+     * Its buffers take {@code capacity × (keySize + valueBufferSize)} bytes: for maps with large
+     * values, size it by bytes with {@link #batchWithin(long)}.
+     */
     public MapBatch batch(int capacity) {
         checkOpen();
         return new MapBatch(this, capacity);
+    }
+
+    /**
+     * A new batch reader/writer whose key and value buffers take at most {@code bytes} (but room
+     * for one entry at least, and for no more than {@link #maxEntries()}): what dumping a map with
+     * large values needs, whatever its max_entries. See {@link MapBatch#capacityWithin}.
+     */
+    public MapBatch batchWithin(long bytes) {
+        checkOpen();
+        return new MapBatch(this, MapBatch.capacityWithin(keySize(), valueBufferSize(), maxEntries(), bytes));
     }
 
     /** Maps a {@code BPF_F_MMAPABLE} array into memory; read-only unless {@code writable}. */
@@ -281,7 +296,10 @@ public final class BpfMap implements AutoCloseable {
         return MmapArray.map(this, writable);
     }
 
-    /** All keys with their values, by get_next_key + lookup (entries removed meanwhile are skipped). */
+    /**
+     * All keys with their values, by get_next_key + lookup (entries removed meanwhile are skipped).
+     * Holds them all in memory; QUEUE, STACK and BLOOM_FILTER maps cannot be listed (BpfException).
+     */
     public List<Map.Entry<byte[], byte[]>> entries() {
         List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
         byte[] k = nextKey(null);
@@ -301,6 +319,36 @@ public final class BpfMap implements AutoCloseable {
             Native.closeQuietly(fd);
             fd = -1;
         }
+    }
+
+    /** A get_next_key failure; on map types that cannot be listed, says why and how to read them. */
+    void checkNextKey(int r) {
+        if (r < 0) {
+            String why = whyNotListable();
+            throw new BpfException("map " + name() + ": get next key" + (why == null ? "" : " (" + why + ")"), -r);
+        }
+    }
+
+    /**
+     * Why the kernel cannot list this map's entries (no get_next_key, no batch reads), with how to
+     * read it instead; null for the map types that can be listed.
+     */
+    String whyNotListable() {
+        MapType t = MapType.of(type());
+        if (t == null) {
+            return null;
+        }
+        return switch (t) {
+            case BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK -> "the kernel cannot list a " + t.name()
+                    + " without popping it: it has no keys and no iteration; peek at the "
+                    + (t == MapType.BPF_MAP_TYPE_QUEUE ? "head" : "top") + " with lookup(new byte[0]) (bpftool map peek)"
+                    + " or pop elements with lookupAndDelete(new byte[0]) (bpftool map pop)";
+            case BPF_MAP_TYPE_BLOOM_FILTER -> "a BPF_MAP_TYPE_BLOOM_FILTER keeps hashes, not elements, so there is nothing"
+                    + " to list; test a value with contains(value)";
+            case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> "a " + t.name() + " has no keys to list; its records"
+                    + " are consumed through its mmap'ed ring";
+            default -> null;
+        };
     }
 
     private void checkKey(byte[] k) {

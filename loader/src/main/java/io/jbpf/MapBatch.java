@@ -12,11 +12,16 @@ import java.nio.ByteBuffer;
  * buffers reused call after call. Entry {@code i} of a chunk has its key at
  * {@code i * keySize} in {@link #keys()} and its value at {@code i * valueBufferSize} in
  * {@link #values()}. On a map type or kernel without batch operations, reads fall back to
- * get_next_key + lookup into the same buffers, so callers need not care (QUEUE and STACK maps,
- * which cannot be iterated at all, are read with {@link MapCursor#lookupAndDelete()} instead).
+ * get_next_key + lookup into the same buffers, so callers need not care. QUEUE, STACK and
+ * BLOOM_FILTER maps, which the kernel cannot list at all, are refused at creation (read queues
+ * and stacks with {@link MapCursor#lookupAndDelete()}, test bloom filters with
+ * {@link MapCursor#contains()}).
  * The kernel hands out hash maps a whole bucket at a time and refuses a bucket larger than the
  * capacity (ENOSPC, where libbpf leaves the caller to retry with larger buffers): the rest of
  * that pass is then read key by key, from the last key read, into the same buffers.
+ *
+ * <p>The buffers take {@code capacity × (keySize + valueBufferSize)} bytes; size them by bytes with
+ * {@link BpfMap#batchWithin(long)} when values are large.
  *
  * <pre>{@code
  * MapBatch b = map.batch(1024);
@@ -48,14 +53,42 @@ public final class MapBatch {
         if (capacity <= 0) {
             throw new IllegalArgumentException("batch capacity must be positive, not " + capacity);
         }
+        String why = map.whyNotListable();
+        if (why != null) {
+            throw new BpfException("map " + map.name() + ": cannot be read in batches: " + why);
+        }
+        long bytes = largerBuffer(map.keySize(), map.valueBufferSize(), capacity);
+        if (bytes > Integer.MAX_VALUE) {
+            throw new BpfException("map " + map.name() + ": a batch of " + capacity + " entries needs a buffer of " + bytes
+                    + " bytes, more than one buffer can hold (2 GiB); use fewer entries (BpfMap.batchWithin sizes by bytes)");
+        }
         this.map = map;
         this.capacity = capacity;
-        this.keys = Native.allocate(Math.multiplyExact(Math.max(1, map.keySize()), capacity));
-        this.values = Native.allocate(Math.multiplyExact(map.valueBufferSize(), capacity));
+        this.keys = Native.allocate(Math.max(1, map.keySize()) * capacity);
+        this.values = Native.allocate(map.valueBufferSize() * capacity);
         // Hash maps use a u32 bucket index as the position token, other maps a key: room for either.
         this.tokenSize = Math.max(8, map.keySize());
         this.inToken = Native.allocate(tokenSize);
         this.outToken = Native.allocate(tokenSize);
+    }
+
+    /**
+     * How many entries of {@code keySize + valueBufferSize} bytes fit in {@code byteBudget} bytes
+     * of buffers: at least 1 (one entry is the least a read can hand out, whatever its size), at
+     * most {@code maxEntries} (no read returns more than the map holds) and at most what one
+     * buffer can hold (2 GiB). {@code valueBufferSize} is {@link BpfMap#valueBufferSize()}, which
+     * for per-CPU maps already counts every possible CPU.
+     */
+    public static int capacityWithin(int keySize, int valueBufferSize, int maxEntries, long byteBudget) {
+        long entry = (long) Math.max(1, keySize) + Math.max(1, valueBufferSize);
+        long fit = Math.max(1, byteBudget) / entry;
+        long oneBuffer = Integer.MAX_VALUE / Math.max(Math.max(1, keySize), Math.max(1, valueBufferSize));
+        return (int) Math.max(1, Math.min(Math.min(fit, oneBuffer), Math.max(1, maxEntries)));
+    }
+
+    /** Bytes of the larger of the key and value buffers for {@code capacity} entries, in long arithmetic. */
+    private static long largerBuffer(int keySize, int valueBufferSize, int capacity) {
+        return Math.max((long) Math.max(1, keySize) * capacity, (long) valueBufferSize * capacity);
     }
 
     public int capacity() {

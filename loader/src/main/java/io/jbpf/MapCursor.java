@@ -147,9 +147,10 @@ public final class MapCursor {
         int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_GET_NEXT_KEY, map.fd(), positioned ? keyAddr : 0,
                 nextKey.address(), 0);
         Reference.reachabilityFence(this);
-        if (!found(r, "get next key")) {
+        if (r == -Errno.ENOENT) {
             return false;
         }
+        map.checkNextKey(r);
         key.buffer().put(0, nextKey.buffer(), 0, map.keySize());
         positioned = true;
         return true;

@@ -28,6 +28,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * name among all maps; an object file given as OBJ supplies the types.
  */
 final class MapDumpCommand extends CliCommand {
+    /** Bytes of key and value buffers a dump reads into: a few MiB, room for one entry at least. */
+    private static final long BATCH_BYTES = 4L << 20;
+
     private final PositionalParamSpec sourceArg = positional(0, "0..1", "OBJ|PIN", Path.class,
             "object file the map came from (for its types), or a map pinned in bpffs");
     private final OptionSpec mapOpt = option("NAME", String.class, "map name", "--map");
@@ -63,9 +66,11 @@ final class MapDumpCommand extends CliCommand {
         }
         try (BpfMap map = locate(pin)) {
             Typing typing = typing(map, objSpec);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            // Batch reads: one system call per few thousand entries instead of two per entry.
-            MapBatch batch = map.batch(Math.max(1, Math.min(map.maxEntries(), 8192)));
+            // Batch reads, one system call per many entries, into buffers sized by bytes rather
+            // than by max_entries (a sparse map of large values would otherwise take gigabytes);
+            // each entry is printed as soon as it is read, so memory does not grow with the map.
+            MapBatch batch = map.batchWithin(BATCH_BYTES);
+            Printer printer = new Printer(map, out(), isSet(jsonOpt));
             int ks = map.keySize();
             int vs = map.valueBufferSize();
             for (int n = batch.read(); n > 0; n = batch.read()) {
@@ -74,10 +79,10 @@ final class MapDumpCommand extends CliCommand {
                     byte[] v = new byte[vs];
                     batch.keys().get(i * ks, k);
                     batch.values().get(i * vs, v);
-                    rows.add(row(map, typing, k, v));
+                    printer.row(row(map, typing, k, v));
                 }
             }
-            print(map, rows);
+            printer.end();
         }
         return 0;
     }
@@ -186,28 +191,46 @@ final class MapDumpCommand extends CliCommand {
         return null;
     }
 
-    private void print(BpfMap map, List<Map<String, Object>> rows) {
-        PrintWriter out = out();
-        if (isSet(jsonOpt)) {
-            out.println(Json.write(rows));
-            return;
+    /**
+     * Prints rows as they come: JSON as one array (the same text as writing the whole list at
+     * once), text as a header line, a line per entry and the count at the end.
+     */
+    private static final class Printer {
+        private final PrintWriter out;
+        private final boolean json;
+        private int rows;
+
+        Printer(BpfMap map, PrintWriter out, boolean json) {
+            this.out = out;
+            this.json = json;
+            if (json) {
+                out.print('[');
+            } else {
+                out.println("map " + map.info().name() + " (id " + map.id() + ", " + MapType.nameOf(map.type()) + ", key "
+                        + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + map.maxEntries() + "):");
+            }
         }
-        out.println("map " + map.info().name() + " (id " + map.id() + ", " + MapType.nameOf(map.type()) + ", key "
-                + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + map.maxEntries() + "): "
-                + rows.size() + " entries");
-        for (Map<String, Object> r : rows) {
-            if (r.containsKey("value")) {
+
+        void row(Map<String, Object> r) {
+            if (json) {
+                out.print(rows > 0 ? "," + Json.write(r) : Json.write(r));
+            } else if (r.containsKey("value")) {
                 out.println("key: " + Json.text(r.get("key")) + "  value: " + Json.text(r.get("value")));
-                continue;
+            } else {
+                out.println("key: " + Json.text(r.get("key")));
+                for (Object o : (List<?>) r.get("values")) {
+                    Map<?, ?> cv = (Map<?, ?>) o;
+                    out.println("  cpu" + Text.left(cv.get("cpu"), 3) + " " + Json.text(cv.get("value")));
+                }
+                if (r.containsKey("total")) {
+                    out.println("  total  " + Json.text(r.get("total")));
+                }
             }
-            out.println("key: " + Json.text(r.get("key")));
-            for (Object o : (List<?>) r.get("values")) {
-                Map<?, ?> cv = (Map<?, ?>) o;
-                out.println("  cpu" + Text.left(cv.get("cpu"), 3) + " " + Json.text(cv.get("value")));
-            }
-            if (r.containsKey("total")) {
-                out.println("  total  " + Json.text(r.get("total")));
-            }
+            rows++;
+        }
+
+        void end() {
+            out.println(json ? "]" : rows + (rows == 1 ? " entry" : " entries"));
         }
     }
 
