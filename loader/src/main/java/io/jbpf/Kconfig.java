@@ -1,6 +1,9 @@
 package io.jbpf;
 
+import io.jbpf.internal.sys.Arch;
 import io.jbpf.spec.ExternSpec;
+import io.jbpf.uapi.BpfFunc;
+import io.jbpf.uapi.ProgType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +20,12 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The running kernel's configuration, for __kconfig externs: read from /proc/config.gz or
- * /boot/config-$(uname -r), plus LINUX_KERNEL_VERSION from the release string, and rendered
+ * /boot/config-$(uname -r), plus libbpf's virtual {@code LINUX_*} values computed from uname and
+ * probes, and rendered
  * into the .kconfig map's bytes as libbpf lays them out.
  */
 final class Kconfig {
+    private static final String VIRTUAL_PREFIX = "LINUX_";
     private static Map<String, String> config;
 
     private Kconfig() {
@@ -33,12 +38,15 @@ final class Kconfig {
             if (e.kind() != ExternSpec.Kind.KCONFIG) {
                 continue;
             }
-            String value = e.name().equals("LINUX_KERNEL_VERSION") ? String.valueOf(kernelVersion()) : values().get(e.name());
+            boolean isVirtual = e.name().startsWith(VIRTUAL_PREFIX);
+            String value = isVirtual ? virtual(e.name()) : values().get(e.name());
             String where = source + ": kconfig extern '" + e.name() + "'";
             if (value == null) {
                 if (!e.weak()) {
-                    throw new BpfException(where + " is not set in this kernel's configuration (declare it __weak to "
-                            + "read 0 instead)");
+                    throw new BpfException(where + (isVirtual
+                            ? " is not one of the values libbpf computes (LINUX_KERNEL_VERSION, LINUX_HAS_BPF_COOKIE, "
+                                    + "LINUX_HAS_SYSCALL_WRAPPER)"
+                            : " is not set in this kernel's configuration") + " (declare it __weak to read 0 instead)");
                 }
                 continue; // weak and absent: zero
             }
@@ -96,6 +104,28 @@ final class Kconfig {
                 }
             }
         }
+    }
+
+    /**
+     * libbpf's virtual externs: values it computes itself rather than reads from the config, named
+     * {@code LINUX_*}. Null for a name libbpf does not know.
+     */
+    private static String virtual(String name) {
+        return switch (name) {
+            case "LINUX_KERNEL_VERSION" -> String.valueOf(kernelVersion());
+            // libbpf probes for the helper; a kernel with BPF cookies has bpf_get_attach_cookie().
+            case "LINUX_HAS_BPF_COOKIE" -> yesNo(Features.helper(ProgType.BPF_PROG_TYPE_TRACEPOINT,
+                    BpfFunc.BPF_FUNC_get_attach_cookie) == Features.Support.YES);
+            // Whether syscalls enter through arch wrappers (__x64_sys_bpf), which decides the name a
+            // syscall kprobe must use. libbpf finds out by creating such a kprobe; the symbol in
+            // kallsyms answers the same question on kernels without kprobes too.
+            case "LINUX_HAS_SYSCALL_WRAPPER" -> yesNo(KernelSymbols.contains(Arch.current().syscallWrapper("bpf")));
+            default -> null;
+        };
+    }
+
+    private static String yesNo(boolean yes) {
+        return yes ? "y" : "n";
     }
 
     /** KERNEL_VERSION(a, b, c) of {@code uname -r}, as libbpf computes it. */
