@@ -103,7 +103,7 @@ public final class Features {
             case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> {
                 key = 0;
                 value = 0;
-                max = 4096;
+                max = (int) Native.pageSize(); // a ring buffer is a power-of-two number of pages
             }
             case BPF_MAP_TYPE_SK_STORAGE, BPF_MAP_TYPE_INODE_STORAGE, BPF_MAP_TYPE_TASK_STORAGE,
                  BPF_MAP_TYPE_CGRP_STORAGE -> {
