@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -26,6 +29,7 @@ import java.util.zip.GZIPInputStream;
  */
 final class Kconfig {
     private static final String VIRTUAL_PREFIX = "LINUX_";
+    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
     private static Map<String, String> config;
 
     private Kconfig() {
@@ -33,13 +37,22 @@ final class Kconfig {
 
     /** The .kconfig map value for {@code externs} (only their KCONFIG ones), {@code size} bytes. */
     static byte[] render(String source, List<ExternSpec> externs, int size) {
+        return render(source, externs, size, name -> values().get(name), Kconfig::virtual);
+    }
+
+    /**
+     * The same, with the config's values and the virtual values from {@code config} and
+     * {@code virtuals} (tests give their own).
+     */
+    static byte[] render(String source, List<ExternSpec> externs, int size, Function<String, String> config,
+                         Function<String, String> virtuals) {
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         for (ExternSpec e : externs) {
             if (e.kind() != ExternSpec.Kind.KCONFIG) {
                 continue;
             }
             boolean isVirtual = e.name().startsWith(VIRTUAL_PREFIX);
-            String value = isVirtual ? virtual(e.name()) : values().get(e.name());
+            String value = isVirtual ? virtuals.apply(e.name()) : config.apply(e.name());
             String where = source + ": kconfig extern '" + e.name() + "'";
             if (value == null) {
                 if (!e.weak()) {
@@ -130,12 +143,26 @@ final class Kconfig {
 
     /** KERNEL_VERSION(a, b, c) of {@code uname -r}, as libbpf computes it. */
     static int kernelVersion() {
-        String release = System.getProperty("os.version");
-        String[] parts = release.split("[^0-9]+");
-        int a = parts.length > 0 && !parts[0].isEmpty() ? Integer.parseInt(parts[0]) : 0;
-        int b = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-        int c = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
-        return (a << 16) + (b << 8) + Math.min(c, 255);
+        return kernelVersion(System.getProperty("os.version"));
+    }
+
+    /**
+     * KERNEL_VERSION(a, b, c) of a release string such as {@code 6.18.44-amd64}, with the patch
+     * level capped at 255; 0 when the release does not start with three numbers, as libbpf has it.
+     */
+    static int kernelVersion(String release) {
+        Matcher m = RELEASE.matcher(release);
+        if (!m.lookingAt()) {
+            return 0;
+        }
+        try {
+            int a = Integer.parseInt(m.group(1));
+            int b = Integer.parseInt(m.group(2));
+            int c = Integer.parseInt(m.group(3));
+            return (a << 16) + (b << 8) + Math.min(c, 255);
+        } catch (NumberFormatException tooLong) {
+            return 0;
+        }
     }
 
     private static synchronized Map<String, String> values() {
@@ -166,7 +193,7 @@ final class Kconfig {
                 + " exists");
     }
 
-    private static Map<String, String> parse(InputStream in) throws IOException {
+    static Map<String, String> parse(InputStream in) throws IOException {
         Map<String, String> out = new HashMap<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
