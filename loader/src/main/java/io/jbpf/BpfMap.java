@@ -271,6 +271,27 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * This map with keys and values as Java records (or boxed scalars), laid out by the map's own
+     * BTF: {@code stats.typed(Integer.class, DataRec.class)} for {@code xdp_stats_map}, where
+     * {@code record DataRec(long rxPackets, long rxBytes)} matches {@code struct datarec}. See
+     * {@link RecordCodec} for the matching rules; a mismatch is refused here, naming the field.
+     * Per-CPU maps give one value per CPU through {@link TypedMap#getPerCpu}.
+     *
+     * @throws BpfException when the map has no BTF (legacy definitions) or a record does not match it
+     */
+    public <K, V> TypedMap<K, V> typed(Class<K> keyType, Class<V> valueType) {
+        checkOpen();
+        KernelInfo.Map i = info();
+        if (i.btfId() == 0 || i.btfKeyTypeId() == 0 || i.btfValueTypeId() == 0) {
+            throw new BpfException("map " + name + " carries no BTF for its key and value (a legacy or BTF-less "
+                    + "definition), so records cannot be matched to it; use typed(MapCodec, MapCodec)");
+        }
+        io.jbpf.btf.Btf btf = io.jbpf.btf.Btf.parse("BTF of map " + name, KernelInfo.btfById(i.btfId()));
+        return typed(RecordCodec.of(keyType, btf, i.btfKeyTypeId(), "key of map " + name),
+                RecordCodec.of(valueType, btf, i.btfValueTypeId(), "value of map " + name));
+    }
+
+    /**
      * A new batch reader/writer with room for {@code capacity} entries per call (one per thread).
      * Its buffers take {@code capacity × (keySize + valueBufferSize)} bytes: for maps with large
      * values, size it by bytes with {@link #batchWithin(long)}.

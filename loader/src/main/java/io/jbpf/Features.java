@@ -4,6 +4,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.BpfFunc;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
@@ -36,6 +37,7 @@ public final class Features {
 
     private static final Map<MapType, Support> MAP_TYPES = new ConcurrentHashMap<>();
     private static final Map<ProgType, Support> PROG_TYPES = new ConcurrentHashMap<>();
+    private static final Map<HelperUse, Support> HELPERS = new ConcurrentHashMap<>();
     private static final int BPF_F_NO_PREALLOC = 1;
     private static final int BPF_F_MMAPABLE = 1 << 10;
 
@@ -50,6 +52,18 @@ public final class Features {
     /** Whether this kernel can load programs of {@code type}. */
     public static Support progType(ProgType type) {
         return PROG_TYPES.computeIfAbsent(type, Features::probeProg);
+    }
+
+    /**
+     * Whether programs of {@code type} may call {@code helper}: found by loading one that calls it
+     * with its context as the first argument, as libbpf probes bpf_get_attach_cookie() for
+     * {@code LINUX_HAS_BPF_COOKIE}.
+     */
+    public static Support helper(ProgType type, BpfFunc helper) {
+        return HELPERS.computeIfAbsent(new HelperUse(type, helper), Features::probeHelper);
+    }
+
+    private record HelperUse(ProgType type, BpfFunc helper) {
     }
 
     /** Every probe, by name, for {@code jbpf features}. */
@@ -89,7 +103,7 @@ public final class Features {
             case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> {
                 key = 0;
                 value = 0;
-                max = 4096;
+                max = (int) Native.pageSize(); // a ring buffer is a power-of-two number of pages
             }
             case BPF_MAP_TYPE_SK_STORAGE, BPF_MAP_TYPE_INODE_STORAGE, BPF_MAP_TYPE_TASK_STORAGE,
                  BPF_MAP_TYPE_CGRP_STORAGE -> {
@@ -168,11 +182,25 @@ public final class Features {
         byte[] insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(ret)
                 .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
+        return loads(type, insns, attach);
+    }
+
+    private static Support probeHelper(HelperUse use) {
+        // call helper (r1 still holds the context); r0 = 0; exit
+        byte[] insns = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 0x85).put((byte) 0).putShort((short) 0).putInt(use.helper().value)
+                .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(0)
+                .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
+        return loads(use.type(), insns, null);
+    }
+
+    private static Support loads(ProgType type, byte[] insns, AttachType attach) {
         NativeMemory code = Native.copyOf(insns);
         NativeMemory license = Native.cString("GPL");
         int flags = type == ProgType.BPF_PROG_TYPE_SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
-        BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(), 2,
-                license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0, 0);
+        BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(),
+                insns.length / 8, license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0,
+                0, 0), 0, 0, 0);
         Reference.reachabilityFence(code);
         Reference.reachabilityFence(license);
         Native.closeQuietly(r.fd());

@@ -1,6 +1,9 @@
 package io.jbpf;
 
+import io.jbpf.internal.sys.Arch;
 import io.jbpf.spec.ExternSpec;
+import io.jbpf.uapi.BpfFunc;
+import io.jbpf.uapi.ProgType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +16,20 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The running kernel's configuration, for __kconfig externs: read from /proc/config.gz or
- * /boot/config-$(uname -r), plus LINUX_KERNEL_VERSION from the release string, and rendered
+ * /boot/config-$(uname -r), plus libbpf's virtual {@code LINUX_*} values computed from uname and
+ * probes, and rendered
  * into the .kconfig map's bytes as libbpf lays them out.
  */
 final class Kconfig {
+    private static final String VIRTUAL_PREFIX = "LINUX_";
+    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
     private static Map<String, String> config;
 
     private Kconfig() {
@@ -28,17 +37,29 @@ final class Kconfig {
 
     /** The .kconfig map value for {@code externs} (only their KCONFIG ones), {@code size} bytes. */
     static byte[] render(String source, List<ExternSpec> externs, int size) {
+        return render(source, externs, size, name -> values().get(name), Kconfig::virtual);
+    }
+
+    /**
+     * The same, with the config's values and the virtual values from {@code config} and
+     * {@code virtuals} (tests give their own).
+     */
+    static byte[] render(String source, List<ExternSpec> externs, int size, Function<String, String> config,
+                         Function<String, String> virtuals) {
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         for (ExternSpec e : externs) {
             if (e.kind() != ExternSpec.Kind.KCONFIG) {
                 continue;
             }
-            String value = e.name().equals("LINUX_KERNEL_VERSION") ? String.valueOf(kernelVersion()) : values().get(e.name());
+            boolean isVirtual = e.name().startsWith(VIRTUAL_PREFIX);
+            String value = isVirtual ? virtuals.apply(e.name()) : config.apply(e.name());
             String where = source + ": kconfig extern '" + e.name() + "'";
             if (value == null) {
                 if (!e.weak()) {
-                    throw new BpfException(where + " is not set in this kernel's configuration (declare it __weak to "
-                            + "read 0 instead)");
+                    throw new BpfException(where + (isVirtual
+                            ? " is not one of the values libbpf computes (LINUX_KERNEL_VERSION, LINUX_HAS_BPF_COOKIE, "
+                                    + "LINUX_HAS_SYSCALL_WRAPPER)"
+                            : " is not set in this kernel's configuration") + " (declare it __weak to read 0 instead)");
                 }
                 continue; // weak and absent: zero
             }
@@ -98,14 +119,50 @@ final class Kconfig {
         }
     }
 
+    /**
+     * libbpf's virtual externs: values it computes itself rather than reads from the config, named
+     * {@code LINUX_*}. Null for a name libbpf does not know.
+     */
+    private static String virtual(String name) {
+        return switch (name) {
+            case "LINUX_KERNEL_VERSION" -> String.valueOf(kernelVersion());
+            // libbpf probes for the helper; a kernel with BPF cookies has bpf_get_attach_cookie().
+            case "LINUX_HAS_BPF_COOKIE" -> yesNo(Features.helper(ProgType.BPF_PROG_TYPE_TRACEPOINT,
+                    BpfFunc.BPF_FUNC_get_attach_cookie) == Features.Support.YES);
+            // Whether syscalls enter through arch wrappers (__x64_sys_bpf), which decides the name a
+            // syscall kprobe must use. libbpf finds out by creating such a kprobe; the symbol in
+            // kallsyms answers the same question on kernels without kprobes too.
+            case "LINUX_HAS_SYSCALL_WRAPPER" -> yesNo(KernelSymbols.contains(Arch.current().syscallWrapper("bpf")));
+            default -> null;
+        };
+    }
+
+    private static String yesNo(boolean yes) {
+        return yes ? "y" : "n";
+    }
+
     /** KERNEL_VERSION(a, b, c) of {@code uname -r}, as libbpf computes it. */
     static int kernelVersion() {
-        String release = System.getProperty("os.version");
-        String[] parts = release.split("[^0-9]+");
-        int a = parts.length > 0 && !parts[0].isEmpty() ? Integer.parseInt(parts[0]) : 0;
-        int b = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-        int c = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
-        return (a << 16) + (b << 8) + Math.min(c, 255);
+        return kernelVersion(System.getProperty("os.version"));
+    }
+
+    /**
+     * KERNEL_VERSION(a, b, c) of a release string such as {@code 6.18.44-amd64}, with the patch
+     * level capped at 255; 0 when the release does not start with three numbers, as libbpf has it.
+     */
+    static int kernelVersion(String release) {
+        Matcher m = RELEASE.matcher(release);
+        if (!m.lookingAt()) {
+            return 0;
+        }
+        try {
+            int a = Integer.parseInt(m.group(1));
+            int b = Integer.parseInt(m.group(2));
+            int c = Integer.parseInt(m.group(3));
+            return (a << 16) + (b << 8) + Math.min(c, 255);
+        } catch (NumberFormatException tooLong) {
+            return 0;
+        }
     }
 
     private static synchronized Map<String, String> values() {
@@ -136,7 +193,7 @@ final class Kconfig {
                 + " exists");
     }
 
-    private static Map<String, String> parse(InputStream in) throws IOException {
+    static Map<String, String> parse(InputStream in) throws IOException {
         Map<String, String> out = new HashMap<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;

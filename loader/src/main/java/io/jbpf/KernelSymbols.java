@@ -63,6 +63,16 @@ final class KernelSymbols {
 
     /** Address of {@code name} in /proc/kallsyms, or 0 when it is not there. */
     static long address(String name) {
+        String line = kallsymsLine(name);
+        return line == null ? 0 : Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
+    }
+
+    /** Whether /proc/kallsyms lists {@code name} (whatever address it shows: 0 under kptr_restrict). */
+    static boolean contains(String name) {
+        return kallsymsLine(name) != null;
+    }
+
+    private static String kallsymsLine(String name) {
         try (BufferedReader r = Files.newBufferedReader(KALLSYMS)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -74,12 +84,13 @@ final class KernelSymbols {
                 int end = line.indexOf('\t', b + 1);
                 String sym = end < 0 ? line.substring(b + 1) : line.substring(b + 1, end);
                 if (sym.equals(name)) {
-                    return Long.parseUnsignedLong(line.substring(0, a), 16);
+                    return line;
                 }
             }
-            return 0;
+            return null;
         } catch (IOException e) {
-            throw new BpfException("cannot read " + KALLSYMS + " to resolve __ksym '" + name + "': " + e.getMessage());
+            throw new BpfException("cannot read " + KALLSYMS + " to look up kernel symbol '" + name + "': "
+                    + e.getMessage());
         }
     }
 }

@@ -29,6 +29,8 @@ final class ObjectLoader {
     private static final int BPF_PSEUDO_MAP_VALUE = 2;
     private static final int BPF_PSEUDO_BTF_ID = 3;
     private static final int BPF_PSEUDO_KFUNC_CALL = 2;
+    /** libbpf's base for the helper number a poisoned call to a missing weak kfunc gets. */
+    private static final int POISON_CALL_KFUNC_BASE = 2002000000;
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
 
@@ -147,9 +149,19 @@ final class ObjectLoader {
                 }
                 case KFUNC -> {
                     int id = KernelSymbols.funcId(r.target());
-                    if (id == 0 && !extern(r).weak()) {
-                        throw new BpfException(where + ", instruction " + r.instruction() + ": kfunc '" + r.target()
-                                + "' is not in this kernel's BTF");
+                    if (id == 0) {
+                        if (!extern(r).weak()) {
+                            throw new BpfException(where + ", instruction " + r.instruction() + ": kfunc '" + r.target()
+                                    + "' is not in this kernel's BTF");
+                        }
+                        // A weak kfunc the kernel lacks: a call to a helper that cannot exist, with a
+                        // number naming the extern (as libbpf poisons it). Programs guard such calls
+                        // with bpf_ksym_exists(), so the verifier never reaches it; if it does, its
+                        // "invalid func unknown#2002000NNN" points here.
+                        b.put(at + 1, (byte) 0);
+                        b.putShort(at + 2, (short) 0);
+                        b.putInt(at + 4, POISON_CALL_KFUNC_BASE + spec.externs().indexOf(extern(r)));
+                        continue;
                     }
                     setSrc(insns, at, BPF_PSEUDO_KFUNC_CALL);
                     b.putInt(at + 4, id);
@@ -157,11 +169,15 @@ final class ObjectLoader {
                 }
                 case KSYM -> {
                     ExternSpec e = extern(r);
-                    if (e.typed()) {
-                        int id = KernelSymbols.varId(r.target());
-                        if (id == 0 && !e.weak()) {
-                            throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym variable '"
-                                    + r.target() + "' is not in this kernel's BTF");
+                    if (e.kind() == ExternSpec.Kind.KFUNC || e.typed()) {
+                        int id = e.kind() == ExternSpec.Kind.KFUNC ? KernelSymbols.funcId(r.target())
+                                : KernelSymbols.varId(r.target());
+                        if (id == 0) {
+                            if (!e.weak()) {
+                                throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym '"
+                                        + r.target() + "' is not in this kernel's BTF");
+                            }
+                            continue; // weak and missing: the ld_imm64 loads 0, as bpf_ksym_exists() expects
                         }
                         setSrc(insns, at, BPF_PSEUDO_BTF_ID);
                         b.putInt(at + 4, id);

@@ -756,7 +756,8 @@ final class ObjectReader {
                     return new Relocation(idx, Relocation.Kind.DATA, sym.name(), KCONFIG, kconfigMap,
                             e.offset() + (long) imm(insns, at));
                 }
-                if (e != null && e.kind() == ExternSpec.Kind.KSYM) {
+                // ld_imm64 of a kfunc is its address, as bpf_ksym_exists() takes it: a KSYM use too.
+                if (e != null && (e.kind() == ExternSpec.Kind.KSYM || e.kind() == ExternSpec.Kind.KFUNC)) {
                     return new Relocation(idx, Relocation.Kind.KSYM, sym.name(), KSYMS, sym.name(), 0);
                 }
                 return new Relocation(idx, Relocation.Kind.EXTERN, sym.name(), "", sym.name(), 0);

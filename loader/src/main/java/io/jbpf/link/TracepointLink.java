@@ -2,6 +2,7 @@ package io.jbpf.link;
 
 import io.jbpf.BpfException;
 import io.jbpf.BpfProgram;
+import io.jbpf.internal.sys.Arch;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
@@ -20,7 +21,7 @@ import java.util.List;
  * (or while the link is pinned).
  */
 public final class TracepointLink implements AutoCloseable {
-    private static final long SYS_PERF_EVENT_OPEN = 298;
+    private static final long SYS_PERF_EVENT_OPEN = Arch.current().sysPerfEventOpen;
     private static final int PERF_TYPE_TRACEPOINT = 2;
     private static final int PERF_ATTR_SIZE = 128;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;

@@ -18,12 +18,7 @@ import java.nio.charset.StandardCharsets;
  * per-thread buffer that is reused, so calls allocate nothing.
  */
 public final class BpfSyscall {
-    static final long SYS_BPF = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 321;
-        case "aarch64" -> 280;
-        case "riscv64" -> 280;
-        default -> throw new UnsupportedOperationException("bpf(2) syscall number unknown for " + System.getProperty("os.arch"));
-    };
+    static final long SYS_BPF = Arch.current().sysBpf;
 
     private static final ThreadLocal<NativeMemory> ATTR = ThreadLocal.withInitial(() -> Native.allocate(BpfAttr.SIZE));
 

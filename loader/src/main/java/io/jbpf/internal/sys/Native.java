@@ -6,6 +6,7 @@ import com.kenai.jffi.Invoker;
 import com.kenai.jffi.LastError;
 import com.kenai.jffi.Library;
 import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.PageManager;
 import com.kenai.jffi.Type;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -131,6 +132,14 @@ public final class Native {
     /** A little-endian buffer over {@code length} bytes of native memory at {@code address} that jbpf does not own. */
     public static ByteBuffer view(long address, int length) {
         return IO.newDirectByteBuffer(address, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * The system's page size (sysconf(_SC_PAGESIZE), through jffi): mmap lengths and ring buffer
+     * sizes are multiples of it, and it is not 4096 everywhere (16 KiB and 64 KiB on some arm64).
+     */
+    public static long pageSize() {
+        return PageManager.getInstance().pageSize();
     }
 
     /** Closes {@code fd}, ignoring errors: used on cleanup paths where the first failure matters. */
