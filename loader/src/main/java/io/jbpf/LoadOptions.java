@@ -7,7 +7,9 @@ import java.util.function.Predicate;
 /**
  * How {@link BpfObject#load} treats an object.
  *
- * @param programs    which programs to load (all by default); maps are always all created
+ * @param programs    which programs to load (all by default); maps are always all created, and so are the
+ *                    programs the object's prog arrays are filled with ({@code .values}), which the
+ *                    maps need
  * @param defaultType program type for sections whose name implies none (old-style names such as
  *                    {@code my_filter}); null means such programs are an error
  * @param logLevel    verifier log level used when a load fails (1 = the usual, 2 = every instruction)

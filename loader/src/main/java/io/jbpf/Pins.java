@@ -4,7 +4,6 @@ import io.jbpf.internal.sys.BpfSyscall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,23 +19,30 @@ public final class Pins {
      * {@code dir/<map>} ('.' in names becomes '_'); returns the paths. {@code dir} is created if missing.
      */
     public static List<Path> pinAll(BpfObject obj, Path dir) {
-        List<Path> made = new ArrayList<>();
+        return pinAll(obj, dir, new PinLog());
+    }
+
+    /**
+     * As {@link #pinAll(BpfObject, Path)}, recording the pins and the directories it creates in
+     * {@code log}, so that the caller can take them back if a later step fails.
+     */
+    public static List<Path> pinAll(BpfObject obj, Path dir, PinLog log) {
+        PinLog mine = new PinLog();
         try {
-            Files.createDirectories(dir);
+            mine.createDirectories(dir);
             for (BpfProgram p : obj.programs().values()) {
-                made.add(pin(p.fd(), dir.resolve(fileName(p.name())), "program " + p.name()));
+                mine.pin(p.fd(), dir.resolve(fileName(p.name())), "program " + p.name());
             }
             for (BpfMap m : obj.maps().values()) {
-                made.add(pin(m.fd(), dir.resolve(fileName(m.name())), "map " + m.name()));
+                mine.pin(m.fd(), dir.resolve(fileName(m.name())), "map " + m.name());
             }
-            return made;
-        } catch (IOException e) {
-            unpin(made);
-            throw new BpfException("pin directory " + dir + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            unpin(made);
+            mine.undo();
             throw e;
         }
+        mine.directories().forEach(log::recordDirectory);
+        mine.pins().forEach(log::recordPin);
+        return mine.pins();
     }
 
     /** bpffs refuses '.' in names ("myobj.bss"); bpftool pins such maps with '_' instead, and so does jbpf. */
