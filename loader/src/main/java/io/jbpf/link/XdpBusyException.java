@@ -45,8 +45,8 @@ public final class XdpBusyException extends BpfException {
         if (linkId != 0) {
             return operation + ": an XDP bpf_link (link id " + linkId + ", program id " + progId + ") holds the device"
                     + modes + "; a program attached through a bpf_link cannot be replaced over netlink, not even "
-                    + "with replace. Its owner has to close or unpin the link, or detach it: bpftool link detach id "
-                    + linkId;
+                    + "with replace; to free the device, the link's owner closes or unpins it, or run `bpftool link detach id "
+                    + linkId + "`";
         }
         return operation + ": device already has XDP program id " + progId + modes + "; " + howToReplace;
     }
