@@ -22,8 +22,12 @@ public final class PinLog {
         return path;
     }
 
-    /** Creates {@code dir} and its missing parents, recording each directory made. */
+    /**
+     * Creates {@code dir} and its missing parents, recording each directory made; fails, creating
+     * nothing, when {@code dir} would not be on a bpf filesystem.
+     */
     public synchronized void createDirectories(Path dir) {
+        BpfFileSystem.require(dir, "pin directory");
         List<Path> missing = new ArrayList<>();
         for (Path d = dir.toAbsolutePath(); d != null && !Files.isDirectory(d); d = d.getParent()) {
             missing.add(d);
