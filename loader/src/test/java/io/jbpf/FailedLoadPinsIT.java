@@ -79,6 +79,17 @@ class FailedLoadPinsIT {
     }
 
     @Test
+    void aPinRootThatIsNotBpffsIsNamed(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Path root = tmp.resolve("pins");
+        Run r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--force", "--pin-path", root.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains(root.toString(), "not on a bpf filesystem", "mount -t bpf bpf /sys/fs/bpf")
+                .doesNotContain("ENOENT");
+        assertThat(root).doesNotExist();
+        assertThat(env.ipLink()).contains("name xdp_pass_func").doesNotContain("xdp_pin_writer");
+    }
+
+    @Test
     void aPinThatWasThereBeforeStays() {
         try (BpfFs fs = new BpfFs()) {
             int mapId;

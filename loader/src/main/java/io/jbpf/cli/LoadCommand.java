@@ -41,7 +41,8 @@ final class LoadCommand extends CliCommand {
     private final OptionSpec pinOpt = option("DIR", Path.class, "pin the loaded programs and maps in this bpffs directory",
             "--pin");
     private final OptionSpec pinPathOpt = optionWithDefault("DIR", String.class, LoadOptions.DEFAULT_PIN_ROOT,
-            "bpffs directory for maps declared with LIBBPF_PIN_BY_NAME (default: ${DEFAULT-VALUE})", "--pin-path");
+            "bpffs root for pinned maps: LIBBPF_PIN_BY_NAME maps as DIR/NAME, iproute2 PIN_OBJECT_NS and "
+            + "PIN_GLOBAL_NS maps under DIR/tc/ (default: ${DEFAULT-VALUE})", "--pin-path");
     private final OptionSpec jsonOpt = flag("print the result as JSON", "--json");
 
     private String device;
@@ -52,7 +53,9 @@ final class LoadCommand extends CliCommand {
 
     LoadCommand() {
         super("load", "Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
-                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one.");
+                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one "
+                        + "that is not a tail-call target of the object's prog arrays. Those targets load with any "
+                        + "selection. If the attach fails, pins this load made are removed again.");
     }
 
     @Override
