@@ -171,7 +171,7 @@ final class LoadCommand extends CliCommand {
     /**
      * The one XDP program among {@code selected} to attach, or a clear error when there is none or
      * several. Tail-call targets of the object's prog arrays are not entry points, so they are
-     * candidates only when named with --prog.
+     * candidates only when named with --prog or when no other XDP program is.
      */
     private ProgramSpec xdpProgram(BpfObjectSpec spec, List<ProgramSpec> selected) {
         boolean named = program != null || section != null;
@@ -179,8 +179,9 @@ final class LoadCommand extends CliCommand {
                 .filter(p -> p.type() == ProgType.BPF_PROG_TYPE_XDP || named && p.type() == null).toList();
         List<ProgramSpec> entries = program != null ? xdp
                 : xdp.stream().filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
-        if (entries.size() == 1) {
-            return entries.get(0);
+        List<ProgramSpec> candidates = entries.isEmpty() ? xdp : entries;
+        if (candidates.size() == 1) {
+            return candidates.get(0);
         }
         String what = section != null ? "section " + section : "the object";
         if (xdp.isEmpty()) {
@@ -188,7 +189,6 @@ final class LoadCommand extends CliCommand {
             throw new BpfException(spec.source() + ": " + what + " has no XDP program to attach"
                     + (p.type() != null ? " (" + p.name() + " is " + p.type() + ")" : ""));
         }
-        List<ProgramSpec> candidates = entries.isEmpty() ? xdp : entries;
         throw new BpfException(spec.source() + ": " + what + " holds several XDP programs ("
                 + candidates.stream().map(p -> p.name() + " in " + p.section()).collect(Collectors.joining(", "))
                 + "); pick one with --prog or --section");
