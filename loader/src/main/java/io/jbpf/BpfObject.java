@@ -26,12 +26,15 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfProgram> programs;
     private final List<String> warnings;
+    private final PinLog pinLog;
 
-    BpfObject(BpfObjectSpec spec, Map<String, BpfMap> maps, Map<String, BpfProgram> programs, List<String> warnings) {
+    BpfObject(BpfObjectSpec spec, Map<String, BpfMap> maps, Map<String, BpfProgram> programs, List<String> warnings,
+              PinLog pinLog) {
         this.spec = spec;
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.warnings = List.copyOf(warnings);
+        this.pinLog = pinLog;
     }
 
     /** Reads and loads the object at {@code path} with default options. */
@@ -85,6 +88,15 @@ public final class BpfObject implements AutoCloseable {
     public BpfVariable variable(String name) {
         VariableSpec v = spec.variable(name);
         return new BpfVariable(v, map(v.map()));
+    }
+
+    /**
+     * The pins (and bpffs directories) this load created for the object's pinned maps, not those
+     * it found and reused. When what the object was loaded for fails afterwards (an attach),
+     * {@code pinLog().undo()} leaves bpffs as it was before the load. Closing the object keeps them.
+     */
+    public PinLog pinLog() {
+        return pinLog;
     }
 
     /** Things that went differently from a plain load (e.g. BTF the kernel refused), for the user to see. */

@@ -9,22 +9,21 @@ import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Creates an object's maps as libbpf would: sizes adjusted where libbpf adjusts them, BTF where
  * the kernel accepts it, global data filled in and .rodata frozen, inner-map templates for
- * maps of maps, and maps pinned by name reused or pinned. Remembers what it pinned, so a failed
- * load can take the pins back.
+ * maps of maps, and pinned maps (libbpf's by-name, iproute2's object and global namespaces) reused
+ * or pinned. Remembers what it pinned, so a failed load can take the pins back.
  */
 final class MapLoader {
     private static final int PAGE_SIZE = 4096;
     private final BpfObjectSpec spec;
     private final LoadOptions options;
     private final List<String> warnings;
-    private final List<Path> pinned = new ArrayList<>();
+    private final PinLog pinLog = new PinLog();
 
     MapLoader(BpfObjectSpec spec, LoadOptions options, List<String> warnings) {
         this.spec = spec;
@@ -32,18 +31,13 @@ final class MapLoader {
         this.warnings = warnings;
     }
 
-    /** Pins made by this load, to remove if the load fails later. */
-    void unpinAll() {
-        Pins.unpin(pinned);
-        pinned.clear();
+    /** Pins and directories made by this load (not those it reused), to take back if the load fails. */
+    PinLog pinLog() {
+        return pinLog;
     }
 
     BpfMap load(MapSpec m, int btfFd) {
-        Path pin = m.pinning() == MapSpec.PIN_BY_NAME ? Path.of(options.pinRoot(), m.name()) : null;
-        if (m.pinning() != 0 && m.pinning() != MapSpec.PIN_BY_NAME) {
-            throw new BpfException(spec.source() + ": map '" + m.name() + "': pinning mode " + m.pinning()
-                    + " is not supported (only LIBBPF_PIN_BY_NAME = 1)");
-        }
+        Path pin = spec.pinPath(m, Path.of(options.pinRoot())).orElse(null);
         if (pin != null) {
             BpfMap reused = reuse(m, pin);
             if (reused != null) {
@@ -54,7 +48,9 @@ final class MapLoader {
         try {
             populate(m, map);
             if (pin != null) {
-                pinned.add(Pins.pin(map.fd(), pin, spec.source() + " map '" + m.name() + "'"));
+                // iproute2's tc/<hash> and tc/globals directories, or a pin root that is not there yet.
+                pinLog.createDirectories(pin.getParent());
+                pinLog.pin(map.fd(), pin, spec.source() + " map '" + m.name() + "'");
             }
             return map;
         } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a {@link BpfObjectSpec} into kernel objects: BTF, then maps, then programs with their map
@@ -44,11 +45,15 @@ final class ObjectLoader {
     }
 
     BpfObject load() {
-        List<ProgramSpec> selected = spec.programs().stream().filter(options.programs()).toList();
-        if (selected.isEmpty() && !spec.programs().isEmpty()) {
+        if (!spec.programs().isEmpty() && spec.programs().stream().noneMatch(options.programs())) {
             throw new BpfException(spec.source() + ": no program selected to load; programs: "
                     + String.join(", ", spec.programs().stream().map(p -> p.name() + " (" + p.section() + ")").toList()));
         }
+        // The object's own prog arrays name their tail-call targets: they load with any selection,
+        // as the maps do, or the object could not be set up as written.
+        Set<String> targets = spec.tailCallTargets();
+        List<ProgramSpec> selected = spec.programs().stream()
+                .filter(p -> options.programs().test(p) || targets.contains(p.name())).toList();
         for (ProgramSpec p : selected) {
             checkSupported(p);
         }
@@ -72,11 +77,11 @@ final class ObjectLoader {
             for (MapSpec m : spec.maps().values()) {
                 mapLoader.fillSlots(m, maps.get(m.name()), programs, maps);
             }
-            return new BpfObject(spec, maps, programs, warnings);
+            return new BpfObject(spec, maps, programs, warnings, mapLoader.pinLog());
         } catch (RuntimeException e) {
             programs.values().forEach(BpfProgram::close);
             maps.values().forEach(BpfMap::close);
-            mapLoader.unpinAll();
+            mapLoader.pinLog().undo();
             throw e;
         } finally {
             // Maps and programs keep their own reference to the BTF object in the kernel.

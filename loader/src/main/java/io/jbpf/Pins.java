@@ -4,7 +4,6 @@ import io.jbpf.internal.sys.BpfSyscall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,23 +19,30 @@ public final class Pins {
      * {@code dir/<map>} ('.' in names becomes '_'); returns the paths. {@code dir} is created if missing.
      */
     public static List<Path> pinAll(BpfObject obj, Path dir) {
-        List<Path> made = new ArrayList<>();
+        return pinAll(obj, dir, new PinLog());
+    }
+
+    /**
+     * As {@link #pinAll(BpfObject, Path)}, recording the pins and the directories it creates in
+     * {@code log}, so that the caller can take them back if a later step fails.
+     */
+    public static List<Path> pinAll(BpfObject obj, Path dir, PinLog log) {
+        PinLog mine = new PinLog();
         try {
-            Files.createDirectories(dir);
+            mine.createDirectories(dir);
             for (BpfProgram p : obj.programs().values()) {
-                made.add(pin(p.fd(), dir.resolve(fileName(p.name())), "program " + p.name()));
+                mine.pin(p.fd(), dir.resolve(fileName(p.name())), "program " + p.name());
             }
             for (BpfMap m : obj.maps().values()) {
-                made.add(pin(m.fd(), dir.resolve(fileName(m.name())), "map " + m.name()));
+                mine.pin(m.fd(), dir.resolve(fileName(m.name())), "map " + m.name());
             }
-            return made;
-        } catch (IOException e) {
-            unpin(made);
-            throw new BpfException("pin directory " + dir + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            unpin(made);
+            mine.undo();
             throw e;
         }
+        mine.directories().forEach(log::recordDirectory);
+        mine.pins().forEach(log::recordPin);
+        return mine.pins();
     }
 
     /** bpffs refuses '.' in names ("myobj.bss"); bpftool pins such maps with '_' instead, and so does jbpf. */
@@ -47,6 +53,9 @@ public final class Pins {
     /** Pins {@code fd} at {@code path}; {@code what} names it in errors. */
     public static Path pin(int fd, Path path, String what) {
         int r = BpfSyscall.objPin(fd, path.toString());
+        if (r < 0 && path.getParent() != null && BpfFileSystem.type(path.getParent()) != BpfFileSystem.BPF_FS_MAGIC) {
+            BpfFileSystem.require(path.getParent(), "pin " + what + " at " + path);
+        }
         if (r < 0) {
             throw new BpfException("pin " + what + " at " + path
                     + (-r == Errno.EPERM ? " (is a bpffs mounted there? `ip netns exec` hides /sys/fs/bpf)" : ""), -r);

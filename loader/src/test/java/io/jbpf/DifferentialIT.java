@@ -3,6 +3,7 @@ package io.jbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.MapSpec;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
@@ -80,7 +81,7 @@ class DifferentialIT {
                 cmd.addAll(List.of("type", "xdp")); // old-style section names: libbpf needs the type spelled out
             }
             // libbpf refuses pinmaps for objects that pin maps by name; their maps are found through the programs.
-            boolean pinsByName = spec.maps().values().stream().anyMatch(m -> m.pinning() != 0);
+            boolean pinsByName = spec.maps().values().stream().anyMatch(m -> m.pinning() != MapSpec.Pinning.NONE);
             if (!pinsByName) {
                 cmd.addAll(List.of("pinmaps", mapDir.toString()));
             }
@@ -109,7 +110,7 @@ class DifferentialIT {
             }
         } finally {
             Sh.run("rm", "-rf", progDir.toString(), mapDir.toString());
-            spec.maps().values().stream().filter(m -> m.pinning() != 0)
+            spec.maps().values().stream().filter(m -> m.pinning() != MapSpec.Pinning.NONE)
                     .forEach(m -> Sh.run("rm", "-f", "/sys/fs/bpf/" + m.name()));
         }
 
@@ -120,7 +121,7 @@ class DifferentialIT {
             for (BpfProgram p : loaded.programs().values()) {
                 jbpfProgs.put(p.info().name(), new ProgKey(p.info().name(), p.type(), p.tag()));
             }
-            boolean pinsByName = spec.maps().values().stream().anyMatch(m -> m.pinning() != 0);
+            boolean pinsByName = spec.maps().values().stream().anyMatch(m -> m.pinning() != MapSpec.Pinning.NONE);
             Set<Integer> used = new java.util.TreeSet<>();
             loaded.programs().values().forEach(p -> java.util.Arrays.stream(p.info().mapIds()).forEach(used::add));
             for (BpfMap m : loaded.maps().values()) {

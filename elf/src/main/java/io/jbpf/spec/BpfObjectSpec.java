@@ -3,12 +3,21 @@ package io.jbpf.spec;
 import io.jbpf.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.elf.ElfFile;
+import io.jbpf.uapi.MapType;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +30,10 @@ public final class BpfObjectSpec {
     public static final String MAPS_SECTION = ".maps";
     /** Section of legacy {@code struct bpf_map_def} maps. */
     public static final String LEGACY_MAPS_SECTION = "maps";
+    /** iproute2's directory under the bpffs root for tc (and, through its symlinks, xdp and ip) pins. */
+    static final String IPROUTE2_DIR = "tc";
+    /** iproute2's PIN_GLOBAL_NS directory under {@link #IPROUTE2_DIR}. */
+    static final String IPROUTE2_GLOBALS = "globals";
 
     /** A section as {@code jbpf inspect} lists it. */
     public record SectionInfo(int index, String name, String kind, long size) {
@@ -37,6 +50,7 @@ public final class BpfObjectSpec {
     private final Btf btf;
     private final byte[] kernelBtf;
     private final List<SectionInfo> sections;
+    private final String fileHash;
 
     BpfObjectSpec(String name, String source, String license, int kernelVersion, List<ProgramSpec> programs,
                   Map<String, MapSpec> maps, List<VariableSpec> variables, List<ExternSpec> externs, Btf btf,
@@ -52,16 +66,87 @@ public final class BpfObjectSpec {
         this.btf = btf;
         this.kernelBtf = kernelBtf;
         this.sections = List.copyOf(sections);
+        this.fileHash = "";
+    }
+
+    private BpfObjectSpec(BpfObjectSpec from, Map<String, MapSpec> maps, String fileHash) {
+        this.name = from.name;
+        this.source = from.source;
+        this.license = from.license;
+        this.kernelVersion = from.kernelVersion;
+        this.programs = from.programs;
+        this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+        this.variables = from.variables;
+        this.externs = from.externs;
+        this.btf = from.btf;
+        this.kernelBtf = from.kernelBtf;
+        this.sections = from.sections;
+        this.fileHash = fileHash;
     }
 
     /** Reads the object file at {@code path}. */
     public static BpfObjectSpec read(Path path) {
-        return new ObjectReader(ElfFile.read(path)).read();
+        BpfObjectSpec spec = new ObjectReader(ElfFile.read(path)).read();
+        try {
+            // Read again for the hash: ElfFile keeps its bytes to itself, and the file was just read whole.
+            return spec.withFileHash(sha1(Files.readAllBytes(path)));
+        } catch (IOException e) {
+            throw new BpfException(path + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** Reads an object from bytes; {@code name} is used as the object name and in messages. */
     public static BpfObjectSpec parse(String name, byte[] bytes) {
-        return new ObjectReader(ElfFile.parse(name, bytes)).read();
+        return new ObjectReader(ElfFile.parse(name, bytes)).read().withFileHash(sha1(bytes));
+    }
+
+    private BpfObjectSpec withFileHash(String hash) {
+        return new BpfObjectSpec(this, maps, hash);
+    }
+
+    private static String sha1(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    /**
+     * The SHA-1 of the object file, in hex: iproute2's name for the object's own pin directory
+     * ({@code tc/<hash>}), so that PIN_OBJECT_NS maps are shared only by loads of the same file.
+     */
+    public String fileHash() {
+        return fileHash;
+    }
+
+    /**
+     * Where map {@code m} is pinned under the bpffs directory {@code pinRoot}, by its
+     * {@link MapSpec.Pinning}: {@code pinRoot/<name>} (libbpf's by-name pinning),
+     * {@code pinRoot/tc/<file hash>/<name>} or {@code pinRoot/tc/globals/<name>} (iproute2's object
+     * and global namespaces); empty for a map that is not pinned.
+     */
+    public Optional<Path> pinPath(MapSpec m, Path pinRoot) {
+        return switch (m.pinning()) {
+            case NONE -> Optional.empty();
+            case BY_NAME -> Optional.of(pinRoot.resolve(m.name()));
+            case OBJECT_NS -> Optional.of(pinRoot.resolve(IPROUTE2_DIR).resolve(fileHash).resolve(m.name()));
+            case GLOBAL_NS -> Optional.of(pinRoot.resolve(IPROUTE2_DIR).resolve(IPROUTE2_GLOBALS).resolve(m.name()));
+        };
+    }
+
+    /**
+     * Programs that the object's prog arrays are filled with ({@code .values = { [i] = &prog }}):
+     * tail-call targets, which must be loaded whenever the object is, and are not entry points.
+     */
+    public Set<String> tailCallTargets() {
+        Set<String> out = new LinkedHashSet<>();
+        for (MapSpec m : maps.values()) {
+            if (m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value) {
+                out.addAll(new TreeMap<>(m.initialValues()).values());
+            }
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     /** The object name: the file name without {@code .o}. */
@@ -147,8 +232,7 @@ public final class BpfObjectSpec {
         System.arraycopy(value, 0, data, (int) v.offset(), value.length);
         Map<String, MapSpec> copy = new LinkedHashMap<>(maps);
         copy.put(m.name(), m.withData(data));
-        return new BpfObjectSpec(this.name, source, license, kernelVersion, programs, copy, variables, externs, btf,
-                kernelBtf, sections);
+        return new BpfObjectSpec(this, copy, fileHash);
     }
 
     /** The object's BTF as written by clang, if it has a {@code .BTF} section. */

@@ -1,5 +1,6 @@
 package io.jbpf.spec;
 
+import io.jbpf.BpfException;
 import io.jbpf.uapi.MapType;
 import java.util.Map;
 
@@ -18,7 +19,9 @@ import java.util.Map;
  * @param flags           {@code map_flags}
  * @param numaNode        NUMA node, used when flags carry BPF_F_NUMA_NODE
  * @param mapExtra        {@code map_extra} (bloom filter hash count, arena address)
- * @param pinning         pinning mode as written (LIBBPF_PIN_* for BTF maps, iproute2 PIN_* for legacy)
+ * @param pinning         where the map is pinned and shared, decided from the definition's {@code pinning}
+ *                        field by the convention of its format (libbpf's for BTF maps, iproute2's for
+ *                        {@code struct bpf_elf_map})
  * @param btfKeyTypeId    BTF type id of the key, 0 when the map has no BTF
  * @param btfValueTypeId  BTF type id of the value (the DATASEC for global data), 0 without BTF
  * @param inner           for map-in-map types, the definition of the inner maps; else null
@@ -27,24 +30,64 @@ import java.util.Map;
  * @param data            for global data, the section's initial bytes; null for other maps
  */
 public record MapSpec(String name, String section, long offset, int type, int keySize, int valueSize,
-                      int maxEntries, int flags, int numaNode, long mapExtra, int pinning,
+                      int maxEntries, int flags, int numaNode, long mapExtra, Pinning pinning,
                       int btfKeyTypeId, int btfValueTypeId, MapSpec inner, Map<Integer, String> initialValues,
                       byte[] data) {
 
-    /** LIBBPF_PIN_BY_NAME: pin under the pin root as the map's name, and reuse what is pinned there. */
-    public static final int PIN_BY_NAME = 1;
+    /**
+     * How a map is pinned in bpffs and so shared with other loads. The same number in the
+     * {@code pinning} field means different things to libbpf (BTF maps) and to iproute2 (legacy
+     * {@code struct bpf_elf_map}), so the reader decides the mode once and the loader only reads this.
+     */
+    public enum Pinning {
+        /** Not pinned: every load creates its own map. */
+        NONE,
+        /** libbpf's LIBBPF_PIN_BY_NAME (1 in a BTF map): {@code <pin root>/<map name>}, reused by any object. */
+        BY_NAME,
+        /**
+         * iproute2's PIN_OBJECT_NS (1 in a bpf_elf_map): {@code <pin root>/tc/<SHA-1 of the object file>/<map name>},
+         * shared only by loads of the same object file.
+         */
+        OBJECT_NS,
+        /** iproute2's PIN_GLOBAL_NS (2 in a bpf_elf_map): {@code <pin root>/tc/globals/<map name>}, shared by name. */
+        GLOBAL_NS;
+
+        /** libbpf's meaning of a BTF map's {@code pinning}: LIBBPF_PIN_NONE (0) or LIBBPF_PIN_BY_NAME (1). */
+        public static Pinning ofLibbpf(String where, int value) {
+            return switch (value) {
+                case 0 -> NONE;
+                case 1 -> BY_NAME;
+                default -> throw new BpfException(where + ": pinning " + value + " is not a libbpf pinning mode "
+                        + "(LIBBPF_PIN_NONE = 0, LIBBPF_PIN_BY_NAME = 1)");
+            };
+        }
+
+        /** iproute2's meaning of a {@code struct bpf_elf_map}'s {@code pinning}: PIN_NONE, PIN_OBJECT_NS, PIN_GLOBAL_NS. */
+        public static Pinning ofIproute2(String where, int value) {
+            return switch (value) {
+                case 0 -> NONE;
+                case 1 -> OBJECT_NS;
+                case 2 -> GLOBAL_NS;
+                default -> throw new BpfException(where + ": pinning " + value + " is an iproute2 custom pinning "
+                        + "(from /etc/iproute2/bpf_pinning), which jbpf does not support; it knows PIN_NONE = 0, "
+                        + "PIN_OBJECT_NS = 1 and PIN_GLOBAL_NS = 2");
+            };
+        }
+    }
+
     /** BPF_F_RDONLY_PROG: programs may only read the map (.rodata). */
     public static final int BPF_F_RDONLY_PROG = 1 << 7;
     /** BPF_F_MMAPABLE: the array can be mmap()ed. */
     public static final int BPF_F_MMAPABLE = 1 << 10;
 
     public MapSpec {
+        pinning = pinning == null ? Pinning.NONE : pinning;
         initialValues = initialValues == null ? Map.of() : Map.copyOf(initialValues);
     }
 
     /** A map with no inner map, no initial slots and no data. */
     public MapSpec(String name, String section, long offset, int type, int keySize, int valueSize,
-                   int maxEntries, int flags, int numaNode, long mapExtra, int pinning,
+                   int maxEntries, int flags, int numaNode, long mapExtra, Pinning pinning,
                    int btfKeyTypeId, int btfValueTypeId) {
         this(name, section, offset, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra, pinning,
                 btfKeyTypeId, btfValueTypeId, null, Map.of(), null);

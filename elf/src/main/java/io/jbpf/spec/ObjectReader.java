@@ -203,7 +203,7 @@ final class ObjectReader {
             slots = slots(where, offset, symSize, values.offset() / 8, maxEntries, slotRels);
         }
         return new MapSpec(name, BpfObjectSpec.MAPS_SECTION, offset, type, keySize, valueSize, maxEntries, flags,
-                numa, extra, pinning, keyId, valueId, inner, slots, null);
+                numa, extra, MapSpec.Pinning.ofLibbpf(where, pinning), keyId, valueId, inner, slots, null);
     }
 
     /** Initial slots of a map from the .rel.maps entries that fall inside its 'values' array. */
@@ -307,7 +307,8 @@ final class ObjectReader {
                 throw new BpfException(where + ": defined twice");
             }
             maps.put(s.name(), new MapSpec(s.name(), BpfObjectSpec.LEGACY_MAPS_SECTION, s.value(), b.getInt(at),
-                    b.getInt(at + 4), b.getInt(at + 8), b.getInt(at + 12), b.getInt(at + 16), 0, 0, pinning, 0, 0));
+                    b.getInt(at + 4), b.getInt(at + 8), b.getInt(at + 12), b.getInt(at + 16), 0, 0,
+                    MapSpec.Pinning.ofIproute2(where, pinning), 0, 0));
         }
     }
 
@@ -335,7 +336,7 @@ final class ObjectReader {
                 throw new BpfException(source + ": map name '" + name + "' for section " + s.name() + " is already taken");
             }
             maps.put(name, new MapSpec(name, s.name(), 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, (int) s.size(), 1,
-                    flags, 0, 0, 0, 0, datasec == null ? 0 : datasec.id(), null, Map.of(), elf.contents(s)));
+                    flags, 0, 0, MapSpec.Pinning.NONE, 0, datasec == null ? 0 : datasec.id(), null, Map.of(), elf.contents(s)));
             dataMapBySection.put(s.index(), name);
         }
     }
@@ -438,7 +439,8 @@ final class ObjectReader {
         String name = internalMapName(KCONFIG);
         BtfType datasec = btf.find(BtfKind.DATASEC, KCONFIG).orElseThrow();
         maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, off, 1,
-                MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, 0, 0, datasec.id(), null, Map.of(), new byte[off]));
+                MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, MapSpec.Pinning.NONE, 0, datasec.id(), null, Map.of(),
+                new byte[off]));
         return name;
     }
 

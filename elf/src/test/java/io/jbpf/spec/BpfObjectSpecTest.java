@@ -268,7 +268,7 @@ class BpfObjectSpecTest {
             assertThat(m.flags()).isZero();
             assertThat(m.numaNode()).isZero();
             assertThat(m.mapExtra()).isZero();
-            assertThat(m.pinning()).isZero();
+            assertThat(m.pinning()).isEqualTo(MapSpec.Pinning.NONE);
             assertThat(spec.map("nope")).isEmpty();
         }
 
@@ -318,9 +318,9 @@ class BpfObjectSpecTest {
             // In definition (offset) order.
             assertThat(spec.maps().keySet()).containsExactly("legacy_counter", "legacy_ifindex_hash");
             assertThat(spec.maps().get("legacy_counter")).isEqualTo(
-                    new MapSpec("legacy_counter", "maps", 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, 8, 4, 0, 0, 0, 0, 0, 0));
+                    new MapSpec("legacy_counter", "maps", 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, 8, 4, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().get("legacy_ifindex_hash")).isEqualTo(
-                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.BPF_MAP_TYPE_HASH.value, 4, 8, 16, 0, 0, 0, 0, 0, 0));
+                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.BPF_MAP_TYPE_HASH.value, 4, 8, 16, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().values()).allSatisfy(m -> {
                 assertThat(m.legacy()).isTrue();
                 assertThat(m.btfKeyTypeId()).isZero();

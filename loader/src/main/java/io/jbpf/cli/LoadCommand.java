@@ -4,8 +4,10 @@ import io.jbpf.BpfException;
 import io.jbpf.BpfObject;
 import io.jbpf.BpfProgram;
 import io.jbpf.LoadOptions;
+import io.jbpf.PinLog;
 import io.jbpf.Pins;
 import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
@@ -39,7 +41,8 @@ final class LoadCommand extends CliCommand {
     private final OptionSpec pinOpt = option("DIR", Path.class, "pin the loaded programs and maps in this bpffs directory",
             "--pin");
     private final OptionSpec pinPathOpt = optionWithDefault("DIR", String.class, LoadOptions.DEFAULT_PIN_ROOT,
-            "bpffs directory for maps declared with LIBBPF_PIN_BY_NAME (default: ${DEFAULT-VALUE})", "--pin-path");
+            "bpffs root for pinned maps: LIBBPF_PIN_BY_NAME maps as DIR/NAME, iproute2 PIN_OBJECT_NS and "
+            + "PIN_GLOBAL_NS maps under DIR/tc/ (default: ${DEFAULT-VALUE})", "--pin-path");
     private final OptionSpec jsonOpt = flag("print the result as JSON", "--json");
 
     private String device;
@@ -50,7 +53,9 @@ final class LoadCommand extends CliCommand {
 
     LoadCommand() {
         super("load", "Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
-                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one.");
+                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one "
+                        + "that is not a tail-call target of the object's prog arrays. Those targets load with any "
+                        + "selection. If the attach fails, pins this load made are removed again.");
     }
 
     @Override
@@ -86,21 +91,36 @@ final class LoadCommand extends CliCommand {
                         .forEach(m -> err().println("jbpf: warning: prog array " + m.name()
                                 + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
             }
-            List<Path> pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir);
+            // A load that fails after pinning leaves bpffs as it found it: the --pin DIR pins and the
+            // pins of the object's pinned maps go again, pins that were there before stay.
+            PinLog cliPins = new PinLog();
+            List<Path> pins;
             XdpLink link = null;
             BpfProgram prog = toAttach == null ? null : obj.program(toAttach.name());
-            if (prog != null) {
-                try {
+            try {
+                pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir, cliPins);
+                if (prog != null) {
                     // Not closed: netlink attachments outlive the process, which is what a loader is for.
-                    link = prog.attachXdp(device, xdpMode, isSet(forceOpt));
-                } catch (RuntimeException e) {
-                    Pins.unpin(pins);
-                    throw e;
+                    link = attach(prog, xdpMode);
                 }
+            } catch (RuntimeException e) {
+                cliPins.undo();
+                obj.pinLog().undo();
+                throw e;
             }
             report(out, spec, obj, prog, link, pins);
         }
         return 0;
+    }
+
+    private XdpLink attach(BpfProgram prog, XdpMode mode) {
+        boolean force = isSet(forceOpt);
+        try {
+            return prog.attachXdp(device, mode, force);
+        } catch (XdpBusyException e) {
+            // The library names its API; the CLI says which flag does the same, where one would help.
+            throw e.linkId() == 0 && !force ? new BpfException(e.message("use --force to replace it"), e.errno()) : e;
+        }
     }
 
     private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, BpfProgram prog, XdpLink link, List<Path> pins) {
@@ -148,13 +168,20 @@ final class LoadCommand extends CliCommand {
         return section != null ? spec.programsInSection(section) : spec.programs();
     }
 
-    /** The one XDP program among {@code selected} to attach, or a clear error when there is none or several. */
+    /**
+     * The one XDP program among {@code selected} to attach, or a clear error when there is none or
+     * several. Tail-call targets of the object's prog arrays are not entry points, so they are
+     * candidates only when named with --prog or when no other XDP program is.
+     */
     private ProgramSpec xdpProgram(BpfObjectSpec spec, List<ProgramSpec> selected) {
         boolean named = program != null || section != null;
         List<ProgramSpec> xdp = selected.stream()
                 .filter(p -> p.type() == ProgType.BPF_PROG_TYPE_XDP || named && p.type() == null).toList();
-        if (xdp.size() == 1) {
-            return xdp.get(0);
+        List<ProgramSpec> entries = program != null ? xdp
+                : xdp.stream().filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
+        List<ProgramSpec> candidates = entries.isEmpty() ? xdp : entries;
+        if (candidates.size() == 1) {
+            return candidates.get(0);
         }
         String what = section != null ? "section " + section : "the object";
         if (xdp.isEmpty()) {
@@ -163,7 +190,7 @@ final class LoadCommand extends CliCommand {
                     + (p.type() != null ? " (" + p.name() + " is " + p.type() + ")" : ""));
         }
         throw new BpfException(spec.source() + ": " + what + " holds several XDP programs ("
-                + xdp.stream().map(p -> p.name() + " in " + p.section()).collect(Collectors.joining(", "))
+                + candidates.stream().map(p -> p.name() + " in " + p.section()).collect(Collectors.joining(", "))
                 + "); pick one with --prog or --section");
     }
 }

@@ -67,10 +67,17 @@ public final class XdpAttach {
         try {
             setLink(ifindex, prog.fd(), flags, -1, what);
         } catch (BpfException e) {
-            if (e.errno() == Errno.EBUSY && !replace) {
+            if (e.errno() == Errno.EBUSY) {
+                // The kernel says EBUSY both for a program attached without replace and for any
+                // attach over a bpf_link, which replace cannot move: tell them apart.
                 XdpStatus s = query(device);
-                throw new BpfException(what + ": device already has XDP program id " + s.progId()
-                        + describeModes(s) + "; use --force to replace it", e.errno());
+                var link = XdpBpfLink.holding(ifindex, s.progId(), s.skbProgId(), s.drvProgId(), s.hwProgId());
+                if (link.isPresent()) {
+                    throw new XdpBusyException(what, describeModes(s), link.get().progId(), link.get().linkId());
+                }
+                if (!replace) {
+                    throw new XdpBusyException(what, describeModes(s), s.progId(), 0);
+                }
             }
             throw e;
         }

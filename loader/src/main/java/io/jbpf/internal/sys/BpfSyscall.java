@@ -210,6 +210,18 @@ public final class BpfSyscall {
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 
+    /** The next link id after {@code startId}, or -ENOENT after the last. */
+    public static int linkGetNextId(int startId) {
+        NativeMemory a = attr(GetId.SIZE);
+        a.putInt(GetId.ID, startId);
+        int r = call(BpfCmd.BPF_LINK_GET_NEXT_ID, a, GetId.SIZE);
+        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+    }
+
+    public static int linkGetFdById(int id) {
+        return byId(BpfCmd.BPF_LINK_GET_FD_BY_ID, id);
+    }
+
     private static int byId(BpfCmd cmd, int id) {
         NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, id);

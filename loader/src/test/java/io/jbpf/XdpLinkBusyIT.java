@@ -1,0 +1,102 @@
+package io.jbpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jbpf.cli.Jbpf;
+import io.jbpf.link.XdpBpfLink;
+import io.jbpf.link.XdpBusyException;
+import io.jbpf.link.XdpLink;
+import io.jbpf.link.XdpMode;
+import io.jbpf.testing.Kernel;
+import io.jbpf.testing.NetNs;
+import io.jbpf.testing.Objects;
+import io.jbpf.testing.Sh;
+import io.jbpf.testing.TestEnv;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When a bpf_link holds a device's XDP hook, --force cannot help: jbpf says a link holds it,
+ * with the link's id and how to remove it, and attaches nothing. A netlink attachment still gets
+ * the replace advice: in the library's words from the library, with --force from the CLI.
+ */
+class XdpLinkBusyIT {
+    private TestEnv env;
+
+    @BeforeEach
+    void setUp() {
+        Kernel.require();
+        env = TestEnv.setup();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run jbpf(String... args) {
+        return NetNs.call(env.xdpNs(), () -> {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
+            return new Run(code, out.toString(), err.toString());
+        });
+    }
+
+    @Test
+    void aLinkHoldingTheDeviceIsNamedWithItsId() {
+        try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"));
+             XdpBpfLink link = NetNs.call(env.xdpNs(),
+                     () -> XdpBpfLink.attach(obj.program("xdp_pass_func"), env.name, XdpMode.NATIVE))) {
+            int progId = obj.program("xdp_pass_func").id();
+            assertThat(Sh.run("bpftool", "link", "show", "id", String.valueOf(link.id())).out())
+                    .as("bpftool sees the XDP link").contains("xdp", "prog " + progId);
+
+            for (String[] args : new String[][] {
+                    {"load", Objects.str("xdp_drop.o"), "--dev", env.name, "--force"},
+                    {"load", Objects.str("xdp_drop.o"), "--dev", env.name}}) {
+                Run r = jbpf(args);
+                assertThat(r.exit()).as(r.err()).isEqualTo(1);
+                assertThat(r.err()).contains("bpf_link", "link id " + link.id(), "program id " + progId,
+                        "bpftool link detach id " + link.id(), "EBUSY").doesNotContain("--force");
+                assertThat(env.ipLink()).as("still the link's program, nothing of jbpf's")
+                        .contains("prog/xdp id " + progId).doesNotContain("xdp_drop");
+            }
+        }
+        assertThat(env.ipLink()).as("closing the link detached it").doesNotContain("prog/xdp");
+    }
+
+    @Test
+    void aNetlinkProgramGetsTheReplaceAdvice() {
+        try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"));
+             BpfObject other = BpfObject.load(Objects.path("xdp_drop.o"))) {
+            XdpLink first = NetNs.call(env.xdpNs(), () -> obj.program("xdp_pass_func").attachXdp(env.name, XdpMode.NATIVE, false));
+            try {
+                assertThatThrownBy(() -> NetNs.call(env.xdpNs(),
+                        () -> other.program("xdp_drop_func").attachXdp(env.name, XdpMode.NATIVE, false)))
+                        .isInstanceOf(XdpBusyException.class)
+                        .hasMessageContaining("already has XDP program id " + first.progId())
+                        .hasMessageContaining("replace = true").hasMessageNotContaining("--force")
+                        .satisfies(e -> assertThat(((XdpBusyException) e).linkId()).isZero());
+                Run r = jbpf("load", Objects.str("xdp_drop.o"), "--dev", env.name);
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.err()).contains("already has XDP program id " + first.progId(), "use --force to replace it")
+                        .doesNotContain("replace = true");
+            } finally {
+                NetNs.call(env.xdpNs(), () -> {
+                    first.close();
+                    return null;
+                });
+            }
+        }
+    }
+}
