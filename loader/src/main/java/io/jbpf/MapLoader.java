@@ -68,6 +68,7 @@ final class MapLoader {
         if (fd < 0) {
             throw new BpfException(spec.source() + ": open pinned map '" + m.name() + "' at " + pin, -fd);
         }
+        BpfFdType.require(fd, BpfFdType.MAP, spec.source() + ": map '" + m.name() + "' would reuse what is pinned at " + pin);
         BpfMap map = BpfMap.adopt(fd, m.name());
         KernelInfo.Map info = map.info();
         int maxEntries = maxEntries(m);

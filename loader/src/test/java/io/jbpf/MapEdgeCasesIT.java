@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.cli.Jbpf;
+import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.BpfFs;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
@@ -82,6 +83,20 @@ class MapEdgeCasesIT {
                 assertThat(m.type()).isEqualTo(MapType.BPF_MAP_TYPE_ARRAY.value);
                 assertThat(p.id()).isEqualTo(o.program("xdp_pass_func").id());
             }
+        }
+    }
+
+    /** A by-name map whose pin path holds a program: the load says so instead of reading program info as a map's. */
+    @Test
+    void aPinnedProgramWhereAMapIsReusedIsRefused() {
+        try (BpfFs fs = new BpfFs(); BpfObject o = BpfObject.load(Objects.path("xdp_pass.o"))) {
+            Path pin = Pins.pin(o.program("xdp_pass_func").fd(), fs.dir.resolve("jbpf_corpus_pin"), "program");
+            int fds = Fds.count();
+            assertThatThrownBy(() -> BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/pin_shared_a.o")),
+                    LoadOptions.defaults().withPinRoot(fs.dir.toString())))
+                    .isInstanceOf(BpfException.class).hasMessageContaining("jbpf_corpus_pin")
+                    .hasMessageContaining(pin.toString()).hasMessageContaining("is a BPF program, not a map");
+            assertThat(Fds.count()).isEqualTo(fds);
         }
     }
 
