@@ -108,6 +108,14 @@ class BadInputIT {
     }
 
     @Test
+    void objectWithoutProgramsHasNothingToAttach() {
+        failsCleanly(1, new String[] {"load", Objects.str("corpus/maps_only.o"), "--dev", env.name},
+                "maps_only.o: the object has no programs (only maps: only_map)", env.name);
+        failsCleanly(1, new String[] {"load", Objects.str("corpus/maps_only.o"), "--dev", env.name, "--section", "xdp"},
+                "no program section 'xdp'; the object has no programs");
+    }
+
+    @Test
     void unloadWithNothingAttached() {
         failsCleanly(1, new String[] {"unload", "--dev", env.name}, "has no XDP program attached");
     }

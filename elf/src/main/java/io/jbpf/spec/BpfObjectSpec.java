@@ -177,16 +177,18 @@ public final class BpfObjectSpec {
     /** The program whose function is named {@code programName}. */
     public ProgramSpec program(String programName) {
         return programs.stream().filter(p -> p.name().equals(programName)).findFirst()
-                .orElseThrow(() -> new BpfException(source + ": no program named '" + programName
-                        + "'; programs: " + programs.stream().map(ProgramSpec::name).collect(Collectors.joining(", "))));
+                .orElseThrow(() -> new BpfException(source + ": no program named '" + programName + "'; "
+                        + (programs.isEmpty() ? "the object has no programs"
+                        : "programs: " + programs.stream().map(ProgramSpec::name).collect(Collectors.joining(", ")))));
     }
 
     /** The programs in {@code section}; fails, listing the sections there are, when there are none. */
     public List<ProgramSpec> programsInSection(String section) {
         List<ProgramSpec> found = programs.stream().filter(p -> p.section().equals(section)).toList();
         if (found.isEmpty()) {
-            throw new BpfException(source + ": no program section '" + section + "'; program sections: "
-                    + programs.stream().map(ProgramSpec::section).distinct().collect(Collectors.joining(", ")));
+            throw new BpfException(source + ": no program section '" + section + "'; " + (programs.isEmpty()
+                    ? "the object has no programs" : "program sections: "
+                    + programs.stream().map(ProgramSpec::section).distinct().collect(Collectors.joining(", "))));
         }
         return found;
     }

@@ -184,6 +184,11 @@ final class LoadCommand extends CliCommand {
             return candidates.get(0);
         }
         String what = section != null ? "section " + section : "the object";
+        if (selected.isEmpty()) {
+            throw new BpfException(spec.source() + ": the object has no programs (only "
+                    + (spec.maps().isEmpty() ? "data" : "maps: " + String.join(", ", spec.maps().keySet()))
+                    + "), so there is nothing to attach to " + device);
+        }
         if (xdp.isEmpty()) {
             ProgramSpec p = selected.get(0);
             throw new BpfException(spec.source() + ": " + what + " has no XDP program to attach"
