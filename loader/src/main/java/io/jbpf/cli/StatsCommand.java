@@ -168,7 +168,7 @@ final class StatsCommand extends CliCommand {
                     + "name has ifindex " + now.ifindex() + "; stopping", Errno.ENODEV);
         }
         if (!now.hasProgram()) {
-            throw new BpfException("the XDP program on " + device + " (" + programs(before) + ") was detached; stopping");
+            throw new BpfException("the XDP program on " + device + ", " + programs(before) + ", was detached; stopping");
         }
         return now;
     }
@@ -182,9 +182,10 @@ final class StatsCommand extends CliCommand {
         return true;
     }
 
-    /** "id 12 (native)", or one such per mode when several are in use. */
+    /** "prog id 12 (native)", or one such per mode when several are in use. */
     private static String programs(XdpStatus s) {
-        return s.modes().stream().map(m -> "id " + s.progId(m) + " (" + m.label + ")").collect(Collectors.joining(", "));
+        return s.modes().stream().map(m -> "prog id " + s.progId(m) + " (" + m.label + ")")
+                .collect(Collectors.joining(", "));
     }
 
     private void changed(PrintWriter out, XdpStatus before, XdpStatus now, BpfMap next) {
@@ -269,7 +270,7 @@ final class StatsCommand extends CliCommand {
     private BpfMap statsMap(XdpStatus s) {
         List<BpfMap> matches = DeviceMaps.named(DeviceMaps.ofXdpProgram(s, device, "stats to show"), mapName);
         if (matches.isEmpty()) {
-            throw new BpfException("the XDP program on " + device + " (" + programs(s) + ") has no map named " + mapName);
+            throw new BpfException("the XDP program on " + device + ", " + programs(s) + ", has no map named " + mapName);
         }
         matches.subList(1, matches.size()).forEach(BpfMap::close);
         return matches.get(0);
