@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * (through testenv.sh) while the test changes the device under it.
  */
 class StatsFollowIT {
-    private static final Pattern REPORT = Pattern.compile("\\{\"dev\":\"[^\"]*\",\"map_id\":(\\d+),.*\"XDP_TX\":\\{"
+    /** A JSON report: map id (absent before stats named it), XDP_TX packets, bytes, pps, mbps. */
+    private static final Pattern REPORT = Pattern.compile("\\{\"dev\":\"[^\"]*\",(?:\"map_id\":(\\d+),)?.*\"XDP_TX\":\\{"
             + "\"packets\":(-?\\d+),\"bytes\":(-?\\d+),\"pps\":(-?[0-9.E]+),\"mbps\":(-?[0-9.E]+)\\}");
     private static final Pattern CHANGE = Pattern.compile("\"event\":\"program_changed\",\"prog_ids\":\\[(\\d+)\\],"
             + "\"map_id\":(\\d+),\"previous_prog_ids\":\\[(\\d+)\\],\"previous_map_id\":(\\d+)");
@@ -121,7 +122,7 @@ class StatsFollowIT {
             assertThat(pings(env, 20)).isEqualTo(20);
             try (Stats stats = Stats.start(env, "--interval", "200ms", "--json")) {
                 stats.await("a report of the 20 packets", out -> reports(out).stream().anyMatch(t -> t.packets() == 20));
-                int map = reports(stats.out()).get(0).mapId();
+                int map = statsMapId(progId(env));
                 // XDP_TX (key 3) back to 0 on every CPU: struct datarec { __u64 rx_packets, rx_bytes; }
                 List<String> reset = new ArrayList<>(List.of("bpftool", "map", "update", "id", String.valueOf(map),
                         "key", "3", "0", "0", "0", "value"));
@@ -174,6 +175,17 @@ class StatsFollowIT {
         return java.util.Arrays.stream(m.group(1).split(",")).map(Integer::parseInt).toList();
     }
 
+    /** The id of program {@code prog}'s xdp_stats_map, as bpftool shows it. */
+    private static int statsMapId(int prog) {
+        for (int id : mapIdsOf(prog)) {
+            Sh.Result r = Sh.run("bpftool", "map", "show", "id", String.valueOf(id), "--json");
+            if (r.out().contains("\"name\":\"xdp_stats_map\"")) {
+                return id;
+            }
+        }
+        throw new AssertionError("bpftool shows no xdp_stats_map among the maps of program " + prog);
+    }
+
     private static String after(String out, int offset) {
         return out.substring(Math.min(offset, out.length()));
     }
@@ -182,7 +194,8 @@ class StatsFollowIT {
         List<Tx> tx = new ArrayList<>();
         Matcher m = REPORT.matcher(out);
         while (m.find()) {
-            tx.add(new Tx(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Double.parseDouble(m.group(4))));
+            int mapId = m.group(1) == null ? -1 : Integer.parseInt(m.group(1));
+            tx.add(new Tx(mapId, Long.parseLong(m.group(2)), Double.parseDouble(m.group(4))));
         }
         return tx;
     }
