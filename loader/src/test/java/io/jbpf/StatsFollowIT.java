@@ -2,6 +2,7 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.testing.BpfFs;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
@@ -79,6 +80,47 @@ class StatsFollowIT {
                 assertThat(exit).as(stats.err()).isEqualTo(1);
                 assertThat(stats.err()).contains("the XDP program on " + env.name + ", prog id " + secondProg
                         + " (native), was detached; stopping");
+            }
+        }
+    }
+
+    @Test
+    void followsAReplacementThatSharesTheMapWithoutLosingItsCounts() throws Exception {
+        try (TestEnv env = TestEnv.setup("--no-echo"); BpfFs fs = new BpfFs()) {
+            // xdp_multi's programs share one xdp_stats_map; pinned, ip attaches one and then the other
+            Sh.Result pinned = Sh.run(Kernel.root().resolve("jbpf").toString(), "load", Objects.str("xdp_multi.o"), "--pin",
+                    fs.dir.toString());
+            assertThat(pinned.exit()).as(pinned.all()).isZero();
+            // pass first: the peer resolves the neighbour and its pings go out (and are counted) after the drop too
+            attachPinned(env, fs.dir.resolve("xdp_multi_pass"));
+            int passProg = progId(env);
+            int map = statsMapId(passProg);
+            try (Stats stats = Stats.start(env, "--interval", "200ms", "--json")) {
+                stats.await("a first report", out -> !reports(out).isEmpty());
+                pings(env, 3);
+                stats.await("3 XDP_PASS", out -> lastPackets(out, "XDP_PASS") >= 3);
+
+                attachPinned(env, fs.dir.resolve("xdp_multi_drop"));
+                int dropProg = progId(env);
+                Matcher change = CHANGE.matcher(stats.await("the program change", out -> CHANGE.matcher(out).find()));
+                assertThat(change.find()).isTrue();
+                assertThat(List.of(change.group(1), change.group(3))).containsExactly(String.valueOf(dropProg),
+                        String.valueOf(passProg));
+                assertThat(List.of(change.group(2), change.group(4))).as("the same map, as bpftool shows it")
+                        .containsOnly(String.valueOf(map));
+                long passed = lastPackets(stats.out(), "XDP_PASS");
+
+                pings(env, 4);
+                stats.await("4 XDP_DROP", out -> lastPackets(after(out, change.end()), "XDP_DROP") >= 4);
+                String later = after(stats.out(), change.end());
+                assertThat(reports(later)).as("still the shared map").allMatch(t -> t.mapId() == map);
+                assertThat(lastPackets(later, "XDP_PASS")).as("its counts go on").isGreaterThanOrEqualTo(passed);
+
+                Sh.Result off = Sh.run("nsenter", "--net=/run/netns/" + env.xdpNs(), "ip", "link", "set", "dev", env.name,
+                        "xdpdrv", "off");
+                assertThat(off.exit()).as(off.all()).isZero();
+                assertThat(stats.awaitExit()).as(stats.err()).isEqualTo(1);
+                assertThat(stats.err()).contains("prog id " + dropProg + " (native), was detached");
             }
         }
     }
@@ -173,6 +215,26 @@ class StatsFollowIT {
         Matcher m = Pattern.compile("\"map_ids\":\\[([0-9,]*)\\]").matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();
         return java.util.Arrays.stream(m.group(1).split(",")).map(Integer::parseInt).toList();
+    }
+
+    /**
+     * Attaches (or replaces with) the program pinned at {@code pin}, with iproute2 in native mode;
+     * nsenter enters only the network namespace, so bpffs stays visible (ip netns exec remounts /sys).
+     */
+    private static void attachPinned(TestEnv env, Path pin) {
+        Sh.Result r = Sh.run("nsenter", "--net=/run/netns/" + env.xdpNs(), "ip", "-force", "link", "set", "dev", env.name,
+                "xdpdrv", "pinned", pin.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+    }
+
+    /** The packets of {@code action} in the last JSON report of {@code out}, or -1 before any. */
+    private static long lastPackets(String out, String action) {
+        Matcher m = Pattern.compile("\"" + action + "\":\\{\"packets\":(\\d+)").matcher(out);
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
     }
 
     /** The id of program {@code prog}'s xdp_stats_map, as bpftool shows it. */
