@@ -42,6 +42,8 @@ final class MapDumpCommand extends CliCommand {
 
     MapDumpCommand() {
         super("dump", "Print every entry of a map.");
+        spec.usageMessage().footer("", "Select the map with one of: --map NAME (among the maps of the XDP program on DEV "
+                + "with --dev DEV), --id ID, or PIN, the path of a map pinned in bpffs.");
     }
 
     @Override

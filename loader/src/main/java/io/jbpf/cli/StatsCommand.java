@@ -14,6 +14,7 @@ import io.jbpf.link.XdpStatus;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.XdpAction;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,7 +226,7 @@ final class StatsCommand extends CliCommand {
 
     /** Totals and increases of action {@code a} into {@link #sums}; each CPU's counter is reset on its own. */
     private void sum(int a) {
-        java.util.Arrays.fill(sums, 0);
+        Arrays.fill(sums, 0);
         int base = a * slots * 2;
         for (int i = base; i < base + slots * 2; i += 2) {
             sums[0] += cur[i];
