@@ -2,6 +2,7 @@ package io.jbpf.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -44,6 +45,17 @@ abstract class CliCommand implements Callable<Integer> {
     final OptionSpec optionWithDefault(String label, Class<?> type, String defaultValue, String description,
                                        String... names) {
         return add(OptionSpec.builder(names).paramLabel(label).type(type).defaultValue(defaultValue)
+                .description(description));
+    }
+
+    /**
+     * Adds an option whose value {@code converter} reads and checks; a value it refuses is a usage
+     * error naming the option. {@code defaultValue} may be null (then the value is null when the
+     * option is not given).
+     */
+    final OptionSpec checked(String label, Class<?> type, ITypeConverter<?> converter, String defaultValue,
+                             String description, String... names) {
+        return add(OptionSpec.builder(names).paramLabel(label).type(type).converters(converter).defaultValue(defaultValue)
                 .description(description));
     }
 

@@ -20,7 +20,11 @@ final class DeviceMaps {
 
     /** Ids of the maps the XDP program(s) on {@code device} use; {@code purpose} completes the error. */
     static Set<Integer> ofXdpProgram(String device, String purpose) {
-        XdpStatus s = XdpAttach.query(device);
+        return ofXdpProgram(XdpAttach.query(device), device, purpose);
+    }
+
+    /** Ids of the maps the XDP program(s) of {@code s}, the state of {@code device}, use. */
+    static Set<Integer> ofXdpProgram(XdpStatus s, String device, String purpose) {
         if (!s.hasProgram()) {
             throw new BpfException("device '" + device + "' has no XDP program attached, so no " + purpose);
         }

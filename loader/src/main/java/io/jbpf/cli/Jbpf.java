@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
-/** The {@code jbpf} command line: load, unload, status, inspect, map. Exit codes: 0 ok, 1 failure, 2 usage. */
+/**
+ * The {@code jbpf} command line: load, unload, status, inspect, map, stats, features. Exit codes: 0 ok,
+ * 1 failure, 2 usage (an unknown option, a missing or malformed value, a value out of its range).
+ */
 public final class Jbpf {
     /** Subcommands by name; only the one being run is built (picocli's model costs start-up time). */
     private static final Map<String, Supplier<CliCommand>> COMMANDS = new LinkedHashMap<>();
@@ -97,7 +100,7 @@ public final class Jbpf {
 
         @Override
         public Integer call() {
-            throw usageError("missing command (load, unload, status, inspect, map)");
+            throw usageError("missing command (" + String.join(", ", COMMANDS.keySet()) + ")");
         }
     }
 }

@@ -35,7 +35,8 @@ final class MapDumpCommand extends CliCommand {
             "object file the map came from (for its types), or a map pinned in bpffs");
     private final OptionSpec mapOpt = option("NAME", String.class, "map name", "--map");
     private final OptionSpec deviceOpt = option("DEV", String.class, "use the maps of the XDP program on DEV", "--dev", "-d");
-    private final OptionSpec idOpt = option("ID", Integer.class, "map id", "--id");
+    private final OptionSpec idOpt = checked("ID", Integer.class, new IntRangeConverter(1, Integer.MAX_VALUE, "a map id"),
+            null, "map id", "--id");
     private final OptionSpec jsonOpt = flag("print as JSON", "--json");
 
     private String mapName;
@@ -44,6 +45,8 @@ final class MapDumpCommand extends CliCommand {
 
     MapDumpCommand() {
         super("dump", "Print every entry of a map.");
+        spec.usageMessage().footer("", "Select the map with one of: --map NAME (among the maps of the XDP program on DEV "
+                + "with --dev DEV), --id ID, or PIN, the path of a map pinned in bpffs.");
     }
 
     @Override
@@ -61,8 +64,9 @@ final class MapDumpCommand extends CliCommand {
                 pin = source.toString();
             }
         }
-        if (pin == null && id == null && mapName == null) {
-            throw new BpfException("map dump: name the map with --map NAME, --id ID or a pinned path");
+        String problem = MapSelection.problem(pin, id, mapName, device);
+        if (problem != null) {
+            throw usageError(problem);
         }
         try (BpfMap map = locate(pin)) {
             Typing typing = typing(map, objSpec);

@@ -1,18 +1,24 @@
 package io.jbpf.cli;
 
+import static io.jbpf.cli.Text.fixed;
 import static io.jbpf.cli.Text.left;
 import static io.jbpf.cli.Text.right;
-import static io.jbpf.cli.Text.fixed;
 
 import io.jbpf.BpfException;
 import io.jbpf.BpfMap;
+import io.jbpf.Errno;
 import io.jbpf.MapCursor;
+import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpMode;
+import io.jbpf.link.XdpStatus;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.XdpAction;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -20,97 +26,229 @@ import picocli.CommandLine.Model.OptionSpec;
  * like xdp_stats: packets, pps, bytes and Mbit/s each interval. The program's stats map is an
  * array (or per-CPU array) indexed by XDP action whose value starts with {@code __u64 rx_packets,
  * rx_bytes}, as in bpf-src/xdp_stats.h and the xdp-tutorial.
+ *
+ * <p>It follows the device, not the map it found first: before each report it asks the kernel
+ * (one RTM_GETLINK) which program is attached. When another program replaced it, stats says so
+ * and, if the new program has another stats map, restarts the rates from that map, as xdp_stats
+ * does when the map id changes. When the program is detached or the device is gone, it stops
+ * with a message and exit code 1 rather than printing a dead map's frozen counters.
  */
 final class StatsCommand extends CliCommand {
     private final OptionSpec deviceOpt = required("DEV", String.class, "device", "--dev", "-d");
     private final OptionSpec mapOpt = optionWithDefault("NAME", String.class, "xdp_stats_map",
             "the program's stats map (default: ${DEFAULT-VALUE})", "--map");
-    private final OptionSpec intervalOpt = optionWithDefault("TIME", String.class, "1s",
-            "time between reports: 1s, 500ms, 2.5 (seconds) (default: ${DEFAULT-VALUE})", "--interval", "-i");
-    private final OptionSpec countOpt = optionWithDefault("N", int.class, "0", "stop after N reports (default: until interrupted)",
+    private final OptionSpec intervalOpt = checked("TIME", Long.class, DurationConverter.interval(), "1s",
+            "time between reports, from 10ms to 1h: " + DurationConverter.FORMS + " (default: ${DEFAULT-VALUE})",
+            "--interval", "-i");
+    private final OptionSpec countOpt = checked("N", Integer.class,
+            new IntRangeConverter(1, Integer.MAX_VALUE, "a number of reports"), null,
+            "stop after N reports, N >= 1 (default: until interrupted, or until the program or the device is gone)",
             "--count", "-c");
-    private final OptionSpec jsonOpt = flag("one JSON object per report", "--json");
+    private final OptionSpec jsonOpt = flag("one JSON object per report (and one per program change)", "--json");
+
+    private static final int ACTIONS = XdpAction.values().length;
 
     private String device;
     private String mapName;
     private boolean json;
 
+    /** The stats map being read, its cursor, and the u64 counters per action and CPU slot. */
+    private BpfMap map;
+    private MapCursor cursor;
+    private int slots;
+    private int slotSize;
+    private long[] prev;
+    private long[] cur;
+    private long prevTime;
+    /** Per action: total packets, total bytes, packet increase, byte increase (u64 each). */
+    private final long[] sums = new long[4];
+
     StatsCommand() {
         super("stats", "Show live per-action packet and byte rates of the XDP program on a device.");
+        spec.usageMessage().footer("", "Follows the device: when another program replaces the one on it, says so and, if "
+                + "the new program has its own stats map, restarts the rates from that map. Stops with exit code 1 when "
+                + "the program is detached or the device is gone. A counter that went down was reset: its rate counts "
+                + "from 0.");
     }
-
-    private static final int ACTIONS = XdpAction.values().length;
 
     @Override
     public Integer call() throws InterruptedException {
         device = deviceOpt.getValue();
         mapName = mapOpt.getValue();
         json = isSet(jsonOpt);
-        int count = countOpt.<Integer>getValue();
-        long periodNs = parseInterval(intervalOpt.getValue());
-        try (BpfMap map = statsMap()) {
-            if (map.type() != MapType.BPF_MAP_TYPE_ARRAY.value && map.type() != MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value
-                    || map.keySize() != 4 || map.valueSize() < 16) {
-                throw new BpfException("map " + mapName + " is " + MapType.nameOf(map.type()) + " with key " + map.keySize()
-                        + " B and value " + map.valueSize() + " B; jbpf stats reads an array indexed by XDP action whose "
-                        + "value starts with __u64 rx_packets, rx_bytes");
-            }
-            MapCursor cursor = map.cursor();
+        Integer count = countOpt.getValue();
+        long periodNs = intervalOpt.<Long>getValue();
+        XdpStatus attached = XdpAttach.query(device);
+        if (!attached.hasProgram()) {
+            throw new BpfException("device '" + device + "' has no XDP program attached, so no stats to show");
+        }
+        try {
+            watch(statsMap(attached));
             PrintWriter out = out();
             if (!json) {
                 out.println("Collecting stats from map " + map.info().name() + " (id " + map.id() + ") of the XDP program on "
-                        + device + " every " + Text.fixed(periodNs / 1e9, 3) + "s");
+                        + device + " every " + fixed(periodNs / 1e9, 3) + "s");
             }
-            long[] prev = new long[ACTIONS * 2];
-            long[] cur = new long[ACTIONS * 2];
-            read(cursor, map, prev);
-            long prevTime = System.nanoTime();
-            for (int n = 0; count == 0 || n < count; n++) {
+            for (int n = 0; count == null || n < count; ) {
                 Thread.sleep(periodNs / 1_000_000, (int) (periodNs % 1_000_000));
-                read(cursor, map, cur);
-                long now = System.nanoTime();
-                report(out, prev, cur, (now - prevTime) / 1e9);
-                System.arraycopy(cur, 0, prev, 0, cur.length);
-                prevTime = now;
+                XdpStatus now = stillAttached(attached);
+                if (!sameProgram(now, attached)) {
+                    BpfMap next;
+                    try {
+                        next = statsMap(now);
+                    } catch (BpfException e) {
+                        if (e.errno() != Errno.ENOENT) {
+                            throw e;
+                        }
+                        continue; // replaced again while we looked: the next round sees where it settled
+                    }
+                    boolean newMap = next.id() != map.id();
+                    changed(out, attached, now, next);
+                    attached = now;
+                    if (newMap) {
+                        map.close();
+                        map = null;
+                        watch(next);
+                        continue; // the new map's first reading is the base of its rates
+                    }
+                    next.close();
+                }
+                sample(cur);
+                long time = System.nanoTime();
+                report(out, (time - prevTime) / 1e9);
+                long[] t = prev;
+                prev = cur;
+                cur = t;
+                prevTime = time;
+                n++;
+            }
+        } finally {
+            if (map != null) {
+                map.close();
             }
         }
         return 0;
     }
 
-    /** Packets and bytes per action, summed over CPUs, into {@code into[2a]} and {@code into[2a+1]}. */
-    private static void read(MapCursor c, BpfMap map, long[] into) {
-        int slot = map.perCpu() ? map.valueStride() : map.valueBufferSize();
-        int slots = map.valueBufferSize() / slot;
+    /** Reads {@code m} from now on (taking ownership of it): checks its shape and takes its first reading. */
+    private void watch(BpfMap m) {
+        if (m.type() != MapType.BPF_MAP_TYPE_ARRAY.value && m.type() != MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value
+                || m.keySize() != 4 || m.valueSize() < 16) {
+            String shape = MapType.nameOf(m.type()) + " with key " + m.keySize() + " B and value " + m.valueSize() + " B";
+            m.close();
+            throw new BpfException("map " + mapName + " is " + shape + "; jbpf stats reads an array indexed by XDP action "
+                    + "whose value starts with __u64 rx_packets, rx_bytes");
+        }
+        map = m;
+        cursor = m.cursor();
+        slotSize = m.perCpu() ? m.valueStride() : m.valueBufferSize();
+        slots = m.valueBufferSize() / slotSize;
+        prev = new long[ACTIONS * 2 * slots];
+        cur = new long[ACTIONS * 2 * slots];
+        sample(prev);
+        prevTime = System.nanoTime();
+    }
+
+    /**
+     * The device's XDP state now; a {@link BpfException} (exit 1) when the device or its program is
+     * gone. A device of the same name with another ifindex is another device: the one watched is gone.
+     */
+    private XdpStatus stillAttached(XdpStatus before) {
+        XdpStatus now;
+        try {
+            now = XdpAttach.query(device);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENODEV) {
+                throw new BpfException("device '" + device + "' is gone (deleted, or moved to another network namespace); "
+                        + "stopping", Errno.ENODEV);
+            }
+            throw e;
+        }
+        if (now.ifindex() != before.ifindex()) {
+            throw new BpfException("device '" + device + "' (ifindex " + before.ifindex() + ") is gone; a new device of that "
+                    + "name has ifindex " + now.ifindex() + "; stopping", Errno.ENODEV);
+        }
+        if (!now.hasProgram()) {
+            throw new BpfException("the XDP program on " + device + ", " + programs(before) + ", was detached; stopping");
+        }
+        return now;
+    }
+
+    private static boolean sameProgram(XdpStatus a, XdpStatus b) {
+        for (XdpMode m : XdpMode.values()) {
+            if (a.progId(m) != b.progId(m)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "prog id 12 (native)", or one such per mode when several are in use. */
+    private static String programs(XdpStatus s) {
+        return s.modes().stream().map(m -> "prog id " + s.progId(m) + " (" + m.label + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private void changed(PrintWriter out, XdpStatus before, XdpStatus now, BpfMap next) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("dev", device);
+            o.put("event", "program_changed");
+            o.put("prog_ids", now.modes().stream().map(now::progId).toList());
+            o.put("map_id", next.id());
+            o.put("previous_prog_ids", before.modes().stream().map(before::progId).toList());
+            o.put("previous_map_id", map.id());
+            out.println(Json.write(o));
+        } else if (next.id() != map.id()) {
+            out.println();
+            out.println("XDP program on " + device + " changed: " + programs(before) + " -> " + programs(now) + "; map "
+                    + mapName + " id " + map.id() + " -> " + next.id() + ", rates restart from the new map");
+        } else {
+            out.println();
+            out.println("XDP program on " + device + " changed: " + programs(before) + " -> " + programs(now)
+                    + "; it uses the same map " + mapName + " (id " + map.id() + "), rates go on");
+        }
+        out.flush();
+    }
+
+    /** Packets and bytes per action and CPU slot, into {@code into[(a * slots + s) * 2]} and the next element. */
+    private void sample(long[] into) {
         for (int a = 0; a < ACTIONS; a++) {
-            into[2 * a] = 0;
-            into[2 * a + 1] = 0;
-            if (a >= map.maxEntries()) {
-                continue;
-            }
-            c.key().putInt(0, a);
-            if (!c.lookup()) {
-                continue;
-            }
+            int base = a * slots * 2;
+            cursor.key().putInt(0, a);
+            boolean found = a < map.maxEntries() && cursor.lookup();
             for (int s = 0; s < slots; s++) {
-                into[2 * a] += c.value().getLong(s * slot);
-                into[2 * a + 1] += c.value().getLong(s * slot + 8);
+                into[base + 2 * s] = found ? cursor.value().getLong(s * slotSize) : 0;
+                into[base + 2 * s + 1] = found ? cursor.value().getLong(s * slotSize + 8) : 0;
             }
         }
     }
 
-    private void report(PrintWriter out, long[] prev, long[] cur, double seconds) {
+    /** Totals and increases of action {@code a} into {@link #sums}; each CPU's counter is reset on its own. */
+    private void sum(int a) {
+        Arrays.fill(sums, 0);
+        int base = a * slots * 2;
+        for (int i = base; i < base + slots * 2; i += 2) {
+            sums[0] += cur[i];
+            sums[1] += cur[i + 1];
+            sums[2] += CounterMath.increase(prev[i], cur[i]);
+            sums[3] += CounterMath.increase(prev[i + 1], cur[i + 1]);
+        }
+    }
+
+    private void report(PrintWriter out, double seconds) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("dev", device);
+            o.put("map_id", map.id());
             o.put("period_s", Math.round(seconds * 1e6) / 1e6);
             for (int a = 0; a < ACTIONS; a++) {
-                long pkts = cur[2 * a] - prev[2 * a];
-                long bytes = cur[2 * a + 1] - prev[2 * a + 1];
+                sum(a);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("packets", cur[2 * a]);
-                row.put("bytes", cur[2 * a + 1]);
-                row.put("pps", Math.round(pkts / seconds * 100) / 100.0);
-                row.put("mbps", Math.round(bytes * 8 / seconds / 1e6 * 1000) / 1000.0);
+                row.put("packets", CounterMath.json(sums[0]));
+                row.put("bytes", CounterMath.json(sums[1]));
+                row.put("pps", Math.rint(CounterMath.perSecond(sums[2], seconds) * 100) / 100);
+                row.put("mbps", Math.rint(CounterMath.megabitsPerSecond(sums[3], seconds) * 1000) / 1000);
                 o.put(XdpAction.nameOf(a), row);
             }
             out.println(Json.write(o));
@@ -121,41 +259,21 @@ final class StatsCommand extends CliCommand {
         out.println(left("action", 14) + " " + right("packets", 14) + " " + right("pps", 12) + " " + right("bytes", 16) + " "
                 + right("Mbit/s", 10) + "   period " + fixed(seconds, 3) + "s");
         for (int a = 0; a < ACTIONS; a++) {
-            long pkts = cur[2 * a] - prev[2 * a];
-            long bytes = cur[2 * a + 1] - prev[2 * a + 1];
-            out.println(left(XdpAction.nameOf(a), 14) + " " + right(cur[2 * a], 14) + " " + right(fixed(pkts / seconds, 0), 12)
-                    + " " + right(cur[2 * a + 1], 16) + " " + right(fixed(bytes * 8 / seconds / 1e6, 3), 10));
+            sum(a);
+            out.println(left(XdpAction.nameOf(a), 14) + " " + right(CounterMath.text(sums[0]), 14) + " "
+                    + right(fixed(CounterMath.perSecond(sums[2], seconds), 0), 12) + " " + right(CounterMath.text(sums[1]), 16)
+                    + " " + right(fixed(CounterMath.megabitsPerSecond(sums[3], seconds), 3), 10));
         }
         out.flush();
     }
 
-    /** The stats map of the XDP program attached to the device. */
-    private BpfMap statsMap() {
-        List<BpfMap> matches = DeviceMaps.named(DeviceMaps.ofXdpProgram(device, "stats to show"), mapName);
+    /** The stats map of the XDP program(s) in {@code s}, open. */
+    private BpfMap statsMap(XdpStatus s) {
+        List<BpfMap> matches = DeviceMaps.named(DeviceMaps.ofXdpProgram(s, device, "stats to show"), mapName);
         if (matches.isEmpty()) {
-            throw new BpfException("the XDP program on " + device + " has no map named " + mapName);
+            throw new BpfException("the XDP program on " + device + ", " + programs(s) + ", has no map named " + mapName);
         }
         matches.subList(1, matches.size()).forEach(BpfMap::close);
         return matches.get(0);
-    }
-
-    static long parseInterval(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        double factor = 1e9;
-        if (t.endsWith("ms")) {
-            factor = 1e6;
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            double v = Double.parseDouble(t);
-            if (v <= 0) {
-                throw new NumberFormatException();
-            }
-            return (long) (v * factor);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("interval '" + s + "' is not a positive time such as 1s, 500ms or 2.5");
-        }
     }
 }

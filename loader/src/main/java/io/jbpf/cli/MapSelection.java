@@ -1,0 +1,44 @@
+package io.jbpf.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which map {@code jbpf map dump} reads: exactly one of a bpffs pin, {@code --id ID} or
+ * {@code --map NAME}; {@code --dev DEV} narrows {@code --map} to the maps of the program on DEV
+ * and means nothing without it. An object file given as OBJ only supplies types.
+ */
+final class MapSelection {
+    private MapSelection() {
+    }
+
+    /**
+     * What is wrong with a selection, as a usage error's message, or null when it names one map.
+     * {@code pin}, {@code id}, {@code mapName} and {@code device} are null when not given.
+     */
+    static String problem(String pin, Integer id, String mapName, String device) {
+        List<String> given = new ArrayList<>();
+        if (pin != null) {
+            given.add("the pinned path " + pin);
+        }
+        if (id != null) {
+            given.add("--id " + id);
+        }
+        if (mapName != null) {
+            given.add("--map " + mapName);
+        }
+        if (device != null && mapName == null) {
+            return "--dev " + device + " picks among the maps of the XDP program on " + device
+                    + ": give --map NAME with it";
+        }
+        if (given.isEmpty()) {
+            return "no map selected: give --map NAME (with --dev DEV for the maps of the XDP program on DEV), --id ID, "
+                    + "or the path of a map pinned in bpffs";
+        }
+        if (given.size() > 1) {
+            return "select one map: " + String.join(" and ", given) + " were both given; use only one of --map, --id "
+                    + "and a pinned path";
+        }
+        return null;
+    }
+}
