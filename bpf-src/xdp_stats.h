@@ -36,6 +36,10 @@ struct {
 	__type(key, __u32);
 	__type(value, struct datarec);
 	__uint(max_entries, XDP_ACTION_MAX);
+#ifdef XDP_STATS_PINNING
+	/* e.g. LIBBPF_PIN_BY_NAME, as the xdp-tutorial's lessons pin it */
+	__uint(pinning, XDP_STATS_PINNING);
+#endif
 } xdp_stats_map SEC(".maps");
 
 /*
