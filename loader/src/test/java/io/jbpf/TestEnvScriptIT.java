@@ -234,7 +234,7 @@ class TestEnvScriptIT {
     }
 
     private String newName() {
-        String name = "js" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        String name = "jt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
         names.add(name);
         return name;
     }
