@@ -266,7 +266,8 @@ env_problems() {
 addr_problem() {
 	local ns=$1 iface=$2 addr=$3
 	[[ $addr == /* ]] && return 0 # not recorded (older state file)
-	if ! ip -n "$ns" -o addr show dev "$iface" 2>/dev/null | awk '{print $4}' | grep -qxF -- "$addr"; then
+	# awk reads all of ip's output (an early exit could SIGPIPE ip, failing the pipeline).
+	if ! ip -n "$ns" -o addr show dev "$iface" 2>/dev/null | awk -v a="$addr" '$4 == a { f = 1 } END { exit !f }'; then
 		echo "address $addr missing on $iface in $ns"
 	fi
 }
