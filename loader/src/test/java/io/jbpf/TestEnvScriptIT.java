@@ -2,6 +2,7 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.testing.BpfFs;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
@@ -215,6 +216,17 @@ class TestEnvScriptIT {
         Sh.Result unload = t("unload", "-n", name);
         assertThat(unload.exit()).as(unload.all()).isZero();
         assertThat(pinDir(name)).as("unload removes the pins").doesNotExist();
+
+        // The user's own --dev and --pin-path replace the environment's (jbpf refuses an option twice).
+        try (BpfFs own = new BpfFs()) {
+            Sh.Result mine = t("load", "-n", name, "--", Objects.str("xdp_icmp_echo_pinned.o"), "--progsec", "xdp_icmp_echo",
+                    "--dev", name, "--pin-path=" + own.dir);
+            assertThat(mine.exit()).as(mine.all()).isZero();
+            assertThat(own.dir.resolve("xdp_stats_map")).exists();
+            assertThat(pin).doesNotExist();
+            Sh.Result unloadMine = t("unload", "-n", name);
+            assertThat(unloadMine.exit()).as(unloadMine.all()).isZero();
+        }
         Sh.Result reload = t("load", "-n", name, "--", Objects.str("xdp_icmp_echo_pinned.o"), "-F", "--progsec", "xdp_icmp_echo");
         assertThat(reload.exit()).as(reload.all()).isZero();
         assertThat(pin).exists();
