@@ -6,6 +6,6 @@
  * the map already pinned there. testenv.sh load passes a pin directory of
  * the environment's own, on the host's bpffs.
  */
-/* Expanded inside xdp_stats.h, after bpf_helpers.h has defined the enum. */
-#define XDP_STATS_PINNING LIBBPF_PIN_BY_NAME
+/* Expanded inside xdp_stats.h's map, after bpf_helpers.h has defined the enum. */
+#define XDP_STATS_PIN_MEMBER __uint(pinning, LIBBPF_PIN_BY_NAME);
 #include "xdp_icmp_echo.c"

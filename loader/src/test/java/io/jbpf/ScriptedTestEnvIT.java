@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * its own (TESTENV_STATE_DIR), so "the last environment set up" is this test's alone, and removes
  * its namespaces and pins afterwards even when an assertion failed.
  */
-class TestEnvScriptIT {
+class ScriptedTestEnvIT {
     private static final Path BPFFS = Path.of("/sys/fs/bpf");
 
     private Path stateDir;
