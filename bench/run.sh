@@ -3,6 +3,9 @@
 #
 #   bench/run.sh [--quick] [--no-build]
 #
+# 0. checks for every tool it needs (gcc, libbpf-dev, hyperfine, bpftool, python3, java; maven
+#    and clang to build) and installs missing ones with apt-get; if one is still missing it stops
+#    before anything else, naming the package;
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
 #    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
 #    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements);
@@ -27,29 +30,53 @@ for a in "$@"; do
     case "$a" in
         --quick) quick=1 ;;
         --no-build) build=0 ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$a' (try --help)" >&2; exit 2 ;;
     esac
 done
+log() { printf '==> %s\n' "$*" >&2; }
+
+# ---- tools: every one checked before anything runs, so a missing one stops the script at once
+# instead of after minutes of benchmarks ----
+missing_packages() { # prints the Debian packages of the tools not found
+    local -a pkgs=()
+    command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
+    [[ -f /usr/include/bpf/libbpf.h ]] || pkgs+=(libbpf-dev)
+    command -v hyperfine >/dev/null 2>&1 || pkgs+=(hyperfine)
+    command -v bpftool >/dev/null 2>&1 || pkgs+=(bpftool)
+    command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
+    command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+    if ((build)); then
+        command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+        command -v clang >/dev/null 2>&1 || pkgs+=(clang)
+    fi
+    echo "${pkgs[*]}"
+}
+read -ra need <<<"$(missing_packages)"
+if ((${#need[@]})); then
+    [[ $EUID -eq 0 ]] || {
+        echo "run.sh: missing packages: ${need[*]} (install them as root: apt-get install ${need[*]})" >&2
+        exit 1
+    }
+    log "installing ${need[*]}"
+    # Inside an if, so that a failure here is seen: set -e does not reach into a || group.
+    if ! { apt-get install -y "${need[@]}" >/dev/null 2>&1 ||
+        { apt-get update >/dev/null && apt-get install -y "${need[@]}" >/dev/null; }; }; then
+        echo "run.sh: installing ${need[*]} failed (apt-get, see above); install them and run again" >&2
+        exit 1
+    fi
+    read -ra need <<<"$(missing_packages)"
+    if ((${#need[@]})); then
+        echo "run.sh: still missing after apt-get install: ${need[*]}" >&2
+        exit 1
+    fi
+fi
 [[ $EUID -eq 0 ]] || { echo "run.sh: needs root (bpf(2) and bpffs)" >&2; exit 1; }
 
-log() { printf '==> %s\n' "$*" >&2; }
 start=$(date +%s)
 out="$here/target/run"
 mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.txt
-
-# ---- tools ----
-need=()
-command -v gcc >/dev/null || need+=(gcc)
-[[ -f /usr/include/bpf/libbpf.h ]] || need+=(libbpf-dev)
-command -v hyperfine >/dev/null || need+=(hyperfine)
-command -v bpftool >/dev/null || need+=(bpftool)
-command -v python3 >/dev/null || need+=(python3)
-if ((${#need[@]})); then
-    log "installing ${need[*]}"
-    apt-get install -y "${need[@]}" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "${need[@]}" >/dev/null; }
-fi
 
 # ---- build ----
 jar="$here/target/benchmarks.jar"
@@ -69,8 +96,10 @@ fi
 bpfbuild="$root/bpf-src/build"
 small=xdp_icmp_echo.o
 [[ -f "$bpfbuild/$small" ]] || { echo "run.sh: $bpfbuild/$small missing (make -C bpf-src)" >&2; exit 1; }
-# The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file).
-big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" -printf '%s %P\n' | sort -rn | head -1 | cut -d' ' -f2)
+# The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file; its copy
+# xdp_icmp_echo_pinned.o is no other object, and pins in /sys/fs/bpf).
+big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" ! -path ./xdp_icmp_echo_pinned.o -printf '%s %P\n' |
+    sort -rn | head -1 | cut -d' ' -f2)
 
 # ---- maps, pinned once for both sides ----
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf

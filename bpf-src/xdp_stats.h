@@ -25,17 +25,17 @@ struct datarec {
 	__u64 rx_bytes;
 };
 
-/*
- * BTF-defined map: the loader learns type/key/value/max_entries from the
- * BTF of this variable in the ".maps" section (needs -g).
- * PERCPU_ARRAY because every CPU updates only its own copy: no atomics are
- * needed and there is no cache-line bouncing; user space sums the CPUs.
- */
+/* BTF-defined map (".maps", needs -g). PERCPU_ARRAY: every CPU updates its own copy, no atomics
+ * or cache-line bouncing; user space sums the CPUs. XDP_STATS_PIN_MEMBER may add a pinning member
+ * (see xdp_icmp_echo_pinned.c); it shares a line so that the other objects' line info stays put. */
+#ifndef XDP_STATS_PIN_MEMBER
+#define XDP_STATS_PIN_MEMBER
+#endif
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct datarec);
-	__uint(max_entries, XDP_ACTION_MAX);
+	__uint(max_entries, XDP_ACTION_MAX); XDP_STATS_PIN_MEMBER
 } xdp_stats_map SEC(".maps");
 
 /*

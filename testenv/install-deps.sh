@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building and testing jbpf needs on a Debian machine, and mounts bpffs/tracefs.
+# Installs what building and testing jbpf needs on a Debian machine (util-linux: nsenter, which
+# testenv.sh uses), and mounts bpffs/tracefs.
 # Idempotent; run as root. Used by the README's first command and by .ci/run.
 set -euo pipefail
 
@@ -8,7 +9,7 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool)
+pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool util-linux)
 command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
 command -v javac >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
 

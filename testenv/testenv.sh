@@ -29,6 +29,8 @@ REPO_DIR=$(cd "$(dirname "$SELF")/.." && pwd)
 JBPF=${JBPF:-$REPO_DIR/jbpf}
 BPF_BUILD=${BPF_BUILD:-$REPO_DIR/bpf-src/build}
 STATE_DIR=${TESTENV_STATE_DIR:-/run/jbpf-testenv}
+BPFFS=${TESTENV_BPFFS:-/sys/fs/bpf}
+NETNS_DIR=/run/netns        # where "ip netns add" mounts the namespaces
 DEFAULT_NAME="test"
 
 # Address plan; N (1..250) is chosen per environment at setup.
@@ -46,7 +48,8 @@ Environment NAME (default: the last one set up, else "$DEFAULT_NAME") gives:
   netns NAME      the peer:    interface veth0, ${IP6_PREFIX}:N::2/64
                   (and ${IP4_PREFIX}.N.2/24); xdp_pass is attached to veth0 so
                   that XDP_TX from the XDP end arrives on veth
-NAME: 1-11 characters out of A-Z a-z 0-9 _ -, starting with a letter/digit.
+NAME: 1-11 characters out of A-Z a-z 0-9 _ -, starting with a letter/digit
+(an empty -n "" is a usage error, it never means the last environment).
 
 Commands:
   setup    [-n NAME] [--legacy-ip] [--no-echo] [--force]
@@ -54,16 +57,26 @@ Commands:
            --no-echo makes the kernel of NAME-xdp ignore echo requests
            (sysctls set inside NAME-xdp only), so any ping reply must come
            from XDP. --force tears an existing NAME down first.
-  teardown [-n NAME]           delete both namespaces and the state
-                               (succeeds if already gone)
+  teardown [-n NAME]           delete whatever part of the environment exists
+                               (namespaces, veth pair, pins, state); succeeds
+                               when nothing is left, also if already gone
   ping     [-n NAME] [--legacy-ip] [-c COUNT] [-- PING_ARGS...]
-           ping the XDP end from the peer (default COUNT 3); exits with
-           ping's status
+           ping the XDP end from the peer (default COUNT 3, -i 0.2 -W 1);
+           PING_ARGS come last and win (-f or -i drops the default -i, so
+           "-- -f" floods); exits with ping's status
   load     [-n NAME] [--] OBJ [JBPF_LOAD_ARGS...]
-           = ip netns exec NAME-xdp \$JBPF load OBJ --dev NAME ARGS...
-  unload   [-n NAME]           = ip netns exec NAME-xdp \$JBPF unload --dev NAME
-  status   [-n NAME]           list environments, then \$JBPF status in NAME-xdp
-  stats    [-n NAME] [--] [ARGS...]  = ip netns exec NAME-xdp \$JBPF stats --dev NAME ARGS
+           = \$JBPF load OBJ --dev NAME --pin-path PIN_DIR ARGS... in NAME-xdp
+           (--dev/--pin-path only if ARGS do not give their own). Maps
+           declared LIBBPF_PIN_BY_NAME are pinned in PIN_DIR =
+           $BPFFS/jbpf-testenv-NAME, on the host's bpffs
+  unload   [-n NAME]           = \$JBPF unload --dev NAME in NAME-xdp, then
+                               removes PIN_DIR
+  status   [-n NAME]           list environments, checking each one whole
+                               (namespaces, veth pair, addresses, links up,
+                               sysctls, xdp_pass) and naming what is missing;
+                               then \$JBPF status in NAME-xdp. Exits 1 if
+                               NAME is incomplete
+  stats    [-n NAME] [--] [ARGS...]  = \$JBPF stats --dev NAME ARGS in NAME-xdp
                                    (live per-action pps and Mbit/s; e.g. -- --count 3)
   exec     [-n NAME] [--] CMD...   run CMD in netns NAME (the peer)
   exec-xdp [-n NAME] [--] CMD...   run CMD in netns NAME-xdp (the XDP end)
@@ -74,6 +87,13 @@ Commands:
 For load/exec/exec-xdp everything from the first non-option argument (or
 after "--") is passed on unchanged.
 
+Commands run "in" a namespace (load, unload, status, stats, exec, exec-xdp)
+enter only its network namespace (nsenter --net=/run/netns/NS), keeping the
+host's mounts: jbpf sees the host's bpffs, so pins made there are the host's.
+(ip netns exec would remount /sys without bpffs.) /sys/class/net therefore
+shows the root namespace's devices; ip, sysctl and /proc/net show the
+namespace's.
+
 Environment variables:
   JBPF                 jbpf launcher (default: $REPO_DIR/jbpf)
   BPF_BUILD            BPF objects (default: $REPO_DIR/bpf-src/build)
@@ -81,8 +101,10 @@ Environment variables:
                        veth0 (XDP_TX replies then do not arrive; for testing
                        the script without a working jbpf)
   TESTENV_STATE_DIR    state files (default: /run/jbpf-testenv)
+  TESTENV_BPFFS        bpffs holding the environments' pin directories
+                       (default: /sys/fs/bpf)
 
-Needs root and iproute2 (ip); ping needs iputils-ping.
+Needs root, iproute2 (ip) and util-linux (nsenter); ping needs iputils-ping.
 EOF
 }
 
@@ -104,6 +126,21 @@ usage_error() {
 require_root_and_ip() {
 	[[ $EUID -eq 0 ]] || die "must run as root (network namespaces need CAP_SYS_ADMIN/CAP_NET_ADMIN)"
 	command -v ip >/dev/null 2>&1 || die "'ip' not found - install it with: apt-get install iproute2"
+	command -v nsenter >/dev/null 2>&1 || die "'nsenter' not found - install it with: apt-get install util-linux"
+}
+
+# Runs CMD in network namespace NS only: unlike "ip netns exec", which also
+# remounts /sys (and so hides bpffs), the host's mounts stay, so jbpf pins
+# on and finds pins on the host's bpffs.
+in_netns() {
+	local ns=$1
+	shift
+	nsenter --net="$NETNS_DIR/$ns" -- "$@"
+}
+
+# Where maps that NAME's programs pin by name go (jbpf load --pin-path).
+pin_dir() {
+	echo "$BPFFS/jbpf-testenv-$1"
 }
 
 require_jbpf() {
@@ -117,8 +154,11 @@ valid_name() {
 	return 0
 }
 
+# "ip netns list" lists the files in $NETNS_DIR; checking the file needs no
+# pipeline (whose early-exiting grep could SIGPIPE "ip netns list" and, with
+# pipefail, deny a namespace that exists).
 netns_exists() {
-	ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$1"
+	[[ -e $NETNS_DIR/$1 ]]
 }
 
 state_file() {
@@ -149,20 +189,86 @@ resolve_name() {
 }
 
 # Reads NAME's state file into ENV_* variables. The file is only KEY=value
-# lines written by this script; it is parsed, not sourced.
-load_state() {
+# lines written by this script; it is parsed, not sourced. Keys that an
+# older version of this script did not write stay empty.
+read_state() {
 	local name=$1 f key val
 	f=$(state_file "$name")
-	[[ -f $f ]] || die "test environment '$name' does not exist (create it with: $PROG setup -n $name)"
-	ENV_IP6_XDP='' ENV_IP4_XDP=''
+	ENV_IP6_XDP='' ENV_IP4_XDP='' ENV_IP6_PEER='' ENV_IP4_PEER='' ENV_NO_ECHO='' ENV_XDP_PASS=''
 	while IFS='=' read -r key val; do
 		case $key in
 		IP6_XDP) ENV_IP6_XDP=$val ;;
 		IP4_XDP) ENV_IP4_XDP=$val ;;
+		IP6_PEER) ENV_IP6_PEER=$val ;;
+		IP4_PEER) ENV_IP4_PEER=$val ;;
+		NO_ECHO) ENV_NO_ECHO=$val ;;
+		XDP_PASS) ENV_XDP_PASS=$val ;;
 		esac
 	done <"$f"
+}
+
+load_state() {
+	local name=$1
+	[[ -f $(state_file "$name") ]] || die "test environment '$name' does not exist (create it with: $PROG setup -n $name)"
+	read_state "$name"
 	if ! netns_exists "$name" || ! netns_exists "$name-xdp"; then
 		die "test environment '$name' is incomplete (namespace missing); run: $PROG teardown -n $name"
+	fi
+}
+
+# Prints, one per line, what of environment NAME (state file read with
+# read_state) is missing or not as setup made it; nothing when it is whole.
+env_problems() {
+	local name=$1 xdp_ns="$1-xdp" peer_ns=$1 line peer_idx
+	local have_xdp=0 have_peer=0
+	netns_exists "$xdp_ns" && have_xdp=1 || echo "netns $xdp_ns missing"
+	netns_exists "$peer_ns" && have_peer=1 || echo "netns $peer_ns missing"
+	# The XDP end: interface NAME, a veth whose peer is veth0 in netns NAME.
+	if ((have_xdp)); then
+		if line=$(ip -n "$xdp_ns" -o -d link show dev "$name" 2>/dev/null); then
+			[[ $line == *" veth "* ]] || echo "interface $name in $xdp_ns is not a veth"
+			[[ $line =~ \<([A-Z_,-]*,)?UP(,[A-Z_,-]*)?\> ]] || echo "interface $name in $xdp_ns is down"
+			if ((have_peer)); then
+				peer_idx=$(ip -n "$peer_ns" -o link show dev veth0 2>/dev/null | cut -d: -f1) || true
+				if [[ -z $peer_idx || $line != *"@if$peer_idx:"* || $line != *" link-netns $peer_ns "* ]]; then
+					echo "veth pair broken: $name in $xdp_ns is not joined to veth0 in $peer_ns"
+				fi
+			fi
+			addr_problem "$xdp_ns" "$name" "$ENV_IP6_XDP/64"
+			[[ -z $ENV_IP4_XDP ]] || addr_problem "$xdp_ns" "$name" "$ENV_IP4_XDP/24"
+		else
+			echo "interface $name missing in $xdp_ns"
+		fi
+		if [[ $ENV_NO_ECHO == 1 ]]; then
+			[[ $(in_netns "$xdp_ns" cat /proc/sys/net/ipv4/icmp_echo_ignore_all 2>/dev/null) == 1 ]] ||
+				echo "net.ipv4.icmp_echo_ignore_all is not 1 in $xdp_ns (--no-echo)"
+			[[ $(in_netns "$xdp_ns" cat /proc/sys/net/ipv6/icmp/echo_ignore_all 2>/dev/null) == 1 ]] ||
+				echo "net.ipv6.icmp.echo_ignore_all is not 1 in $xdp_ns (--no-echo)"
+		fi
+	fi
+	# The peer: veth0 with the peer addresses and xdp_pass.
+	if ((have_peer)); then
+		if line=$(ip -n "$peer_ns" -o link show dev veth0 2>/dev/null); then
+			[[ $line =~ \<([A-Z_,-]*,)?UP(,[A-Z_,-]*)?\> ]] || echo "interface veth0 in $peer_ns is down"
+			if [[ $ENV_XDP_PASS == 1 && $line != *" prog/xdp id "* ]]; then
+				echo "no XDP program (xdp_pass) on veth0 in $peer_ns"
+			fi
+			addr_problem "$peer_ns" veth0 "$ENV_IP6_PEER/64"
+			[[ -z $ENV_IP4_PEER ]] || addr_problem "$peer_ns" veth0 "$ENV_IP4_PEER/24"
+		else
+			echo "interface veth0 missing in $peer_ns"
+		fi
+	fi
+	return 0
+}
+
+# Prints a line if ADDR (with prefix length) is not on IFACE in NS.
+addr_problem() {
+	local ns=$1 iface=$2 addr=$3
+	[[ $addr == /* ]] && return 0 # not recorded (older state file)
+	# awk reads all of ip's output (an early exit could SIGPIPE ip, failing the pipeline).
+	if ! ip -n "$ns" -o addr show dev "$iface" 2>/dev/null | awk -v a="$addr" '$4 == a { f = 1 } END { exit !f }'; then
+		echo "address $addr missing on $iface in $ns"
 	fi
 }
 
@@ -199,19 +305,32 @@ wait_dad() {
 	info "warning: IPv6 addresses on $iface in netns $ns still tentative after 5s"
 }
 
-# Deletes NAME's namespaces (which removes the veth pair with them) and
-# state. Used by teardown and to roll back a failed setup.
+# Deletes whatever of NAME exists: its namespaces (which removes the veth
+# pair with them), its pin directory and its state. Used by teardown and to
+# roll back a failed setup; a setup killed half-way leaves any subset. Fails
+# (listing them) only if parts are still there afterwards.
 destroy_env() {
-	local name=$1 ns
+	local name=$1 ns left=()
 	for ns in "$name-xdp" "$name"; do
 		if netns_exists "$ns"; then
-			ip netns del "$ns"
+			ip netns del "$ns" || true
 		fi
 	done
-	rm -f "$(state_file "$name")"
+	rm -rf -- "$(pin_dir "$name")" || true
+	rm -f -- "$(state_file "$name")" || true
 	if [[ -r $(current_file) && $(<"$(current_file)") == "$name" ]]; then
-		rm -f "$(current_file)"
+		rm -f -- "$(current_file)" || true
 	fi
+	for ns in "$name-xdp" "$name"; do
+		netns_exists "$ns" && left+=("netns $ns")
+	done
+	[[ -e $(pin_dir "$name") ]] && left+=("$(pin_dir "$name")")
+	[[ -e $(state_file "$name") ]] && left+=("$(state_file "$name")")
+	if ((${#left[@]})); then
+		echo "$PROG: error: could not remove ${left[*]}" >&2
+		return 1
+	fi
+	return 0
 }
 
 SETUP_ROLLBACK_NAME=''
@@ -280,6 +399,8 @@ cmd_setup() {
 		echo "IP4_XDP=$ip4_xdp"
 		echo "IP4_PEER=$ip4_peer"
 		echo "NO_ECHO=$no_echo"
+		echo "XDP_PASS=$([[ ${TESTENV_NO_XDP_PASS:-0} == 1 ]] && echo 0 || echo 1)"
+		echo "PIN_DIR=$(pin_dir "$name")"
 	} >"$f"
 	# The number is taken now; let other setups/teardowns go on (and keep
 	# the lock fd away from the jbpf process started below).
@@ -317,7 +438,7 @@ cmd_setup() {
 	if [[ ${TESTENV_NO_XDP_PASS:-0} != 1 ]]; then
 		# veth only delivers XDP_TX'ed frames to a peer that has an XDP
 		# program itself, so give the peer one that passes everything.
-		ip netns exec "$name" "$JBPF" load "$BPF_BUILD/xdp_pass.o" --dev veth0 --mode native
+		in_netns "$name" "$JBPF" load "$BPF_BUILD/xdp_pass.o" --dev veth0 --mode native
 	fi
 
 	wait_dad "$name-xdp" "$name"
@@ -349,61 +470,96 @@ cmd_teardown() {
 		info "environment '$name' does not exist; nothing to do"
 		return 0
 	fi
-	destroy_env "$name"
+	destroy_env "$name" || exit 1
 	info "environment '$name' removed"
 }
 
 cmd_ping() {
 	local name=$1 legacy_ip=$2 count=$3
 	shift 3
-	local addr
+	local addr family opt OPTIND=1 OPTARG
+	local -a defaults
 	load_state "$name"
 	command -v ping >/dev/null 2>&1 || die "'ping' not found - install it with: apt-get install iputils-ping"
 	if [[ $legacy_ip -eq 1 ]]; then
 		[[ -n $ENV_IP4_XDP ]] ||
 			die "environment '$name' has no IPv4 addresses (set it up with --legacy-ip)"
 		addr=$ENV_IP4_XDP
-		set -- -4 "$@"
+		family=-4
 	else
 		addr=$ENV_IP6_XDP
-		set -- -6 "$@"
+		family=-6
 	fi
 	# -i 0.2: quick for tests; -W 1: don't wait long for a reply that
-	# (e.g. under XDP_DROP) never comes.
-	exec ip netns exec "$name" ping -c "$count" -i 0.2 -W 1 "$@" "$addr"
+	# (e.g. under XDP_DROP) never comes. The user's arguments come after
+	# these, and ping takes the last of a repeated option, so theirs win;
+	# but -f with any -i sends at that interval, so a -f (or -i) of theirs
+	# drops the default -i. getopts reads the cluster forms (-fq, -i0) with
+	# iputils ping's option string.
+	defaults=(-c "$count" -i 0.2 -W 1)
+	while getopts ':4bRT:6F:N:aABc:CdDe:fi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:' opt; do
+		case $opt in
+		f | i) defaults=(-c "$count" -W 1) ;;
+		esac
+	done
+	exec ip netns exec "$name" ping "$family" "${defaults[@]}" "$@" "$addr"
 }
 
 cmd_status() {
-	local name=$1 explicit=$2 f n any=0 ns_state
+	local name=$1 explicit=$2 f n any=0 problems p
 	echo "Test environments (state in $STATE_DIR):"
 	for f in "$STATE_DIR"/*.env; do
 		[[ -f $f ]] || continue
 		any=1
 		n=$(basename "$f" .env)
-		if netns_exists "$n" && netns_exists "$n-xdp"; then
-			ns_state=ok
-		else
-			ns_state="BROKEN (namespace missing)"
+		read_state "$n"
+		problems=$(env_problems "$n")
+		printf '  %-11s %-7s %s %s\n' "$n" "$([[ -z $problems ]] && echo ok || echo BROKEN)" \
+			"$ENV_IP6_XDP" "$ENV_IP4_XDP"
+		if [[ -n $problems ]]; then
+			while IFS= read -r p; do
+				echo "      - $p"
+			done <<<"$problems"
 		fi
-		printf '  %-11s %-7s %s %s\n' "$n" "$ns_state" \
-			"$(sed -n 's/^IP6_XDP=//p' "$f")" "$(sed -n 's/^IP4_XDP=//p' "$f")"
 	done
 	[[ $any -eq 1 ]] || echo "  (none)"
 	if [[ ! -f $(state_file "$name") ]]; then
 		[[ $explicit -eq 1 ]] && die "test environment '$name' does not exist"
 		return 0
 	fi
-	load_state "$name"
+	read_state "$name"
+	[[ -z $(env_problems "$name") ]] ||
+		die "test environment '$name' is incomplete (see above); remove it with: $PROG teardown -n $name"
 	require_jbpf
 	echo
 	echo "jbpf status in netns $name-xdp:"
-	exec ip netns exec "$name-xdp" "$JBPF" status
+	exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" status
 }
 
 cmd_info() {
 	local name=$1
 	load_state "$name"
 	cat "$(state_file "$name")"
+}
+
+# has_option OPT... -- ARGS...: whether ARGS give one of the options OPT
+# (as "OPT", "OPT=VALUE", or for a one-letter OPT also "-OVALUE").
+has_option() {
+	local -a opts=()
+	local a o
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	for a in "$@"; do
+		for o in "${opts[@]}"; do
+			if [[ $a == "$o" || $a == "$o="* ]] || [[ ${#o} -eq 2 && $a == "$o"?* ]]; then
+				return 0
+			fi
+		done
+	done
+	return 1
 }
 
 main() {
@@ -434,8 +590,16 @@ main() {
 		case $1 in
 		-n | --name)
 			[[ $# -ge 2 ]] || usage_error "$1 needs a value"
+			# An empty name must not fall back to the last environment:
+			# "teardown -n \"\$unset\"" would remove someone else's.
+			[[ -n $2 ]] || usage_error "$1 needs a non-empty environment name"
 			name_arg=$2
 			shift 2
+			;;
+		--name=*)
+			[[ -n ${1#--name=} ]] || usage_error "--name needs a non-empty environment name"
+			name_arg=${1#--name=}
+			shift
 			;;
 		--legacy-ip)
 			[[ $cmd == setup || $cmd == ping ]] || usage_error "--legacy-ip is only for setup and ping"
@@ -509,12 +673,26 @@ main() {
 		[[ ${#rest[@]} -ge 1 ]] || usage_error "load needs an object file: $PROG load -n NAME -- OBJ [ARGS...]"
 		load_state "$name"
 		require_jbpf
-		exec ip netns exec "$name-xdp" "$JBPF" load "${rest[0]}" --dev "$name" "${rest[@]:1}"
+		# The environment's device and pin directory, unless the user's
+		# arguments name their own (jbpf refuses an option given twice).
+		local -a defaults=()
+		has_option -d --dev -- "${rest[@]:1}" || defaults+=(--dev "$name")
+		if ! has_option --pin-path -- "${rest[@]:1}"; then
+			mkdir -p -- "$(pin_dir "$name")" ||
+				die "cannot create $(pin_dir "$name") (is bpffs mounted on $BPFFS? mount -t bpf bpf $BPFFS)"
+			defaults+=(--pin-path "$(pin_dir "$name")")
+		fi
+		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" load "${rest[0]}" "${defaults[@]}" "${rest[@]:1}"
 		;;
 	unload)
 		load_state "$name"
 		require_jbpf
-		exec ip netns exec "$name-xdp" "$JBPF" unload --dev "$name"
+		local rc=0
+		in_netns "$name-xdp" "$JBPF" unload --dev "$name" || rc=$?
+		# The pinned maps served the program just detached; a new load
+		# makes them afresh.
+		rm -rf -- "$(pin_dir "$name")"
+		exit "$rc"
 		;;
 	status)
 		cmd_status "$name" "$([[ -n $name_arg ]] && echo 1 || echo 0)"
@@ -522,14 +700,14 @@ main() {
 	stats)
 		load_state "$name"
 		require_jbpf
-		exec ip netns exec "$name-xdp" "$JBPF" stats --dev "$name" "${rest[@]}"
+		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" stats --dev "$name" "${rest[@]}"
 		;;
 	exec | exec-xdp)
 		[[ ${#rest[@]} -ge 1 ]] || usage_error "$cmd needs a command: $PROG $cmd -n NAME -- CMD [ARGS...]"
 		load_state "$name"
 		local ns=$name
 		[[ $cmd == exec-xdp ]] && ns="$name-xdp"
-		exec ip netns exec "$ns" "${rest[@]}"
+		exec nsenter --net="$NETNS_DIR/$ns" -- "${rest[@]}"
 		;;
 	info)
 		cmd_info "$name"
