@@ -6,6 +6,7 @@ import io.jbpf.KernelInfo;
 import io.jbpf.MapBatch;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfFormatter;
+import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.uapi.MapType;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * name among all maps; an object file given as OBJ supplies the types.
  */
 final class MapDumpCommand extends CliCommand {
+
     /** Bytes of key and value buffers a dump reads into: a few MiB, room for one entry at least. */
     private static final long BATCH_BYTES = 4L << 20;
 
@@ -144,11 +146,11 @@ final class MapDumpCommand extends CliCommand {
         int slot = map.valueStride();
         List<Object> values = new ArrayList<>();
         List<Object> slots = new ArrayList<>();
-        for (int cpu = 0; cpu * slot < value.length; cpu++) {
-            Object v = format(t, value, cpu * slot, map.valueSize());
+        for (int i = 0; i * slot < value.length; i++) {
+            Object v = format(t, value, i * slot, map.valueSize());
             slots.add(v);
             Map<String, Object> cv = new LinkedHashMap<>();
-            cv.put("cpu", cpu);
+            cv.put("cpu", Cpus.IDS[i]); // slot i is the i-th possible CPU, not CPU i on a sparse mask
             cv.put("value", v);
             values.add(cv);
         }
@@ -158,6 +160,11 @@ final class MapDumpCommand extends CliCommand {
             r.put("total", total);
         }
         return r;
+    }
+
+    /** The possible CPUs' numbers, read when a per-CPU value is first shown (BpfMap has read them by then). */
+    private static final class Cpus {
+        static final int[] IDS = PossibleCpus.ids();
     }
 
     private static Object format(Typing t, byte[] bytes, int off, int len) {

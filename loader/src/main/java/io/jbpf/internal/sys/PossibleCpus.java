@@ -18,29 +18,44 @@ import java.util.BitSet;
  */
 public final class PossibleCpus {
     private static final Path POSSIBLE = Path.of("/sys/devices/system/cpu/possible");
-    private static volatile int count;
+    /** Far above any NR_CPUS the kernel allows (8192 on x86-64): a larger number is a bad list. */
+    private static final int MAX_CPU = 1 << 16;
+    private static volatile int[] ids;
 
     private PossibleCpus() {
     }
 
     /** The number of CPUs in {@code /sys/devices/system/cpu/possible} (read once). */
     public static int count() {
-        int n = count;
-        if (n == 0) {
+        return ids().length;
+    }
+
+    /**
+     * The possible CPUs' numbers in order: slot {@code i} of a per-CPU value belongs to CPU
+     * {@code ids()[i]}. A copy; read once.
+     */
+    public static int[] ids() {
+        int[] n = ids;
+        if (n == null) {
             try {
-                n = parse(Files.readString(POSSIBLE));
+                n = parseIds(Files.readString(POSSIBLE));
             } catch (IOException e) {
                 throw new BpfException("cannot read " + POSSIBLE + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new BpfException("cannot parse " + POSSIBLE + ": " + e.getMessage());
             }
-            count = n;
+            ids = n;
         }
-        return n;
+        return n.clone();
     }
 
     /** Parses a cpulist such as {@code 0-3,5,7-8} into the number of CPUs it names (here 7). */
     static int parse(String list) {
+        return parseIds(list).length;
+    }
+
+    /** Parses a cpulist such as {@code 0-3,8} into the CPU numbers it names, ascending. */
+    static int[] parseIds(String list) {
         BitSet cpus = new BitSet();
         String trimmed = list.trim();
         if (trimmed.isEmpty()) {
@@ -51,7 +66,7 @@ public final class PossibleCpus {
             try {
                 int first = Integer.parseInt(range[0].trim());
                 int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
-                if (range.length > 2 || first < 0 || last < first) {
+                if (range.length > 2 || first < 0 || last < first || last >= MAX_CPU) {
                     throw new IllegalArgumentException("bad CPU range '" + part + "' in '" + trimmed + "'");
                 }
                 cpus.set(first, last + 1);
@@ -59,6 +74,6 @@ public final class PossibleCpus {
                 throw new IllegalArgumentException("bad CPU range '" + part + "' in '" + trimmed + "'", e);
             }
         }
-        return cpus.cardinality();
+        return cpus.stream().toArray();
     }
 }

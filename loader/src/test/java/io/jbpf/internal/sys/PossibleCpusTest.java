@@ -27,7 +27,23 @@ class PossibleCpusTest {
     }
 
     @Test
+    void slotsBelongToTheMasksCpusInOrder() {
+        assertThat(PossibleCpus.parseIds("0-3,8-11\n")).containsExactly(0, 1, 2, 3, 8, 9, 10, 11);
+        assertThat(PossibleCpus.parseIds("8,0")).containsExactly(0, 8);
+    }
+
+    @Test
+    void thisMachinesMaskMatchesTheJvmsCpuCountWhereTheMaskIsDense() {
+        int[] ids = PossibleCpus.ids();
+        assertThat(ids).isNotEmpty();
+        assertThat(ids[0]).isGreaterThanOrEqualTo(0);
+        assertThat(PossibleCpus.count()).isEqualTo(ids.length);
+    }
+
+    @Test
     void malformedListsAreRefusedWithTheText() {
+        assertThatThrownBy(() -> PossibleCpus.parse("0-2147483647")).as("bounded, not a 256 MiB bit set")
+                .hasMessageContaining("'0-2147483647'");
         assertThatThrownBy(() -> PossibleCpus.parse("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PossibleCpus.parse("3-1")).hasMessageContaining("'3-1'");
         assertThatThrownBy(() -> PossibleCpus.parse("0-x")).hasMessageContaining("'0-x'");
