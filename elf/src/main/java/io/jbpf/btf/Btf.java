@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -164,8 +165,29 @@ public final class Btf {
                     b.putInt(typeStart + t.offset() + TYPE_SIZE + i * 12 + 4, (int) off);
                 }
             }
+            sortDatasecEntries(b, typeStart + t.offset(), t.vlen());
         }
         return out;
+    }
+
+    /**
+     * Puts the {@code vlen} variable entries of the DATASEC record at {@code recordAt} in ascending
+     * offset order. The kernel refuses a DATASEC whose entries go backwards ("Invalid offset"), and
+     * the offsets a loader assigns (kconfig layout, symbol values) need not follow the order clang
+     * wrote the variables in. The sort is stable, so variables at one offset keep their order.
+     */
+    static void sortDatasecEntries(ByteBuffer b, int recordAt, int vlen) {
+        int first = recordAt + TYPE_SIZE;
+        int[][] entries = new int[vlen][];
+        for (int i = 0; i < vlen; i++) {
+            int at = first + i * 12;
+            entries[i] = new int[] {b.getInt(at), b.getInt(at + 4), b.getInt(at + 8)};
+        }
+        Arrays.sort(entries, (x, y) -> Integer.compareUnsigned(x[1], y[1]));
+        for (int i = 0; i < vlen; i++) {
+            int at = first + i * 12;
+            b.putInt(at, entries[i][0]).putInt(at + 4, entries[i][1]).putInt(at + 8, entries[i][2]);
+        }
     }
 
     /** The string at {@code offset} in the string section. */
