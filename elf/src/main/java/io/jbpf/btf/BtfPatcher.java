@@ -44,7 +44,7 @@ public final class BtfPatcher {
             int info = types.getInt(t.offset() + 4);
             types.putInt(t.offset() + 4, (info & ~0xffff) | linkage);
         } else {
-            throw new BtfFormatException("type " + t + " has no linkage");
+            throw btf.fail("type " + t + " has no linkage");
         }
     }
 
