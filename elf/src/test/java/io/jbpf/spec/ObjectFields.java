@@ -83,13 +83,23 @@ final class ObjectFields {
                     f.add(y + 16, 8, sym + "st_size");
                 }
             }
-            if (s.type() == ElfSection.SHT_REL) {
+            // Relocations of code and of .maps: debug sections' relocations (most of them) are not read.
+            ElfSection target = s.type() == ElfSection.SHT_REL && s.info() > 0 && s.info() < elf.sections().size()
+                    ? elf.sections().get(s.info()) : null;
+            if (target != null && (target.isExecutable() || target.name().equals(BpfObjectSpec.MAPS_SECTION))) {
                 for (int i = 0; i < s.size() / 16; i++) {
                     int r = (int) s.offset() + i * 16;
                     String rel = s.name() + "[" + i + "].";
                     f.add(r, 8, rel + "r_offset");
                     f.add(r + 8, 4, rel + "r_type");
                     f.add(r + 12, 4, rel + "r_sym");
+                    long insn = target.offset() + b.getLong(r);
+                    if (target.isExecutable() && insn >= 0 && insn + 8 <= bytes.length) {
+                        // The instruction it patches: opcode, registers (src_reg marks calls), imm.
+                        f.add((int) insn, 1, rel + "insn.code");
+                        f.add((int) insn + 1, 1, rel + "insn.regs");
+                        f.add((int) insn + 4, 4, rel + "insn.imm");
+                    }
                 }
             }
         }
