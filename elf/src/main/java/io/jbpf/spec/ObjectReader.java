@@ -24,8 +24,10 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Turns an {@link ElfFile} into a {@link BpfObjectSpec}: programs, maps, relocations, BTF. */
 final class ObjectReader {
@@ -480,7 +482,7 @@ final class ObjectReader {
         };
         if (!ok) {
             throw new BpfException(source + ": kconfig extern '" + var.name() + "' is " + size + " bytes, which is no "
-                    + kt.name().toLowerCase(java.util.Locale.ROOT) + " kconfig value"
+                    + kt.name().toLowerCase(Locale.ROOT) + " kconfig value"
                     + (kt == ExternSpec.KconfigType.CHAR_ARRAY ? " (1 to " + KCONFIG_MAX_STRING + " bytes)" : ""));
         }
         return (int) size;
@@ -788,7 +790,7 @@ final class ObjectReader {
             ElfSymbol sym = raw.sym();
             ElfRelocation r = raw.rel();
             // Built only for an error: objects have thousands of relocations.
-            java.util.function.Supplier<String> ctx = () -> where + ", instruction " + raw.insn() + ", symbol '"
+            Supplier<String> ctx = () -> where + ", instruction " + raw.insn() + ", symbol '"
                     + symName(sym) + "'";
             int op = insns[at] & 0xff;
             if (r.type() == ElfRelocation.R_BPF_64_32) {

@@ -1,6 +1,7 @@
 package io.jbpf.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jbpf.BpfException;
 import io.jbpf.testing.BpfObjects;
@@ -45,8 +46,11 @@ class MutationRunTest {
     private static final long SLOW_CASE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A case still running after this is reported as a hang. */
     private static final long HANG_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** Objects are at most some 100 KiB; a case allocating more than this trusted a count or size. */
-    private static final long MAX_CASE_ALLOCATION = 256L << 20;
+    /**
+     * Objects are at most some 100 KiB, but a damaged .bss may claim up to ElfFile's 64 MiB of zeros,
+     * which the spec and the walk copy a few times; beyond this a case trusted a count or size.
+     */
+    private static final long MAX_CASE_ALLOCATION = 512L << 20;
 
     /** The mutation of one case: what was done, and the bytes after it. */
     record Mutation(String description, byte[] bytes) {
@@ -111,8 +115,10 @@ class MutationRunTest {
             report.append("\n  ").append(c.object()).append(" case ").append(c.caseNo()).append(" [").append(c.mutation())
                     .append("]: ").append(c.problem()).append(" -> ").append(file);
         }
-        assertThat(distinct).as("cases that ended in neither a result nor a BpfException (seed %d):%s", seed, report)
-                .isEmpty();
+        if (!distinct.isEmpty()) {
+            fail(distinct.size() + " kinds of case ended in neither a result nor a BpfException (seed " + seed + "):"
+                    + report);
+        }
         assertThat(cases.get()).isGreaterThanOrEqualTo(total);
     }
 
