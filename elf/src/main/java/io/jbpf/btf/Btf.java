@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,8 @@ public final class Btf {
     public static final int MAGIC = 0xeB9F;
     private static final int HEADER_MIN = 24;
     private static final int TYPE_SIZE = 12;
+    /** The kernel's limit on a type's size (and an array's total size): U32_MAX. */
+    public static final long MAX_TYPE_SIZE = 0xffff_ffffL;
 
     private final String label;
     private final byte[] data;
@@ -100,7 +103,11 @@ public final class Btf {
         throw fail("type " + id + " is a qualifier loop");
     }
 
-    /** Size in bytes of a value of type {@code id}, as the kernel computes it. */
+    /**
+     * Size in bytes of a value of type {@code id}, as the kernel computes it: at most
+     * {@link #MAX_TYPE_SIZE}, as the kernel refuses larger types (an array's element count times
+     * its element size is checked for overflow, so a hostile count cannot wrap around).
+     */
     public long sizeOf(int id) {
         int depth = 0;
         long mult = 1;
@@ -112,13 +119,13 @@ public final class Btf {
             }
             switch (t.kind()) {
                 case BtfKind.INT, BtfKind.STRUCT, BtfKind.UNION, BtfKind.ENUM, BtfKind.ENUM64, BtfKind.FLOAT, BtfKind.DATASEC -> {
-                    return mult * Integer.toUnsignedLong(t.size());
+                    return checkedSize(t, mult, Integer.toUnsignedLong(t.size()));
                 }
                 case BtfKind.PTR -> {
-                    return mult * 8;
+                    return checkedSize(t, mult, 8);
                 }
                 case BtfKind.ARRAY -> {
-                    mult *= Integer.toUnsignedLong(t.array().nelems());
+                    mult = checkedSize(t, mult, Integer.toUnsignedLong(t.array().nelems()));
                     id = t.array().elemType();
                 }
                 case BtfKind.VAR -> id = t.type();
@@ -126,6 +133,15 @@ public final class Btf {
             }
         }
         throw fail("type " + id + " nests too deeply");
+    }
+
+    /** {@code count * size}, failing when it exceeds {@link #MAX_TYPE_SIZE} . */
+    private long checkedSize(BtfType t, long count, long size) {
+        if (size != 0 && count > MAX_TYPE_SIZE / size) {
+            throw fail("type " + t + " makes a value of " + count + " x " + size + " bytes, more than the "
+                    + MAX_TYPE_SIZE + " BTF allows");
+        }
+        return count * size;
     }
 
     /** The first type of {@code kind} named {@code name}. */
@@ -164,8 +180,29 @@ public final class Btf {
                     b.putInt(typeStart + t.offset() + TYPE_SIZE + i * 12 + 4, (int) off);
                 }
             }
+            sortDatasecEntries(b, typeStart + t.offset(), t.vlen());
         }
         return out;
+    }
+
+    /**
+     * Puts the {@code vlen} variable entries of the DATASEC record at {@code recordAt} in ascending
+     * offset order. The kernel refuses a DATASEC whose entries go backwards ("Invalid offset"), and
+     * the offsets a loader assigns (kconfig layout, symbol values) need not follow the order clang
+     * wrote the variables in. The sort is stable, so variables at one offset keep their order.
+     */
+    static void sortDatasecEntries(ByteBuffer b, int recordAt, int vlen) {
+        int first = recordAt + TYPE_SIZE;
+        int[][] entries = new int[vlen][];
+        for (int i = 0; i < vlen; i++) {
+            int at = first + i * 12;
+            entries[i] = new int[] {b.getInt(at), b.getInt(at + 4), b.getInt(at + 8)};
+        }
+        Arrays.sort(entries, (x, y) -> Integer.compareUnsigned(x[1], y[1]));
+        for (int i = 0; i < vlen; i++) {
+            int at = first + i * 12;
+            b.putInt(at, entries[i][0]).putInt(at + 4, entries[i][1]).putInt(at + 8, entries[i][2]);
+        }
     }
 
     /** The string at {@code offset} in the string section. */
@@ -279,7 +316,8 @@ public final class Btf {
         };
     }
 
-    private BtfFormatException fail(String problem) {
+    /** An exception for a problem with this BTF, prefixed with its label (which names the object). */
+    BtfFormatException fail(String problem) {
         return new BtfFormatException(label + ": " + problem);
     }
 

@@ -33,6 +33,8 @@ public final class BtfExt {
     }
 
     private static final int HEADER_MIN = 24;
+    /** Record offsets are in bytes and must fall on an instruction. */
+    private static final int INSN_SIZE = 8;
     private final Info funcInfo;
     private final Info lineInfo;
     private final Info coreRelos;
@@ -106,6 +108,10 @@ public final class BtfExt {
                 int[] f = new int[recSize / 4];
                 for (int k = 0; k < f.length; k++) {
                     f[k] = b.getInt((int) at + k * 4);
+                }
+                if (f[0] < 0 || f[0] % INSN_SIZE != 0) {
+                    throw new BtfFormatException(label + ": record " + i + " for section " + sec
+                            + " points at byte " + Integer.toUnsignedString(f[0]) + ", not at an instruction");
                 }
                 recs.add(new Record(f));
                 at += recSize;

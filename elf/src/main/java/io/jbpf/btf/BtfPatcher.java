@@ -44,7 +44,7 @@ public final class BtfPatcher {
             int info = types.getInt(t.offset() + 4);
             types.putInt(t.offset() + 4, (info & ~0xffff) | linkage);
         } else {
-            throw new BtfFormatException("type " + t + " has no linkage");
+            throw btf.fail("type " + t + " has no linkage");
         }
     }
 
@@ -94,8 +94,17 @@ public final class BtfPatcher {
         return nextId++;
     }
 
-    /** The edited BTF: header, types (old then new), strings (old then new). */
+    /**
+     * The edited BTF: header, types (old then new), strings (old then new). Every DATASEC's
+     * variables are put in ascending offset order, as the kernel requires, whatever order the
+     * entries were rewritten in.
+     */
     public byte[] build() {
+        for (BtfType t : btf.types()) {
+            if (t.kind() == BtfKind.DATASEC) {
+                Btf.sortDatasecEntries(types, t.offset(), t.vlen());
+            }
+        }
         int typeLen = types.capacity() + newTypes.size();
         int strLen = strings.length + newStrings.size();
         ByteBuffer out = ByteBuffer.allocate(header.length + typeLen + strLen).order(ByteOrder.LITTLE_ENDIAN);

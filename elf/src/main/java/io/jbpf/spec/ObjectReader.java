@@ -24,8 +24,10 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Turns an {@link ElfFile} into a {@link BpfObjectSpec}: programs, maps, relocations, BTF. */
 final class ObjectReader {
@@ -169,11 +171,11 @@ final class ObjectReader {
                 case "value_size" -> valueSize = checkSize(where, "value", valueSize, uintField(where, m));
                 case "key" -> {
                     keyId = pointee(where, m);
-                    keySize = checkSize(where, "key", keySize, (int) btf.sizeOf(keyId));
+                    keySize = checkSize(where, "key", keySize, typeSize(where, "key", keyId));
                 }
                 case "value" -> {
                     valueId = pointee(where, m);
-                    valueSize = checkSize(where, "value", valueSize, (int) btf.sizeOf(valueId));
+                    valueSize = checkSize(where, "value", valueSize, typeSize(where, "value", valueId));
                 }
                 case "values" -> values = m;
                 default -> throw new BpfException(where + ": unknown field '" + m.name() + "' in map definition");
@@ -229,6 +231,15 @@ final class ObjectReader {
             out.put((int) slot, target.name());
         }
         return out;
+    }
+
+    /** The size of a key or value type; a map's sizes are ints, so a larger type is an error, not a wrap-around. */
+    private int typeSize(String where, String what, int typeId) {
+        long size = btf.sizeOf(typeId);
+        if (size > Integer.MAX_VALUE) {
+            throw new BpfException(where + ": " + what + " type is " + size + " bytes, larger than any map " + what);
+        }
+        return (int) size;
     }
 
     private static int checkSize(String where, String what, int previous, int size) {
@@ -380,6 +391,10 @@ final class ObjectReader {
     private static final String KSYMS = ".ksyms";
     private static final int BTF_VAR_GLOBAL_ALLOCATED = 1;
     private static final int BTF_FUNC_GLOBAL = 1;
+    /** Longest kconfig string value jbpf reads into a char array. */
+    private static final int KCONFIG_MAX_STRING = 4096;
+    /** The .kconfig map's value: far above any real set of externs, far below a harmful allocation. */
+    private static final int KCONFIG_MAX_MAP_SIZE = 1 << 20;
 
     /**
      * Collects __kconfig and __ksym externs from the .kconfig and .ksyms DATASECs, lays the
@@ -399,6 +414,13 @@ final class ObjectReader {
             }
             for (BtfType.Member m : sec.members()) {
                 BtfType t = btf.type(m.type());
+                if (t == null || t.kind() != BtfKind.VAR && !(secName.equals(KSYMS) && t.kind() == BtfKind.FUNC)) {
+                    throw new BpfException(source + ": " + secName + " DATASEC entry " + m.type() + " is "
+                            + (t == null ? "void" : t) + ", not a variable" + (secName.equals(KSYMS) ? " or function" : ""));
+                }
+                if (externs.containsKey(t.name())) {
+                    throw new BpfException(source + ": extern '" + t.name() + "' is listed twice in .kconfig/.ksyms");
+                }
                 boolean weak = elf.symbols().stream().anyMatch(y -> y.name().equals(t.name())
                         && y.sectionIndex() == ElfSymbol.SHN_UNDEF && y.binding() == ElfSymbol.STB_WEAK);
                 if (secName.equals(KSYMS)) {
@@ -409,7 +431,7 @@ final class ObjectReader {
                     continue;
                 }
                 ExternSpec.KconfigType kt = kconfigType(t);
-                int size = (int) btf.sizeOf(t.type());
+                int size = kconfigSize(t, kt);
                 int align = switch (kt) {
                     case BOOL, CHAR, CHAR_ARRAY -> 1;
                     case TRISTATE -> 4;
@@ -435,6 +457,10 @@ final class ObjectReader {
             off = (off + align - 1) / align * align;
             externs.put(e.name(), new ExternSpec(e.name(), e.kind(), e.weak(), false, e.kconfig(), off, e.size()));
             off += e.size();
+            if (off > KCONFIG_MAX_MAP_SIZE) {
+                throw new BpfException(source + ": the kconfig externs need more than " + KCONFIG_MAX_MAP_SIZE
+                        + " bytes (at '" + e.name() + "')");
+            }
         }
         String name = internalMapName(KCONFIG);
         BtfType datasec = btf.find(BtfKind.DATASEC, KCONFIG).orElseThrow();
@@ -442,6 +468,26 @@ final class ObjectReader {
                 MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, MapSpec.Pinning.NONE, 0, datasec.id(), null, Map.of(),
                 new byte[off]));
         return name;
+    }
+
+    /**
+     * The size of a kconfig value, checked as libbpf checks it: integers of 1, 2, 4 or 8 bytes, and
+     * strings no longer than a config value can be (the BTF could claim gigabytes).
+     */
+    private int kconfigSize(BtfType var, ExternSpec.KconfigType kt) {
+        long size = btf.sizeOf(var.type());
+        boolean ok = switch (kt) {
+            case BOOL, CHAR -> size == 1;
+            case TRISTATE -> size == 4;
+            case INT, UINT -> size == 1 || size == 2 || size == 4 || size == 8;
+            case CHAR_ARRAY -> size > 0 && size <= KCONFIG_MAX_STRING;
+        };
+        if (!ok) {
+            throw new BpfException(source + ": kconfig extern '" + var.name() + "' is " + size + " bytes, which is no "
+                    + kt.name().toLowerCase(Locale.ROOT) + " kconfig value"
+                    + (kt == ExternSpec.KconfigType.CHAR_ARRAY ? " (1 to " + KCONFIG_MAX_STRING + " bytes)" : ""));
+        }
+        return (int) size;
     }
 
     private ExternSpec.KconfigType kconfigType(BtfType var) {
@@ -514,6 +560,10 @@ final class ObjectReader {
                         dummy = p.addVar("dummy_ksym", intId, BTF_VAR_GLOBAL_ALLOCATED);
                     }
                     BtfType proto = btf.type(t.type());
+                    if (proto == null || proto.kind() != BtfKind.FUNC_PROTO) {
+                        throw new BpfException(source + ": kfunc '" + t.name() + "' has type " + proto
+                                + ", not a function prototype");
+                    }
                     for (int j = 0; j < proto.members().size(); j++) {
                         BtfType.Member param = proto.members().get(j);
                         if (param.type() != 0 && param.name().isEmpty()) {
@@ -551,7 +601,9 @@ final class ObjectReader {
                                            String kconfigMap) {
         Map<Integer, List<ElfRelocation>> relsByTarget = new HashMap<>();
         for (ElfSection s : elf.sections()) {
-            if (s.type() == ElfSection.SHT_REL) {
+            // Only code's relocations: those of debug sections (most of them) are not jbpf's business.
+            if (s.type() == ElfSection.SHT_REL && s.info() > 0 && s.info() < elf.sections().size()
+                    && elf.sections().get(s.info()).isExecutable()) {
                 relsByTarget.computeIfAbsent(s.info(), k -> new ArrayList<>()).addAll(elf.relocations(s));
             }
         }
@@ -739,17 +791,19 @@ final class ObjectReader {
         private Relocation relocation(String where, int idx, byte[] insns, int at, RawRel raw) {
             ElfSymbol sym = raw.sym();
             ElfRelocation r = raw.rel();
-            String ctx = where + ", instruction " + raw.insn() + ", symbol '" + symName(sym) + "'";
+            // Built only for an error: objects have thousands of relocations.
+            Supplier<String> ctx = () -> where + ", instruction " + raw.insn() + ", symbol '"
+                    + symName(sym) + "'";
             int op = insns[at] & 0xff;
             if (r.type() == ElfRelocation.R_BPF_64_32) {
-                throw new BpfException(ctx + ": R_BPF_64_32 relocation on an instruction that is not a call "
+                throw new BpfException(ctx.get() + ": R_BPF_64_32 relocation on an instruction that is not a call "
                         + String.format("(opcode 0x%02x)", op));
             }
             if (r.type() != ElfRelocation.R_BPF_64_64) {
-                throw new BpfException(ctx + ": unsupported relocation type " + r.type());
+                throw new BpfException(ctx.get() + ": unsupported relocation type " + r.type());
             }
             if (op != OP_LD_IMM64 || at + ProgramSpec.INSN_SIZE >= insns.length) {
-                throw new BpfException(ctx + ": R_BPF_64_64 relocation on an instruction that is not ld_imm64 "
+                throw new BpfException(ctx.get() + ": R_BPF_64_64 relocation on an instruction that is not ld_imm64 "
                         + String.format("(opcode 0x%02x)", op));
             }
             if (sym.sectionIndex() == ElfSymbol.SHN_UNDEF) {
@@ -765,25 +819,25 @@ final class ObjectReader {
                 return new Relocation(idx, Relocation.Kind.EXTERN, sym.name(), "", sym.name(), 0);
             }
             if (sym.sectionIndex() >= 0xff00) {
-                throw new BpfException(ctx + ": relocation against special section index " + sym.sectionIndex());
+                throw new BpfException(ctx.get() + ": relocation against special section index " + sym.sectionIndex());
             }
             ElfSection target = elf.section(sym.sectionIndex());
             long offset = (sym.type() == ElfSymbol.STT_SECTION ? 0 : sym.value()) + imm(insns, at);
             if (target.name().equals(BpfObjectSpec.MAPS_SECTION) || target.name().equals(BpfObjectSpec.LEGACY_MAPS_SECTION)) {
                 MapSpec map = maps.values().stream()
                         .filter(m -> m.section().equals(target.name()) && m.offset() == offset).findFirst()
-                        .orElseThrow(() -> new BpfException(ctx + ": no map at offset " + offset + " of section "
+                        .orElseThrow(() -> new BpfException(ctx.get() + ": no map at offset " + offset + " of section "
                                 + target.name()));
                 return new Relocation(idx, Relocation.Kind.MAP, sym.name(), target.name(), map.name(), 0);
             }
             String dataMap = dataMaps.get(target.index());
             if (dataMap != null) {
                 if (offset < 0 || offset >= Math.max(1, target.size())) {
-                    throw new BpfException(ctx + ": offset " + offset + " lies outside section " + target.name());
+                    throw new BpfException(ctx.get() + ": offset " + offset + " lies outside section " + target.name());
                 }
                 return new Relocation(idx, Relocation.Kind.DATA, sym.name(), target.name(), dataMap, offset);
             }
-            throw new BpfException(ctx + ": relocation against section '" + target.name()
+            throw new BpfException(ctx.get() + ": relocation against section '" + target.name()
                     + "', which holds no maps, data or code");
         }
 

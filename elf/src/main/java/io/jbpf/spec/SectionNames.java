@@ -26,8 +26,10 @@ public final class SectionNames {
             if (!pattern.endsWith("+")) {
                 return section.equals(pattern);
             }
-            String stem = pattern.substring(0, pattern.length() - 1);
-            return section.equals(stem) || section.startsWith(stem + "/");
+            // Compared in place: this runs for every table entry and every program.
+            int stem = pattern.length() - 1;
+            return section.regionMatches(0, pattern, 0, stem)
+                    && (section.length() == stem || section.charAt(stem) == '/');
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jbpf.btf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
@@ -169,6 +170,106 @@ class BtfFormatterTest {
         }
 
         @Test
+        void signedBitfieldsAreSignExtended() {
+            BtfBuilder b = new BtfBuilder();
+            int s32 = b.integer("int", 4, BtfType.INT_SIGNED, 32);
+            int u32 = b.integer("unsigned int", 4, 0, 32);
+            int s64 = b.integer("long long", 8, BtfType.INT_SIGNED, 64);
+            int u64 = b.integer("unsigned long long", 8, 0, 64);
+            int cs32 = b.qualifier(BtfKind.CONST, b.typedef("s32_t", s32));
+            // struct { int sbf:4; unsigned ubf:4; long long sbf40:40; s32_t pos:4 (typedef'd, const);
+            //          long long s64bf:64; unsigned long long u64bf:64 }
+            int s = b.struct(BtfKind.STRUCT, "val", 24, true,
+                    "sbf", s32, 4 << 24,
+                    "ubf", u32, 4 << 24 | 4,
+                    "sbf40", s64, 40 << 24 | 8,
+                    "pos", cs32, 4 << 24 | 48,
+                    "s64bf", s64, 64 << 24 | 64,
+                    "u64bf", u64, 64 << 24 | 128);
+            BtfFormatter f = new BtfFormatter(Btf.parse("syn", b.build()));
+            long word = 0xfL | 0xfL << 4 | ((-5L) & 0xff_ffff_ffffL) << 8 | 7L << 48;
+            byte[] v = le(24).putLong(word).putLong(-3).putLong(-1).array();
+            Object out = f.format(s, v, 0);
+            assertThat(out).hasToString("{sbf=-1, ubf=15, sbf40=-5, pos=7, s64bf=-3, u64bf=18446744073709551615}");
+            // The largest positive values stay positive.
+            long max = 0x7L | 0x7f_ffff_ffffL << 8;
+            assertThat(f.format(s, le(24).putLong(max).array(), 0))
+                    .hasToString("{sbf=7, ubf=0, sbf40=549755813887, pos=0, s64bf=0, u64bf=0}");
+        }
+
+        @Test
+        void enumBitfieldsBySignedValueAndName() {
+            BtfBuilder b = new BtfBuilder();
+            int color = b.enum32("color", 4, true, "RED", -1, "GREEN", 1);
+            int ucolor = b.enum32("ucolor", 4, false, "TOP", 7);
+            int s = b.struct(BtfKind.STRUCT, "e", 4, true, "c", color, 2 << 24, "d", color, 2 << 24 | 2,
+                    "u", ucolor, 3 << 24 | 4, "n", color, 2 << 24 | 8);
+            BtfFormatter f = new BtfFormatter(Btf.parse("syn", b.build()));
+            // c = 0b11 (-1: RED), d = 0b01 (GREEN), u = 0b111 (TOP), n = 0b10 (-2: no name)
+            assertThat(f.format(s, le(4).putInt(0b10_0111_01_11).array(), 0)).hasToString("{c=RED, d=GREEN, u=TOP, n=-2}");
+        }
+
+        @Test
+        void datasecShowsEachVariableByNameAtItsOffset() {
+            BtfBuilder b = new BtfBuilder();
+            int s32 = b.integer("int", 4, BtfType.INT_SIGNED, 32);
+            int chr = b.integer("char", 1, BtfType.INT_SIGNED, 8);
+            int label = b.array(chr, s32, 8);
+            int u16 = b.integer("u16", 2, 0, 16);
+            int va = b.var("counter", s32);
+            int vl = b.var("label", label);
+            int vp = b.var("port", u16);
+            // Listed out of offset order, as clang may list them: shown in the DATASEC's order.
+            int sec = b.datasec(".data", 16, vl, 4, 8, va, 0, 4, vp, 12, 2);
+            BtfFormatter f = new BtfFormatter(Btf.parse("syn", b.build()));
+            ByteBuffer v = le(16).putInt(-7).put("jbpf\0\0\0\0".getBytes(StandardCharsets.US_ASCII)).putShort((short) 443);
+            Object out = f.format(sec, v.array(), 0);
+            assertThat(out).isInstanceOf(Map.class).hasToString("{label=jbpf, counter=-7, port=443}");
+        }
+
+        @Test
+        void datasecVariableBeyondTheValueIsAnError() {
+            BtfBuilder b = new BtfBuilder();
+            int s32 = b.integer("int", 4, BtfType.INT_SIGNED, 32);
+            int va = b.var("far", s32);
+            int sec = b.datasec(".bss", 8, va, 6, 4);
+            BtfFormatter f = new BtfFormatter(Btf.parse("obj.o: .BTF", b.build()));
+            assertThatThrownBy(() -> f.format(sec, new byte[8], 0)).isInstanceOf(BtfFormatException.class)
+                    .hasMessageStartingWith("obj.o: .BTF: ");
+        }
+
+        @Test
+        void typesReachingPastTheValueAreErrorsNotOutOfBoundsReads() {
+            BtfBuilder b = new BtfBuilder();
+            int u32 = b.integer("u32", 4, 0, 32);
+            int huge = b.integer("huge", 1 << 21, 0, 8);
+            int s = b.struct(BtfKind.STRUCT, "s", 8, false, "a", u32, 0, "b", u32, 128);
+            int arr = b.array(u32, u32, 0x40000000);
+            int bits = b.struct(BtfKind.STRUCT, "bits", 4, true, "x", u32, 4 << 24 | 100);
+            int wide = b.struct(BtfKind.STRUCT, "wide", 16, true, "x", u32, 100 << 24);
+            BtfFormatter f = new BtfFormatter(Btf.parse("obj.o: .BTF", b.build()));
+            for (int id : new int[] {huge, s, arr, bits, wide}) {
+                assertThatThrownBy(() -> f.format(id, new byte[16], 4)).as("type %d", id)
+                        .isInstanceOf(BtfFormatException.class).hasMessageStartingWith("obj.o: .BTF: ");
+            }
+            assertThatThrownBy(() -> f.format(u32, new byte[4], 5)).isInstanceOf(BtfFormatException.class);
+        }
+
+        @Test
+        void unionsOfUnionsOverTheSameBytesStopAtABudget() {
+            BtfBuilder b = new BtfBuilder();
+            int t = b.integer("u8", 1, 0, 8);
+            // Each level: a union of two members of the level below, both at offset 0: 2^30 leaves.
+            for (int level = 0; level < 30; level++) {
+                t = b.struct(BtfKind.UNION, "u" + level, 1, false, "a", t, 0, "b", t, 0);
+            }
+            int top = t;
+            BtfFormatter f = new BtfFormatter(Btf.parse("obj.o: .BTF", b.build()));
+            assertThatThrownBy(() -> f.format(top, new byte[1], 0)).isInstanceOf(BtfFormatException.class)
+                    .hasMessageContaining("more values than its bytes can hold");
+        }
+
+        @Test
         void unionMembersShareBytes() {
             BtfBuilder b = new BtfBuilder();
             int u8 = b.integer("u8", 1, 0, 8);
@@ -212,6 +313,23 @@ class BtfFormatterTest {
             assertThat(f.format(fl, le(4).putFloat(1.0f).array(), 0)).isEqualTo("00 00 80 3f");
             assertThat(f.format(0, new byte[4], 0)).isNull();
         }
+    }
+
+    /** Global data of corpus/fmt_datasec.o, typed by the BTF jbpf gives the kernel (offsets filled in). */
+    @Test
+    void globalDataMapsShowTheirVariables() {
+        BpfObjectSpec spec = BpfObjectSpec.read(BpfObjects.path("corpus/fmt_datasec.o"));
+        BtfFormatter f = new BtfFormatter(Btf.parse("fmt_datasec.o", spec.kernelBtf().orElseThrow()));
+        MapSpec data = spec.maps().values().stream().filter(m -> m.section().equals(".data")).findFirst().orElseThrow();
+        MapSpec rodata = spec.maps().values().stream().filter(m -> m.section().equals(".rodata")).findFirst().orElseThrow();
+        MapSpec bss = spec.maps().values().stream().filter(m -> m.section().equals(".bss")).findFirst().orElseThrow();
+        assertThat(f.format(data.btfValueTypeId(), data.data(), 0)).hasToString("{fmt_counter=-7, fmt_label=jbpf}");
+        assertThat(f.format(rodata.btfValueTypeId(), rodata.data(), 0)).hasToString("{fmt_limit=-42}");
+        // .bss as the program leaves it: sbf -1, ubf 15, sbf40 -5, one run.
+        long bits = 0xfL | 0xfL << 4 | ((-5L) & 0xff_ffff_ffffL) << 8;
+        byte[] after = le(16).putLong(bits).putLong(1).array();
+        assertThat(f.format(bss.btfValueTypeId(), after, 0))
+                .hasToString("{fmt_bits={sbf=-1, ubf=15, sbf40=-5}, fmt_runs=1}");
     }
 
     @Test

@@ -126,10 +126,13 @@ final class MapDumpCommand extends CliCommand {
                 // fall through to the object file's BTF or hex
             }
         }
-        if (objSpec != null && objSpec.btf().isPresent()) {
+        if (objSpec != null && objSpec.kernelBtf().isPresent()) {
             MapSpec ms = objSpec.maps().get(mapName != null ? mapName : info.name());
             if (ms != null && ms.btfValueTypeId() != 0) {
-                return new Typing(new BtfFormatter(objSpec.btf().get()), ms.btfKeyTypeId(), ms.btfValueTypeId());
+                // The BTF as loaded, not as clang wrote it: clang leaves a DATASEC's variable offsets
+                // zero, so global-data values need the filled-in layout (type ids are the same).
+                Btf btf = Btf.parse(objSpec.source() + ": .BTF", objSpec.kernelBtf().get());
+                return new Typing(new BtfFormatter(btf), ms.btfKeyTypeId(), ms.btfValueTypeId());
             }
         }
         return new Typing(null, 0, 0);
