@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -100,6 +103,15 @@ public final class ElfFile {
             throw fail("symbol index " + index + " out of range (symbol table has " + symbols.size() + " entries)");
         }
         return symbols.get(index);
+    }
+
+    /** The SHA-1 of the whole file, in hex: a name for this exact file (iproute2 names pin directories so). */
+    public String sha1Hex() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
     }
 
     /** A copy of the section's bytes; zeros for SHT_NOBITS ({@code .bss}). */

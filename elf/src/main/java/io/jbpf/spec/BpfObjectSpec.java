@@ -4,13 +4,8 @@ import io.jbpf.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.elf.ElfFile;
 import io.jbpf.uapi.MapType;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,30 +81,20 @@ public final class BpfObjectSpec {
 
     /** Reads the object file at {@code path}. */
     public static BpfObjectSpec read(Path path) {
-        BpfObjectSpec spec = new ObjectReader(ElfFile.read(path)).read();
-        try {
-            // Read again for the hash: ElfFile keeps its bytes to itself, and the file was just read whole.
-            return spec.withFileHash(sha1(Files.readAllBytes(path)));
-        } catch (IOException e) {
-            throw new BpfException(path + ": cannot read: " + e.getMessage(), e);
-        }
+        return of(ElfFile.read(path));
     }
 
     /** Reads an object from bytes; {@code name} is used as the object name and in messages. */
     public static BpfObjectSpec parse(String name, byte[] bytes) {
-        return new ObjectReader(ElfFile.parse(name, bytes)).read().withFileHash(sha1(bytes));
+        return of(ElfFile.parse(name, bytes));
+    }
+
+    private static BpfObjectSpec of(ElfFile elf) {
+        return new ObjectReader(elf).read().withFileHash(elf.sha1Hex());
     }
 
     private BpfObjectSpec withFileHash(String hash) {
         return new BpfObjectSpec(this, maps, hash);
-    }
-
-    private static String sha1(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
-        }
     }
 
     /**
