@@ -2,15 +2,12 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jbpf.cli.Jbpf;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
-import io.jbpf.testing.NetNs;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.TestEnv;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,23 +39,15 @@ class BadInputIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run jbpf(String... args) {
-        return NetNs.call(env.xdpNs(), () -> {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-            return new Run(code, out.toString(), err.toString());
-        });
+    private static CliRun jbpf(String... args) {
+        return CliRun.in(env.xdpNs(), args);
     }
 
     /** Runs a load that must fail, and checks the exit code, message, fds and device. */
     private void failsCleanly(int exit, String[] args, String... message) {
         jbpf("status"); // warm up: class loading and the native library may open files once
         int before = Fds.count();
-        Run r = jbpf(args);
+        CliRun r = jbpf(args);
         assertThat(r.exit()).as("exit code of %s: %s", Arrays.toString(args), r.err()).isEqualTo(exit);
         assertThat(r.err()).contains(message);
         assertThat(Fds.count()).as("fds after %s", Arrays.toString(args)).isEqualTo(before);

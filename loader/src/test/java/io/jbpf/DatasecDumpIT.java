@@ -2,16 +2,14 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jbpf.cli.Jbpf;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Packets;
 import io.jbpf.testing.Sh;
 import io.jbpf.uapi.MapType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +25,8 @@ class DatasecDumpIT {
         Kernel.require();
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run jbpf(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun jbpf(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -53,20 +45,20 @@ class DatasecDumpIT {
             assertThat(Sh.run("bpftool", "map", "dump", "id", String.valueOf(bss)).out())
                     .contains("\"sbf\": 0xf,").contains("\"sbf40\": 0xfffffffffb");
 
-            Run text = jbpf("map", "dump", "--id", String.valueOf(data));
+            CliRun text = jbpf("map", "dump", "--id", String.valueOf(data));
             assertThat(text.exit()).as(text.err()).isZero();
             assertThat(text.out()).contains("value: {fmt_counter: -49, fmt_label: jbpf}");
-            Run json = jbpf("map", "dump", "--id", String.valueOf(data), "--json");
+            CliRun json = jbpf("map", "dump", "--id", String.valueOf(data), "--json");
             assertThat(json.exit()).as(json.err()).isZero();
             assertThat(json.out()).contains("\"value\":{\"fmt_counter\":-49,\"fmt_label\":\"jbpf\"}");
 
-            Run ro = jbpf("map", "dump", "--id", String.valueOf(rodata), "--json");
+            CliRun ro = jbpf("map", "dump", "--id", String.valueOf(rodata), "--json");
             assertThat(ro.out()).as(ro.err()).contains("\"value\":{\"fmt_limit\":-42}");
 
-            Run b = jbpf("map", "dump", "--id", String.valueOf(bss));
+            CliRun b = jbpf("map", "dump", "--id", String.valueOf(bss));
             assertThat(b.out()).as(b.err()).contains("value: {fmt_bits: {sbf: -1, ubf: 15, sbf40: -5}, fmt_runs: 1}");
             // By id: a map of the same name from an earlier load may linger while the kernel frees it.
-            Run bj = jbpf("map", "dump", Objects.str("corpus/fmt_datasec.o"), "--id", String.valueOf(bss), "--json");
+            CliRun bj = jbpf("map", "dump", Objects.str("corpus/fmt_datasec.o"), "--id", String.valueOf(bss), "--json");
             assertThat(bj.out()).as(bj.err())
                     .contains("\"value\":{\"fmt_bits\":{\"sbf\":-1,\"ubf\":15,\"sbf40\":-5},\"fmt_runs\":1}");
         }
@@ -86,7 +78,7 @@ class DatasecDumpIT {
             assertThat(bare.info().btfId()).as("created without BTF").isZero();
             // The object's map is found by the kernel's name for this one; selected by id, as a map of
             // that name from an earlier load may linger while the kernel frees it.
-            Run r = jbpf("map", "dump", Objects.str("corpus/fmt_datasec.o"), "--id", String.valueOf(bare.id()), "--json");
+            CliRun r = jbpf("map", "dump", Objects.str("corpus/fmt_datasec.o"), "--id", String.valueOf(bare.id()), "--json");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("\"value\":{\"fmt_counter\":-7,\"fmt_label\":\"jbpf\"}");
         }

@@ -2,16 +2,13 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jbpf.cli.Jbpf;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.BpfFs;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Kernel;
-import io.jbpf.testing.NetNs;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.TestEnv;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +29,7 @@ class FailedLoadPinsIT {
     static void setUp() {
         Kernel.require();
         env = TestEnv.setup();
-        Run busy = jbpf("load", Objects.str("xdp_pass.o"), "--dev", env.name);
+        CliRun busy = jbpf("load", Objects.str("xdp_pass.o"), "--dev", env.name);
         assertThat(busy.exit()).as("xdp_pass makes the device busy: %s", busy.err()).isZero();
     }
 
@@ -43,16 +40,8 @@ class FailedLoadPinsIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run jbpf(String... args) {
-        return NetNs.call(env.xdpNs(), () -> {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-            return new Run(code, out.toString(), err.toString());
-        });
+    private static CliRun jbpf(String... args) {
+        return CliRun.in(env.xdpNs(), args);
     }
 
     private static List<String> tree(Path root) {
@@ -69,7 +58,7 @@ class FailedLoadPinsIT {
             Path root = fs.dir.resolve("fresh_root");
             Path pinDir = fs.dir.resolve("all");
             List<String> before = tree(fs.dir);
-            Run r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--pin-path", root.toString(),
+            CliRun r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--pin-path", root.toString(),
                     "--pin", pinDir.toString());
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).contains("already has XDP program", "--force", "EBUSY");
@@ -81,7 +70,7 @@ class FailedLoadPinsIT {
     @Test
     void aPinRootThatIsNotBpffsIsNamed(@org.junit.jupiter.api.io.TempDir Path tmp) {
         Path root = tmp.resolve("pins");
-        Run r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--force", "--pin-path", root.toString());
+        CliRun r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--force", "--pin-path", root.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(root.toString(), "not on a bpf filesystem", "mount -t bpf bpf /sys/fs/bpf")
                 .doesNotContain("ENOENT");
@@ -99,7 +88,7 @@ class FailedLoadPinsIT {
             }
             Path pinDir = fs.dir.resolve("deep/er");
             List<String> before = tree(fs.dir);
-            Run r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--pin-path", fs.dir.toString(),
+            CliRun r = jbpf("load", Objects.str("corpus/pin_shared_a.o"), "--dev", env.name, "--pin-path", fs.dir.toString(),
                     "--pin", pinDir.toString());
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(tree(fs.dir)).as("the reused pin stays, the --pin directories go").isEqualTo(before)

@@ -6,16 +6,14 @@ import static io.jbpf.testing.MapReads.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jbpf.cli.Jbpf;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.BpfFs;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
 import io.jbpf.uapi.MapType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,15 +37,9 @@ class MapEdgeCasesIT {
         Kernel.require();
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
     /** The CLI in this JVM. */
-    private static Run jbpf(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun jbpf(String... args) {
+        return CliRun.of(args);
     }
 
     // ------------------------------------------------------------------ 2. object type of pins
@@ -73,7 +65,7 @@ class MapEdgeCasesIT {
                     .hasMessageContaining(progPin.toString()).hasMessageContaining("is a BPF program, not a map");
             assertThatThrownBy(() -> BpfProgram.fromPin(mapPin.toString())).isInstanceOf(BpfException.class)
                     .hasMessageContaining(mapPin.toString()).hasMessageContaining("is a BPF map, not a program");
-            Run dump = jbpf("map", "dump", progPin.toString());
+            CliRun dump = jbpf("map", "dump", progPin.toString());
             assertThat(dump.exit()).as(dump.err()).isEqualTo(1);
             assertThat(dump.err()).contains(progPin.toString(), "is a BPF program, not a map").doesNotContain("internal error");
             assertThat(Fds.count()).as("fds after the refusals").isEqualTo(fds);
@@ -228,7 +220,7 @@ class MapEdgeCasesIT {
 
             assertThat(Sh.run("bpftool", "map", "dump", "pinned", pin.toString()).exit()).as("bpftool cannot dump it either")
                     .isNotZero();
-            Run dump = jbpf("map", "dump", pin.toString());
+            CliRun dump = jbpf("map", "dump", pin.toString());
             assertThat(dump.exit()).as(dump.err()).isEqualTo(1);
             assertThat(dump.err()).contains("edge_qs", kind, "without popping", "peek", "pop").doesNotContain("EINVAL");
 
@@ -254,7 +246,7 @@ class MapEdgeCasesIT {
              BpfMap bloom = BpfMap.create("edge_bloomd", MapType.BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 64, 0)) {
             Path pin = fs.dir.resolve("bloom");
             bloom.pin(pin.toString());
-            Run dump = jbpf("map", "dump", pin.toString());
+            CliRun dump = jbpf("map", "dump", pin.toString());
             assertThat(dump.exit()).as(dump.err()).isEqualTo(1);
             assertThat(dump.err()).contains("edge_bloomd", "BLOOM_FILTER", "contains").doesNotContain("EINVAL");
             assertThat(Files.exists(pin)).isTrue();

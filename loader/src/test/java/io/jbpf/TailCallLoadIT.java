@@ -2,14 +2,11 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jbpf.cli.Jbpf;
 import io.jbpf.testing.BpfFs;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Kernel;
-import io.jbpf.testing.NetNs;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.TestEnv;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -42,23 +39,15 @@ class TailCallLoadIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run jbpf(String... args) {
-        return NetNs.call(env.xdpNs(), () -> {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-            return new Run(code, out.toString(), err.toString());
-        });
+    private CliRun jbpf(String... args) {
+        return CliRun.in(env.xdpNs(), args);
     }
 
     @Test
     void dispatcherNamedWithProgRunsItsTailCalls() {
         Path pins = fs.dir.resolve("tail");
         // --pin keeps the prog array's user reference after jbpf returns; without it the kernel empties it.
-        Run r = jbpf("load", Objects.str("corpus/tailcall_static.o"), "--dev", env.name, "--prog", "xdp_dispatch",
+        CliRun r = jbpf("load", Objects.str("corpus/tailcall_static.o"), "--dev", env.name, "--prog", "xdp_dispatch",
                 "--pin", pins.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Loaded xdp_dispatch");
@@ -74,7 +63,7 @@ class TailCallLoadIT {
 
     @Test
     void withoutProgTheDispatcherIsTheOneEntryPoint() {
-        Run r = jbpf("load", Objects.str("corpus/tailcall_static.o"), "--dev", env.name, "--pin",
+        CliRun r = jbpf("load", Objects.str("corpus/tailcall_static.o"), "--dev", env.name, "--pin",
                 fs.dir.resolve("t").toString());
         assertThat(r.exit()).as("tail_zero and tail_two are tail-call targets, not candidates: %s", r.err()).isZero();
         assertThat(r.out()).contains("Loaded xdp_dispatch");

@@ -3,18 +3,16 @@ package io.jbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jbpf.cli.Jbpf;
 import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.NetNs;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
 import io.jbpf.testing.TestEnv;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,16 +38,8 @@ class XdpLinkBusyIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run jbpf(String... args) {
-        return NetNs.call(env.xdpNs(), () -> {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-            return new Run(code, out.toString(), err.toString());
-        });
+    private CliRun jbpf(String... args) {
+        return CliRun.in(env.xdpNs(), args);
     }
 
     @Test
@@ -64,7 +54,7 @@ class XdpLinkBusyIT {
             for (String[] args : new String[][] {
                     {"load", Objects.str("xdp_drop.o"), "--dev", env.name, "--force"},
                     {"load", Objects.str("xdp_drop.o"), "--dev", env.name}}) {
-                Run r = jbpf(args);
+                CliRun r = jbpf(args);
                 assertThat(r.exit()).as(r.err()).isEqualTo(1);
                 assertThat(r.err()).contains("bpf_link", "link id " + link.id(), "program id " + progId,
                         "bpftool link detach id " + link.id(), "EBUSY").doesNotContain("--force");
@@ -87,7 +77,7 @@ class XdpLinkBusyIT {
                         .hasMessageContaining("already has XDP program id " + first.progId())
                         .hasMessageContaining("replace = true").hasMessageNotContaining("--force")
                         .satisfies(e -> assertThat(((XdpBusyException) e).linkId()).isZero());
-                Run r = jbpf("load", Objects.str("xdp_drop.o"), "--dev", env.name);
+                CliRun r = jbpf("load", Objects.str("xdp_drop.o"), "--dev", env.name);
                 assertThat(r.exit()).isEqualTo(1);
                 assertThat(r.err()).contains("already has XDP program id " + first.progId(), "use --force to replace it")
                         .doesNotContain("replace = true");

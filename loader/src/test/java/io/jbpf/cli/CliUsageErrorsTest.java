@@ -1,9 +1,8 @@
 package io.jbpf.cli;
 
+import io.jbpf.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,46 +12,41 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in-process through {@link Jbpf#run}, which returns the exit code instead of exiting.
  */
 class CliUsageErrorsTest {
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run jbpf(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Jbpf.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun jbpf(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void mapDumpWithoutAMapIsAUsageError() {
-        Run r = jbpf("map", "dump");
+        CliRun r = jbpf("map", "dump");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("no map selected").contains("--map NAME").contains("--id ID").contains("pinned");
     }
 
     @Test
     void mapDumpWithTwoSelectorsIsAUsageError() {
-        Run r = jbpf("map", "dump", "--id", "3", "--map", "xdp_stats_map");
+        CliRun r = jbpf("map", "dump", "--id", "3", "--map", "xdp_stats_map");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("--id 3 and --map xdp_stats_map");
-        Run pinAndId = jbpf("map", "dump", "/sys/fs/bpf/jbpf_no_such_pin", "--id", "3");
+        CliRun pinAndId = jbpf("map", "dump", "/sys/fs/bpf/jbpf_no_such_pin", "--id", "3");
         assertThat(pinAndId.exit()).as(pinAndId.err()).isEqualTo(2);
         assertThat(pinAndId.err()).contains("the pinned path /sys/fs/bpf/jbpf_no_such_pin and --id 3");
     }
 
     @Test
     void mapDumpDevWithoutMapIsAUsageError() {
-        Run r = jbpf("map", "dump", "--dev", "veth0");
+        CliRun r = jbpf("map", "dump", "--dev", "veth0");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("--dev veth0").contains("give --map NAME");
-        Run withId = jbpf("map", "dump", "--dev", "veth0", "--id", "4");
+        CliRun withId = jbpf("map", "dump", "--dev", "veth0", "--id", "4");
         assertThat(withId.exit()).as(withId.err()).isEqualTo(2);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "+1", "0x10", "2147483648", "1.0", "x"})
     void mapIdMustBeAPositiveDecimalInt(String id) {
-        Run r = jbpf("map", "dump", "--id", id);
+        CliRun r = jbpf("map", "dump", "--id", id);
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("Invalid value for option '--id'").contains("'" + id + "' is not a map id")
                 .contains("from 1 to 2147483647");
@@ -61,7 +55,7 @@ class CliUsageErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "+3", "1.5", "0x2", "99999999999", "three"})
     void statsCountMustBeOneOrMore(String count) {
-        Run r = jbpf("stats", "--dev", "veth0", "--count", count, "--interval", "10ms");
+        CliRun r = jbpf("stats", "--dev", "veth0", "--count", count, "--interval", "10ms");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("Invalid value for option '--count'").contains("from 1 to 2147483647");
         assertThat(r.out()).as("no header before the usage error").isEmpty();
@@ -70,7 +64,7 @@ class CliUsageErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"1d", "0.5f", "1e-12", "2.5d", "-1s", "0", "5ms", "2h", "1 s", ""})
     void statsIntervalIsStrict(String interval) {
-        Run r = jbpf("stats", "--dev", "veth0", "--interval", interval);
+        CliRun r = jbpf("stats", "--dev", "veth0", "--interval", interval);
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("Invalid value for option '--interval'").contains("'" + interval + "'")
                 .contains("from 10ms to 1h");
@@ -79,7 +73,7 @@ class CliUsageErrorsTest {
 
     @Test
     void helpDocumentsTheForms() {
-        Run r = jbpf("stats", "--help");
+        CliRun r = jbpf("stats", "--help");
         assertThat(r.exit()).isZero();
         String help = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
         assertThat(help).contains("500ms").contains("plain seconds").contains("from 10ms to 1h").contains("N >= 1")
@@ -88,7 +82,7 @@ class CliUsageErrorsTest {
 
     @Test
     void missingCommandListsThemAll() {
-        Run r = jbpf();
+        CliRun r = jbpf();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, features)");
     }
