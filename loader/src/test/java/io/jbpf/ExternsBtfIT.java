@@ -9,17 +9,11 @@ import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Packets;
 import io.jbpf.testing.Sh;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +43,7 @@ class ExternsBtfIT {
             assertThat(mapBtfId(o.map(kconfigMap(spec)).id())).as(".kconfig map btf_id (bpftool)").isPositive();
 
             assertThat(prog.testRun(Packets.any64(), null, 1).retval()).isEqualTo(2); // XDP_PASS
-            long expected = Long.parseLong(config("CONFIG_HZ")) + (config("CONFIG_BPF_SYSCALL").equals("y") ? 1 : 0);
+            long expected = Long.parseLong(Kernel.config("CONFIG_HZ")) + (Kernel.config("CONFIG_BPF_SYSCALL").equals("y") ? 1 : 0);
             assertThat(o.variable("kcfg_out").getLong()).as("kcfg_out = CONFIG_BPF_SYSCALL + CONFIG_HZ").isEqualTo(expected);
             byte[] value = locked.lookup(new byte[4]);
             assertThat(ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong(8)).as("locked[0].n").isEqualTo(1);
@@ -89,18 +83,5 @@ class ExternsBtfIT {
         assertThat(r.exit()).as(r.all()).isZero();
         Matcher m = BTF_ID.matcher(r.out());
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-
-    private static String config(String option) throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(Path.of("/proc/config.gz"))), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith(option + "=")) {
-                    return line.substring(option.length() + 1);
-                }
-            }
-        }
-        return "n";
     }
 }

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.MapType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -51,6 +56,30 @@ public final class Kernel {
             return "BPF objects not built in " + Objects.path("");
         }
         return null;
+    }
+
+    /**
+     * The running kernel's value of {@code option} in /proc/config.gz ("n" when not set): read
+     * here independently of the loader, so tests compare jbpf's answer with the kernel's own file.
+     */
+    public static String config(String option) throws IOException {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(Path.of("/proc/config.gz"))), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith(option + "=")) {
+                    return line.substring(option.length() + 1);
+                }
+            }
+        }
+        return "n";
+    }
+
+    /** KERNEL_VERSION(a, b, c) of {@code uname -r}, the patch level capped at 255 as libbpf does. */
+    public static long versionCode() {
+        String[] release = System.getProperty("os.version").split("[^0-9]+");
+        return (Long.parseLong(release[0]) << 16) + (Long.parseLong(release[1]) << 8)
+                + Math.min(255, Long.parseLong(release[2]));
     }
 
     /** Where the repository is (for ./jbpf and testenv/testenv.sh). */
