@@ -19,7 +19,7 @@ import java.util.Map;
  * or pinned. Remembers what it pinned, so a failed load can take the pins back.
  */
 final class MapLoader {
-    private static final int PAGE_SIZE = 4096;
+    private static final long PAGE_SIZE = Native.pageSize();
     private final BpfObjectSpec spec;
     private final LoadOptions options;
     private final List<String> warnings;

@@ -19,7 +19,7 @@ public final class MmapArray implements AutoCloseable {
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
-    private static final long PAGE = 4096;
+    private static final long PAGE = Native.pageSize();
 
     private final BpfMap map;
     private final long address;

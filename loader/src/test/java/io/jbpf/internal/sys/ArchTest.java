@@ -36,6 +36,14 @@ class ArchTest {
     }
 
     @Test
+    void pageSizeIsTheSystemsNotAConstant() throws Exception {
+        Process p = new ProcessBuilder("getconf", "PAGESIZE").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(Native.pageSize()).isEqualTo(Long.parseLong(out));
+    }
+
+    @Test
     void unknownArchitecturesHaveNoRow() {
         assertThat(Arch.of("sparcv9")).isNull();
     }
