@@ -1,6 +1,7 @@
 package io.jbpf;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ public final class PinLog {
         for (Path d : missing) {
             try {
                 Files.createDirectory(d);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(d)) {
+                    throw new BpfException("create pin directory " + d + ": something that is not a directory is there");
+                }
+                continue; // another load made it meanwhile: not ours to take back
             } catch (IOException e) {
                 throw new BpfException("create pin directory " + d + ": " + e);
             }

@@ -67,6 +67,33 @@ class FailedLoadPinsIT {
         }
     }
 
+    /** Two loads making the same directories (tc/globals of iproute2 objects) at once both succeed. */
+    @Test
+    void concurrentLoadsMakingTheSameDirectoriesBothSucceed() throws Exception {
+        try (BpfFs fs = new BpfFs()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 300; round++) {
+                    Path dir = fs.dir.resolve("r" + round).resolve("tc").resolve("globals");
+                    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                    java.util.concurrent.Callable<PinLog> make = () -> {
+                        PinLog log = new PinLog();
+                        together.await();
+                        log.createDirectories(dir);
+                        return log;
+                    };
+                    var a = pool.submit(make);
+                    var b = pool.submit(make);
+                    a.get();
+                    b.get(); // before the fix, one of them failed now and then with FileAlreadyExistsException
+                    assertThat(dir).isDirectory();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void aPinRootThatIsNotBpffsIsNamed(@org.junit.jupiter.api.io.TempDir Path tmp) {
         Path root = tmp.resolve("pins");
