@@ -83,7 +83,8 @@ public final class MapBatch {
         long entry = (long) Math.max(1, keySize) + Math.max(1, valueBufferSize);
         long fit = Math.max(1, byteBudget) / entry;
         long oneBuffer = Integer.MAX_VALUE / Math.max(Math.max(1, keySize), Math.max(1, valueBufferSize));
-        return (int) Math.max(1, Math.min(Math.min(fit, oneBuffer), Math.max(1, maxEntries)));
+        // max_entries is a u32: 2^31 and more must not read as negative (and so as room for 1).
+        return (int) Math.max(1, Math.min(Math.min(fit, oneBuffer), Math.max(1, Integer.toUnsignedLong(maxEntries))));
     }
 
     /** Bytes of the larger of the key and value buffers for {@code capacity} entries, in long arithmetic. */

@@ -202,7 +202,8 @@ final class MapLoader {
 
     /** "BPF_MAP_TYPE_HASH, key 4 B, value 8 B, 16 entries, flags 0x0", for messages. */
     static String describe(int type, int key, int value, int maxEntries, int flags) {
-        return MapType.nameOf(type) + ", key " + key + " B, value " + value + " B, " + maxEntries + " entries, flags 0x"
+        return MapType.nameOf(type) + ", key " + Integer.toUnsignedString(key) + " B, value " + Integer.toUnsignedString(value)
+                + " B, " + Integer.toUnsignedString(maxEntries) + " entries, flags 0x"
                 + Integer.toHexString(flags);
     }
 }

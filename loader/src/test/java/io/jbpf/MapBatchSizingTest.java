@@ -33,6 +33,13 @@ class MapBatchSizingTest {
     }
 
     @Test
+    void maxEntriesIsUnsigned() {
+        // An LPM trie or NO_PREALLOC hash may say 2^31 or 0xffffffff: that is not "room for one".
+        assertThat(MapBatch.capacityWithin(8, 8, Integer.MIN_VALUE, 4 * MIB)).isEqualTo((int) (4 * MIB / 16));
+        assertThat(MapBatch.capacityWithin(8, 8, -1, 4 * MIB)).isEqualTo((int) (4 * MIB / 16));
+    }
+
+    @Test
     void perCpuValuesCountEveryCpu() {
         // A 32 KiB per-CPU value on 512 possible CPUs is 16 MiB an entry.
         int perCpuBuffer = 32 * 1024 * 512;
