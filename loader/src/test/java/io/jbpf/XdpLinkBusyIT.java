@@ -61,6 +61,11 @@ class XdpLinkBusyIT {
                 assertThat(env.ipLink()).as("still the link's program, nothing of jbpf's")
                         .contains("prog/xdp id " + progId).doesNotContain("xdp_drop");
             }
+            CliRun unload = jbpf("unload", "--dev", env.name);
+            assertThat(unload.exit()).as(unload.err()).isEqualTo(1);
+            assertThat(unload.err()).contains("detach", "bpf_link", "link id " + link.id(),
+                    "bpftool link detach id " + link.id());
+            assertThat(env.ipLink()).as("unload could not take it").contains("prog/xdp id " + progId);
         }
         assertThat(env.ipLink()).as("closing the link detached it").doesNotContain("prog/xdp");
     }

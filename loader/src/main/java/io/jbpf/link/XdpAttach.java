@@ -105,7 +105,18 @@ public final class XdpAttach {
                     + (mode == null ? "" : " in " + mode + " mode"), Errno.ENOENT);
         }
         for (XdpMode m : modes) {
-            setLink(s.ifindex(), -1, m.flag, -1, "detach XDP program from " + device + " (" + m + " mode)");
+            String what = "detach XDP program from " + device + " (" + m + " mode)";
+            try {
+                setLink(s.ifindex(), -1, m.flag, -1, what);
+            } catch (BpfException e) {
+                if (e.errno() == Errno.EBUSY) {
+                    var link = XdpBpfLink.holding(s.ifindex(), s.progId(m));
+                    if (link.isPresent()) {
+                        throw new XdpBusyException(what, describeModes(s), link.get().progId(), link.get().linkId());
+                    }
+                }
+                throw e;
+            }
         }
         return s;
     }

@@ -44,8 +44,8 @@ public final class XdpBusyException extends BpfException {
     private static String describe(String operation, String modes, int progId, int linkId, String howToReplace) {
         if (linkId != 0) {
             return operation + ": an XDP bpf_link (link id " + linkId + ", program id " + progId + ") holds the device"
-                    + modes + "; a program attached through a bpf_link cannot be replaced over netlink, not even "
-                    + "with replace; to free the device, the link's owner closes or unpins it, or run `bpftool link detach id "
+                    + modes + "; a program attached through a bpf_link cannot be replaced (not even with replace) or "
+                    + "detached over netlink; to free the device, the link's owner closes or unpins it, or run `bpftool link detach id "
                     + linkId + "`";
         }
         return operation + ": device already has XDP program id " + progId + modes + "; " + howToReplace;
