@@ -138,6 +138,7 @@ public final class BpfMap implements AutoCloseable {
         return info.valueSize();
     }
 
+    /** {@code max_entries}: a u32, so read it with {@link Integer#toUnsignedLong} (LPM tries may use 2^32 - 1). */
     public int maxEntries() {
         return info.maxEntries();
     }
@@ -279,16 +280,25 @@ public final class BpfMap implements AutoCloseable {
      *
      * @throws BpfException when the map has no BTF (legacy definitions) or a record does not match it
      */
+    @SuppressWarnings("unchecked")
     public <K, V> TypedMap<K, V> typed(Class<K> keyType, Class<V> valueType) {
         checkOpen();
         KernelInfo.Map i = info();
-        if (i.btfId() == 0 || i.btfKeyTypeId() == 0 || i.btfValueTypeId() == 0) {
-            throw new BpfException("map " + name + " carries no BTF for its key and value (a legacy or BTF-less "
-                    + "definition), so records cannot be matched to it; use typed(MapCodec, MapCodec)");
+        if (i.btfId() == 0 || i.btfValueTypeId() == 0) {
+            throw new BpfException("map " + name + " carries no BTF for its value (a legacy or BTF-less definition), "
+                    + "so records cannot be matched to it; use typed(MapCodec, MapCodec)");
         }
         io.jbpf.btf.Btf btf = io.jbpf.btf.Btf.parse("BTF of map " + name, KernelInfo.btfById(i.btfId()));
-        return typed(RecordCodec.of(keyType, btf, i.btfKeyTypeId(), "key of map " + name),
-                RecordCodec.of(valueType, btf, i.btfValueTypeId(), "value of map " + name));
+        MapCodec<K> keys;
+        if (i.btfKeyTypeId() != 0) {
+            keys = RecordCodec.of(keyType, btf, i.btfKeyTypeId(), "key of map " + name);
+        } else if ((keyType == Integer.class || keyType == int.class) && keySize() == 4) {
+            keys = (MapCodec<K>) MapCodec.INT; // global-data maps: BTF for the value only, a u32 index as key
+        } else {
+            throw new BpfException("map " + name + " has BTF for its value only (as global-data maps do); its "
+                    + keySize() + "-byte key reads as Integer when it is 4 bytes, or use typed(MapCodec, MapCodec)");
+        }
+        return typed(keys, RecordCodec.of(valueType, btf, i.btfValueTypeId(), "value of map " + name));
     }
 
     /**

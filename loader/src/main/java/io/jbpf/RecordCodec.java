@@ -21,6 +21,9 @@ import java.util.Map;
  * field, so a record that compiles against a changed BPF program fails at start-up rather than
  * reading the wrong bytes.
  *
+ * <p>A global-data map ({@code .data}, {@code .bss}, {@code .rodata}) reads as a record of its
+ * variables in the order of their offsets: {@code record Bss(long packets, int lastLen)}.
+ *
  * <p>Component types: {@code long}, {@code int}, {@code short}, {@code byte}, {@code boolean},
  * {@code char}, {@code float}, {@code double} for integers, enums and floats of that size;
  * a nested record for a nested struct; {@code byte[]}, {@code short[]}, {@code int[]},
@@ -235,7 +238,7 @@ public final class RecordCodec<T> implements MapCodec<T> {
                 throw mismatch(field, "has no type in the map's BTF (void)");
             }
             if (java.isRecord()) {
-                if (t.kind() != BtfKind.STRUCT) {
+                if (t.kind() != BtfKind.STRUCT && t.kind() != BtfKind.DATASEC) {
                     throw mismatch(field, "is the record " + java.getSimpleName() + " but the map's type is " + describe(t));
                 }
                 return record(java, t, path, base);
@@ -266,9 +269,39 @@ public final class RecordCodec<T> implements MapCodec<T> {
             return new Scalar(prim);
         }
 
+        /** One member of a struct, or one variable of a DATASEC (global data), as records see it. */
+        private record Field(String name, int type, long bitOffset, boolean bitfield) {
+        }
+
+        private List<Field> fields(BtfType t) {
+            List<Field> out = new ArrayList<>();
+            for (BtfType.Member m : t.members()) {
+                if (t.kind() == BtfKind.DATASEC) {
+                    // A variable: its name and type are the VAR's, its offset is in bytes.
+                    BtfType var = btf.type(m.type());
+                    if (var == null || var.kind() != BtfKind.VAR) {
+                        throw new BpfException(what + ": " + describe(t) + " has an entry that is not a variable");
+                    }
+                    out.add(new Field(var.name(), var.type(), m.offset() * 8, false));
+                } else {
+                    long bitOffset = t.kindFlag() ? m.offset() & 0xffffff : m.offset();
+                    boolean bitfield = t.kindFlag() && (m.offset() >>> 24) != 0 || bitOffset % 8 != 0
+                            || isPartialInt(m.type());
+                    out.add(new Field(m.name(), m.type(), bitOffset, bitfield));
+                }
+            }
+            return out;
+        }
+
+        /** An INT narrower than its size (a bitfield in a struct without kind_flag). */
+        private boolean isPartialInt(int typeId) {
+            BtfType t = btf.type(btf.skipQualifiers(typeId));
+            return t != null && t.kind() == BtfKind.INT && t.intBits() != 8L * t.size();
+        }
+
         private Node record(Class<?> java, BtfType struct, String path, int base) {
             RecordComponent[] comps = java.getRecordComponents();
-            List<BtfType.Member> members = struct.members();
+            List<Field> members = fields(struct);
             String structName = describe(struct);
             if (comps.length != members.size()) {
                 throw new BpfException(what + ": record " + java.getSimpleName() + " has " + comps.length
@@ -281,17 +314,17 @@ public final class RecordCodec<T> implements MapCodec<T> {
             Class<?>[] types = new Class<?>[comps.length];
             for (int i = 0; i < comps.length; i++) {
                 RecordComponent c = comps[i];
-                BtfType.Member m = members.get(i);
+                Field m = members.get(i);
                 String field = java.getSimpleName() + "." + c.getName();
                 if (!sameName(c.getName(), m.name())) {
                     throw new BpfException(what + ": component " + i + " of record " + java.getSimpleName() + " is '"
                             + c.getName() + "' but member " + i + " of " + structName + " is '" + m.name()
                             + "' (components follow the struct's members in order, by name)");
                 }
-                if (struct.kindFlag() && (m.offset() >>> 24) != 0 || m.offset() % 8 != 0) {
+                if (m.bitfield()) {
                     throw mismatch(field, "is the bitfield " + m.name() + ", which records cannot hold");
                 }
-                offs[i] = (int) ((struct.kindFlag() ? m.offset() & 0xffffff : m.offset()) / 8);
+                offs[i] = (int) (m.bitOffset() / 8);
                 String sub = path.isEmpty() ? c.getName() : path + "." + c.getName();
                 children[i] = node(c.getType(), m.type(), field, sub, base + offs[i]);
                 types[i] = c.getType();
@@ -340,9 +373,9 @@ public final class RecordCodec<T> implements MapCodec<T> {
             return t.name().isEmpty() ? "an anonymous " + kind : kind + " " + t.name();
         }
 
-        private static String names(List<BtfType.Member> members) {
+        private static String names(List<Field> members) {
             List<String> out = new ArrayList<>();
-            for (BtfType.Member m : members) {
+            for (Field m : members) {
                 out.add(m.name());
             }
             return out.toString();

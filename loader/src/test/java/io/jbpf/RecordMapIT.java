@@ -89,6 +89,31 @@ class RecordMapIT {
         }
     }
 
+    /** .data of corpus/globals_data: its variables in offset order. */
+    public record Data(long seed, int[] weights, long dataCounter, int[] steps) {
+    }
+
+    /** .rodata: the const volatile configuration. */
+    public record Rodata(int cfgMult, int cfgTag) {
+    }
+
+    @Test
+    void globalDataReadsAsARecordOfItsVariables() {
+        try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/globals_data.o")),
+                LoadOptions.defaults())) {
+            assertThat(o.program("xdp_globals_main").testRun(Packets.any64(), null, 1).retval()).isEqualTo(XDP_PASS);
+            Data d = o.map("globals_.data").typed(Integer.class, Data.class).get(0);
+            assertThat(d.seed()).isEqualTo(7);
+            assertThat(d.weights()).containsExactly(10, 20, 30, 40);
+            assertThat(d.dataCounter()).as("100, +1 by the run").isEqualTo(101);
+            assertThat(d.steps()[3]).isEqualTo(14);
+            assertThat(o.map("globals_.rodata").typed(Integer.class, Rodata.class).get(0)).isEqualTo(new Rodata(3, 0xabcd));
+            assertThatThrownBy(() -> o.map("globals_.data").typed(Long.class, Data.class))
+                    .isInstanceOf(BpfException.class).hasMessageContaining("BTF for its value only")
+                    .hasMessageContaining("Integer");
+        }
+    }
+
     @Test
     void mapsWithoutBtfAreRefusedWithTheWayOut() {
         try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("xdp_legacy_maps.o")),
