@@ -79,14 +79,19 @@ final class MapDumpCommand extends CliCommand {
             Printer printer = new Printer(map, out(), isSet(jsonOpt));
             int ks = map.keySize();
             int vs = map.valueBufferSize();
-            for (int n = batch.read(); n > 0; n = batch.read()) {
-                for (int i = 0; i < n; i++) {
-                    byte[] k = new byte[ks];
-                    byte[] v = new byte[vs];
-                    batch.keys().get(i * ks, k);
-                    batch.values().get(i * vs, v);
-                    printer.row(row(map, typing, k, v));
+            try {
+                for (int n = batch.read(); n > 0; n = batch.read()) {
+                    for (int i = 0; i < n; i++) {
+                        byte[] k = new byte[ks];
+                        byte[] v = new byte[vs];
+                        batch.keys().get(i * ks, k);
+                        batch.values().get(i * vs, v);
+                        printer.row(row(map, typing, k, v));
+                    }
                 }
+            } catch (RuntimeException e) {
+                printer.abort();
+                throw e;
             }
             printer.end();
         }
@@ -221,7 +226,7 @@ final class MapDumpCommand extends CliCommand {
                 out.print('[');
             } else {
                 out.println("map " + map.info().name() + " (id " + map.id() + ", " + MapType.nameOf(map.type()) + ", key "
-                        + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + map.maxEntries() + "):");
+                        + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + Integer.toUnsignedString(map.maxEntries()) + "):");
             }
         }
 
@@ -245,6 +250,17 @@ final class MapDumpCommand extends CliCommand {
 
         void end() {
             out.println(json ? "]" : rows + (rows == 1 ? " entry" : " entries"));
+        }
+
+        /**
+         * After a failed read: JSON output stays one valid array of the rows printed (the error and
+         * exit code 1 say it is incomplete); text gets no count line, which would read as complete.
+         */
+        void abort() {
+            if (json) {
+                out.println("]");
+            }
+            out.flush();
         }
     }
 

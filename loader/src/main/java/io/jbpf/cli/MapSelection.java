@@ -27,17 +27,18 @@ final class MapSelection {
         if (mapName != null) {
             given.add("--map " + mapName);
         }
+        if (given.size() > 1) {
+            return "select one map: " + String.join(", ", given.subList(0, given.size() - 1)) + " and "
+                    + given.get(given.size() - 1) + " were all given; use only one of --map, --id and a pinned path";
+        }
         if (device != null && mapName == null) {
-            return "--dev " + device + " picks among the maps of the XDP program on " + device
-                    + ": give --map NAME with it";
+            return "--dev " + device + " only narrows --map NAME to the maps of the XDP program on " + device
+                    + (given.isEmpty() ? ": give --map NAME with it" : ", and " + given.get(0) + " names a map by itself: "
+                    + "drop --dev, or select by --map NAME instead");
         }
         if (given.isEmpty()) {
             return "no map selected: give --map NAME (with --dev DEV for the maps of the XDP program on DEV), --id ID, "
                     + "or the path of a map pinned in bpffs";
-        }
-        if (given.size() > 1) {
-            return "select one map: " + String.join(" and ", given) + " were both given; use only one of --map, --id "
-                    + "and a pinned path";
         }
         return null;
     }

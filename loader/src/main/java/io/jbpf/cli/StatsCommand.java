@@ -41,8 +41,8 @@ final class StatsCommand extends CliCommand {
             "time between reports, from 10ms to 1h: " + DurationConverter.FORMS + " (default: ${DEFAULT-VALUE})",
             "--interval", "-i");
     private final OptionSpec countOpt = checked("N", Integer.class,
-            new IntRangeConverter(1, Integer.MAX_VALUE, "a number of reports"), null,
-            "stop after N reports, N >= 1 (default: until interrupted, or until the program or the device is gone)",
+            new IntRangeConverter(0, Integer.MAX_VALUE, "a number of reports"), null,
+            "stop after N reports; 0 or no --count: until interrupted, or until the program or the device is gone",
             "--count", "-c");
     private final OptionSpec jsonOpt = flag("one JSON object per report (and one per program change)", "--json");
 
@@ -89,7 +89,7 @@ final class StatsCommand extends CliCommand {
                 out.println("Collecting stats from map " + map.info().name() + " (id " + map.id() + ") of the XDP program on "
                         + device + " every " + fixed(periodNs / 1e9, 3) + "s");
             }
-            for (int n = 0; count == null || n < count; ) {
+            for (int n = 0; count == null || count == 0 || n < count; ) {
                 Thread.sleep(periodNs / 1_000_000, (int) (periodNs % 1_000_000));
                 XdpStatus now = stillAttached(attached);
                 if (!sameProgram(now, attached)) {

@@ -32,6 +32,9 @@ class CliUsageErrorsTest {
         CliRun pinAndId = jbpf("map", "dump", "/sys/fs/bpf/jbpf_no_such_pin", "--id", "3");
         assertThat(pinAndId.exit()).as(pinAndId.err()).isEqualTo(2);
         assertThat(pinAndId.err()).contains("the pinned path /sys/fs/bpf/jbpf_no_such_pin and --id 3");
+        CliRun three = jbpf("map", "dump", "/sys/fs/bpf/jbpf_no_such_pin", "--id", "3", "--map", "m");
+        assertThat(three.exit()).as(three.err()).isEqualTo(2);
+        assertThat(three.err()).contains("the pinned path /sys/fs/bpf/jbpf_no_such_pin, --id 3 and --map m were all given");
     }
 
     @Test
@@ -41,6 +44,8 @@ class CliUsageErrorsTest {
         assertThat(r.err()).contains("--dev veth0").contains("give --map NAME");
         CliRun withId = jbpf("map", "dump", "--dev", "veth0", "--id", "4");
         assertThat(withId.exit()).as(withId.err()).isEqualTo(2);
+        assertThat(withId.err()).as("advice that works").contains("--id 4 names a map by itself", "drop --dev")
+                .doesNotContain("give --map NAME with it");
     }
 
     @ParameterizedTest
@@ -53,11 +58,11 @@ class CliUsageErrorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "+3", "1.5", "0x2", "99999999999", "three"})
-    void statsCountMustBeOneOrMore(String count) {
+    @ValueSource(strings = {"-1", "+3", "1.5", "0x2", "99999999999", "three"})
+    void statsCountMustBeANumberOfReports(String count) {
         CliRun r = jbpf("stats", "--dev", "veth0", "--count", count, "--interval", "10ms");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid value for option '--count'").contains("from 1 to 2147483647");
+        assertThat(r.err()).contains("Invalid value for option '--count'").contains("from 0 to 2147483647");
         assertThat(r.out()).as("no header before the usage error").isEmpty();
     }
 
@@ -76,7 +81,7 @@ class CliUsageErrorsTest {
         CliRun r = jbpf("stats", "--help");
         assertThat(r.exit()).isZero();
         String help = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
-        assertThat(help).contains("500ms").contains("plain seconds").contains("from 10ms to 1h").contains("N >= 1")
+        assertThat(help).contains("500ms").contains("plain seconds").contains("from 10ms to 1h").contains("0 or no --count")
                 .contains("until interrupted").contains("exit code 1").contains("reset");
     }
 
