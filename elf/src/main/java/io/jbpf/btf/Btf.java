@@ -251,6 +251,13 @@ public final class Btf {
                     int v = b.getInt(x);
                     intEnc = (v >>> 24) & 0xf;
                     intBits = v & 0xff;
+                    int bitOffset = (v >>> 16) & 0xff;
+                    // What the kernel accepts: 1 to 16 bytes, the bits within them.
+                    if (sizeOrType != 1 && sizeOrType != 2 && sizeOrType != 4 && sizeOrType != 8 && sizeOrType != 16
+                            || intBits > 128 || bitOffset + intBits > 8 * sizeOrType) {
+                        throw fail("type " + id + " (INT) is " + Integer.toUnsignedString(sizeOrType) + " bytes with "
+                                + intBits + " bits at bit " + bitOffset + ", which no integer is");
+                    }
                 }
                 case BtfKind.ARRAY -> array = new BtfType.Array(b.getInt(x), b.getInt(x + 4), b.getInt(x + 8));
                 case BtfKind.STRUCT, BtfKind.UNION -> {

@@ -45,6 +45,13 @@ public final class BtfFormatter {
         return value(btf.skipQualifiers(typeId), b, offset, 0);
     }
 
+    private void spend(long units, Object what) {
+        budget -= units;
+        if (budget < 0) {
+            throw btf.fail("type " + what + " expands to more values than its bytes can hold (nested unions?)");
+        }
+    }
+
     private static final HexFormat SPACED_HEX = HexFormat.ofDelimiter(" ");
 
     /** {@code "03 00 00 00"}: how values without a type are shown, as bpftool does. */
@@ -56,9 +63,7 @@ public final class BtfFormatter {
         if (depth > 32) {
             return "...";
         }
-        if (--budget < 0) {
-            throw btf.fail("type " + id + " expands to more values than its bytes can hold (nested unions?)");
-        }
+        spend(1, id);
         id = btf.skipQualifiers(id);
         BtfType t = btf.type(id);
         if (t == null) {
@@ -90,6 +95,7 @@ public final class BtfFormatter {
                     int bitSize = t.kindFlag() ? (int) (m.offset() >>> 24) : 0;
                     String name = m.name().isEmpty() ? "(anon)" : m.name();
                     if (bitSize != 0 || bitOff % 8 != 0) {
+                        spend(1, t); // a bitfield is a value too: thousands of them must not come free
                         out.put(name, bitfield(t, m, b, off, bitOff, bitSize == 0 ? 1 : bitSize));
                     } else {
                         out.put(name, value(m.type(), b, memberOffset(t, b, off, bitOff / 8), depth + 1));
@@ -127,6 +133,7 @@ public final class BtfFormatter {
                     while (len < n && b.get(off + len) != 0) {
                         len++;
                     }
+                    spend(len / 8, t); // a string's bytes count against the budget like values do
                     byte[] s = new byte[len];
                     b.get(off, s);
                     return new String(s, StandardCharsets.UTF_8);

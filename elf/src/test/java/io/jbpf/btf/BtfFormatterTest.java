@@ -242,7 +242,7 @@ class BtfFormatterTest {
         void typesReachingPastTheValueAreErrorsNotOutOfBoundsReads() {
             BtfBuilder b = new BtfBuilder();
             int u32 = b.integer("u32", 4, 0, 32);
-            int huge = b.integer("huge", 1 << 21, 0, 8);
+            int huge = b.integer("u128", 16, 0, 128); // 16 bytes from offset 4 of 16: 4 past the end
             int s = b.struct(BtfKind.STRUCT, "s", 8, false, "a", u32, 0, "b", u32, 128);
             int arr = b.array(u32, u32, 0x40000000);
             int bits = b.struct(BtfKind.STRUCT, "bits", 4, true, "x", u32, 4 << 24 | 100);
@@ -253,6 +253,11 @@ class BtfFormatterTest {
                         .isInstanceOf(BtfFormatException.class).hasMessageStartingWith("obj.o: .BTF: ");
             }
             assertThatThrownBy(() -> f.format(u32, new byte[4], 5)).isInstanceOf(BtfFormatException.class);
+
+            BtfBuilder bad = new BtfBuilder();
+            bad.integer("huge", 1 << 21, 0, 8);
+            assertThatThrownBy(() -> Btf.parse("obj.o: .BTF", bad.build())).as("an INT of 2 MiB, refused as the kernel does")
+                    .isInstanceOf(BtfFormatException.class).hasMessageContaining("INT");
         }
 
         @Test

@@ -24,7 +24,8 @@ class CrasherInputsTest {
             "kconfig_size_wraps_alloc.o",      // kconfig sizes wrap around to a ~2 GB .kconfig buffer (slow, huge allocation)
             "kconfig_datasec_void_entry.o",    // .kconfig DATASEC entry of type 0 (void): NullPointerException
             "fmt_member_past_value.o",         // map value type's member lies past the value: IndexOutOfBoundsException
-            "fmt_int_size_past_value.o");      // INT of 2 MiB in a 16-byte value: IndexOutOfBoundsException
+            "fmt_int_size_past_value.o",       // INT of 2 MiB in a 16-byte value: IndexOutOfBoundsException
+            "int_bool_size_zero.o");           // a bool INT of 0 bytes, read past the value (found by review fuzzing)
 
     @ParameterizedTest
     @FieldSource("CRASHERS")
