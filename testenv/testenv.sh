@@ -42,7 +42,8 @@ usage() {
 Usage: $PROG COMMAND [options]
 
 Test hosts in network namespaces on a veth pair, for trying XDP programs.
-Environment NAME (default: the last one set up, else "$DEFAULT_NAME") gives:
+Environment NAME (1-11 characters of A-Z a-z 0-9 _ -, not ending in -xdp; default:
+the last one set up, else "$DEFAULT_NAME") gives:
   netns NAME-xdp  the XDP end: interface NAME, ${IP6_PREFIX}:N::1/64
                   (and ${IP4_PREFIX}.N.1/24 with --legacy-ip); load programs here
   netns NAME      the peer:    interface veth0, ${IP6_PREFIX}:N::2/64
@@ -149,8 +150,9 @@ require_jbpf() {
 
 valid_name() {
 	[[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9_-]{0,10}$ ]] || return 1
-	# These would clash with the loopback device or sysctl directories.
-	case $1 in lo | all | default) return 1 ;; esac
+	# These would clash with the loopback device or sysctl directories; a name
+	# ending in -xdp would be another environment's second namespace.
+	case $1 in lo | all | default | *-xdp) return 1 ;; esac
 	return 0
 }
 
@@ -174,7 +176,7 @@ current_file() {
 resolve_name() {
 	local given=$1 cur
 	if [[ -n $given ]]; then
-		valid_name "$given" || die "invalid environment name '$given' (1-11 chars of A-Z a-z 0-9 _ -, starting with a letter or digit)"
+		valid_name "$given" || usage_error "invalid environment name '$given' (1-11 chars of A-Z a-z 0-9 _ -, starting with a letter or digit, not ending in -xdp)"
 		echo "$given"
 		return
 	fi
@@ -557,7 +559,23 @@ has_option() {
 			if [[ $a == "$o" || $a == "$o="* ]] || [[ ${#o} -eq 2 && $a == "$o"?* ]]; then
 				return 0
 			fi
+			if [[ ${#o} -eq 2 && $a == -[!-]* ]] && in_short_group "${o:1}" "${a:1}"; then
+				return 0
+			fi
 		done
+	done
+	return 1
+}
+
+# in_short_group LETTER GROUP: whether a group of short options such as -Fd
+# (GROUP "Fd") gives LETTER. Letters of jbpf load's options that take a value
+# (-d DEV, -m MODE, -n NAME, -s NAME) end the group: the rest is that value.
+in_short_group() {
+	local letter=$1 group=$2 i c
+	for ((i = 0; i < ${#group}; i++)); do
+		c=${group:i:1}
+		[[ $c == "$letter" ]] && return 0
+		[[ $c == [dmns] ]] && return 1
 	done
 	return 1
 }

@@ -75,6 +75,11 @@ class ScriptedTestEnvIT {
                 assertThat(r.err()).as("%s", args).contains("non-empty environment name");
             }
         }
+        // NAME-xdp is the XDP end of NAME: as a name of its own it would clash (teardown of a
+        // name that was never set up would find "NAME-xdp" and refuse it as not an environment).
+        Sh.Result clash = t("setup", "-n", name.substring(0, 7) + "-xdp"); // 11 characters: long enough
+        assertThat(clash.exit()).as(clash.all()).isEqualTo(2);
+        assertThat(clash.err()).contains("not ending in -xdp");
         Sh.Result status = t("status", "-n", name);
         assertThat(status.exit()).as("the last environment set up is untouched: %s", status.all()).isZero();
         assertThat(status.out()).containsPattern(name + "\\s+ok");
@@ -227,7 +232,9 @@ class ScriptedTestEnvIT {
             Sh.Result unloadMine = t("unload", "-n", name);
             assertThat(unloadMine.exit()).as(unloadMine.all()).isZero();
         }
-        Sh.Result reload = t("load", "-n", name, "--", Objects.str("xdp_icmp_echo_pinned.o"), "-F", "--progsec", "xdp_icmp_echo");
+        // -d inside a group of short options (-Fd NAME) is the user's --dev too.
+        Sh.Result reload = t("load", "-n", name, "--", Objects.str("xdp_icmp_echo_pinned.o"), "-Fd", name, "--progsec",
+                "xdp_icmp_echo");
         assertThat(reload.exit()).as(reload.all()).isZero();
         assertThat(pin).exists();
         Sh.Result teardown = t("teardown", "-n", name);
