@@ -5,7 +5,6 @@ import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ExtInfo;
-import io.jbpf.spec.ExternSpec;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
@@ -26,12 +25,6 @@ import java.util.Set;
  * opened and removes the pins it made.
  */
 final class ObjectLoader {
-    private static final int BPF_PSEUDO_MAP_FD = 1;
-    private static final int BPF_PSEUDO_MAP_VALUE = 2;
-    private static final int BPF_PSEUDO_BTF_ID = 3;
-    private static final int BPF_PSEUDO_KFUNC_CALL = 2;
-    /** libbpf's base for the helper number a poisoned call to a missing weak kfunc gets. */
-    private static final int POISON_CALL_KFUNC_BASE = 2002000000;
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
 
@@ -141,65 +134,27 @@ final class ObjectLoader {
 
     private BpfProgram loadProgram(ProgramSpec p, Map<String, BpfMap> maps, int btfFd) {
         String where = spec.source() + ": section " + p.section() + ", program " + p.name();
-        byte[] insns = p.instructions();
-        ByteBuffer b = ByteBuffer.wrap(insns).order(ByteOrder.LITTLE_ENDIAN);
-        for (Relocation r : p.relocations()) {
-            int at = r.instruction() * ProgramSpec.INSN_SIZE;
-            switch (r.kind()) {
-                case MAP, DATA -> {
-                    int pseudo = r.kind() == Relocation.Kind.DATA ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
-                    setSrc(insns, at, pseudo);
-                    b.putInt(at + 4, maps.get(r.target()).fd());
-                    b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) r.offset());
-                }
-                case KFUNC -> {
-                    int id = KernelSymbols.funcId(r.target());
-                    if (id == 0) {
-                        if (!extern(r).weak()) {
-                            throw new BpfException(where + ", instruction " + r.instruction() + ": kfunc '" + r.target()
-                                    + "' is not in this kernel's BTF");
-                        }
-                        // A weak kfunc the kernel lacks: a call to a helper that cannot exist, with a
-                        // number naming the extern (as libbpf poisons it). Programs guard such calls
-                        // with bpf_ksym_exists(), so the verifier never reaches it; if it does, its
-                        // "invalid func unknown#2002000NNN" points here.
-                        b.put(at + 1, (byte) 0);
-                        b.putShort(at + 2, (short) 0);
-                        b.putInt(at + 4, POISON_CALL_KFUNC_BASE + spec.externs().indexOf(extern(r)));
-                        continue;
-                    }
-                    setSrc(insns, at, BPF_PSEUDO_KFUNC_CALL);
-                    b.putInt(at + 4, id);
-                    b.putShort(at + 2, (short) 0); // 0: the function is in vmlinux, not a module
-                }
-                case KSYM -> {
-                    ExternSpec e = extern(r);
-                    if (e.kind() == ExternSpec.Kind.KFUNC || e.typed()) {
-                        int id = e.kind() == ExternSpec.Kind.KFUNC ? KernelSymbols.funcId(r.target())
-                                : KernelSymbols.varId(r.target());
-                        if (id == 0) {
-                            if (!e.weak()) {
-                                throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym '"
-                                        + r.target() + "' is not in this kernel's BTF");
-                            }
-                            continue; // weak and missing: the ld_imm64 loads 0, as bpf_ksym_exists() expects
-                        }
-                        setSrc(insns, at, BPF_PSEUDO_BTF_ID);
-                        b.putInt(at + 4, id);
-                        b.putInt(at + ProgramSpec.INSN_SIZE + 4, 0);
-                    } else {
-                        long addr = KernelSymbols.address(r.target());
-                        if (addr == 0 && !e.weak()) {
-                            throw new BpfException(where + ", instruction " + r.instruction() + ": __ksym '" + r.target()
-                                    + "' is not in /proc/kallsyms");
-                        }
-                        b.putInt(at + 4, (int) addr);
-                        b.putInt(at + ProgramSpec.INSN_SIZE + 4, (int) (addr >>> 32));
-                    }
-                }
-                case EXTERN -> throw new IllegalStateException("rejected by checkSupported");
+        byte[] insns = Relocator.relocate(spec, p, new Relocator.Symbols() {
+            @Override
+            public int mapFd(String name) {
+                return maps.get(name).fd();
             }
-        }
+
+            @Override
+            public int funcId(String name) {
+                return KernelSymbols.funcId(name);
+            }
+
+            @Override
+            public int varId(String name) {
+                return KernelSymbols.varId(name);
+            }
+
+            @Override
+            public long address(String name) {
+                return KernelSymbols.address(name);
+            }
+        });
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
         int flags = p.sectionDef() != null ? p.sectionDef().progFlags() : 0;
@@ -242,14 +197,6 @@ final class ObjectLoader {
             Reference.reachabilityFence(funcInfo);
             Reference.reachabilityFence(lineInfo);
         }
-    }
-
-    private static void setSrc(byte[] insns, int at, int src) {
-        insns[at + 1] = (byte) ((insns[at + 1] & 0x0f) | (src << 4));
-    }
-
-    private ExternSpec extern(Relocation r) {
-        return spec.externs().stream().filter(e -> e.name().equals(r.target())).findFirst().orElseThrow();
     }
 
     /** Records as the kernel reads them: little-endian u32 fields, back to back. */
