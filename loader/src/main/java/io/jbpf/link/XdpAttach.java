@@ -139,6 +139,13 @@ public final class XdpAttach {
     }
 
     private static void setLink(int ifindex, int progFd, int flags, int expectedFd, String what) {
+        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
+            nl.request(setLinkMessage(ifindex, progFd, flags, expectedFd), what);
+        }
+    }
+
+    /** RTM_SETLINK of {@code ifindex} with IFLA_XDP { FD, FLAGS, EXPECTED_FD with XDP_FLAGS_REPLACE }. */
+    static ByteBuffer setLinkMessage(int ifindex, int progFd, int flags, int expectedFd) {
         ByteBuffer m = NetlinkSocket.message(RTM_SETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, 128);
         putIfinfo(m, ifindex);
         int nest = NetlinkSocket.beginNested(m, IFLA_XDP);
@@ -150,9 +157,7 @@ public final class XdpAttach {
             NetlinkSocket.putAttrInt(m, IFLA_XDP_EXPECTED_FD, expectedFd);
         }
         NetlinkSocket.endNested(m, nest);
-        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
-            nl.request(m, what);
-        }
+        return m;
     }
 
     /** XDP state of {@code device}. */
@@ -182,7 +187,8 @@ public final class XdpAttach {
         m.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(ifindex).putInt(0).putInt(0);
     }
 
-    private static List<XdpStatus> parseLinks(List<ByteBuffer> replies) {
+    /** The XDP state in RTM_NEWLINK replies: ifindex, name, and the IFLA_XDP program ids. */
+    static List<XdpStatus> parseLinks(List<ByteBuffer> replies) {
         List<XdpStatus> out = new ArrayList<>();
         for (ByteBuffer r : replies) {
             if (r.remaining() < IFINFOMSG_SIZE) {

@@ -107,33 +107,48 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             byte[] data = new byte[(int) n];
             recvBuf.get(0, data, 0, data.length);
-            ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
-            int pos = 0;
-            while (pos + NLMSG_HDRLEN <= n) {
-                int mlen = b.getInt(pos);
-                int type = Short.toUnsignedInt(b.getShort(pos + 4));
-                int flags = Short.toUnsignedInt(b.getShort(pos + 6));
-                int mseq = b.getInt(pos + 8);
-                if (mlen < NLMSG_HDRLEN || pos + mlen > n) {
-                    throw new BpfException(what + ": malformed rtnetlink reply");
-                }
-                if (mseq == mySeq) {
-                    if (type == NLMSG_DONE) {
-                        return replies;
-                    }
-                    if (type == NLMSG_ERROR) {
-                        int error = b.getInt(pos + NLMSG_HDRLEN);
-                        if (error == 0) {
-                            return replies;
-                        }
-                        String text = extAckMessage(b, pos, mlen, flags);
-                        throw new BpfException(what + (text == null ? "" : ": " + text), -error);
-                    }
-                    replies.add(b.slice(pos + NLMSG_HDRLEN, mlen - NLMSG_HDRLEN).order(ByteOrder.nativeOrder()));
-                }
-                pos += align4(mlen);
+            if (collect(ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()), mySeq, what, replies)) {
+                return replies;
             }
         }
+    }
+
+    /**
+     * Reads one datagram of replies to request {@code seq}: adds each message's payload to
+     * {@code replies} and says whether the answer is complete (NLMSG_DONE, or an acknowledgement).
+     * An error reply becomes a {@link BpfException} with the kernel's extended-ack text.
+     */
+    static boolean collect(ByteBuffer b, int seq, String what, List<ByteBuffer> replies) {
+        int n = b.limit();
+        int pos = 0;
+        while (pos + NLMSG_HDRLEN <= n) {
+            int mlen = b.getInt(pos);
+            int type = Short.toUnsignedInt(b.getShort(pos + 4));
+            int flags = Short.toUnsignedInt(b.getShort(pos + 6));
+            int mseq = b.getInt(pos + 8);
+            if (mlen < NLMSG_HDRLEN || pos + mlen > n) {
+                throw new BpfException(what + ": malformed rtnetlink reply");
+            }
+            if (mseq == seq) {
+                if (type == NLMSG_DONE) {
+                    return true;
+                }
+                if (type == NLMSG_ERROR) {
+                    if (mlen < NLMSG_HDRLEN + 4) {
+                        throw new BpfException(what + ": malformed rtnetlink error reply");
+                    }
+                    int error = b.getInt(pos + NLMSG_HDRLEN);
+                    if (error == 0) {
+                        return true;
+                    }
+                    String text = extAckMessage(b, pos, mlen, flags);
+                    throw new BpfException(what + (text == null ? "" : ": " + text), -error);
+                }
+                replies.add(b.slice(pos + NLMSG_HDRLEN, mlen - NLMSG_HDRLEN).order(ByteOrder.nativeOrder()));
+            }
+            pos += align4(mlen);
+        }
+        return false;
     }
 
     /** The NLMSGERR_ATTR_MSG text that follows an error's copy of the request, if any. */
@@ -142,9 +157,15 @@ public final class NetlinkSocket implements AutoCloseable {
             return null;
         }
         int inner = pos + NLMSG_HDRLEN + 4;
-        int innerLen = (flags & NLM_F_CAPPED) != 0 ? NLMSG_HDRLEN : b.getInt(inner);
-        int at = inner + align4(innerLen);
         int end = pos + mlen;
+        if (inner + 4 > end) {
+            return null;
+        }
+        int innerLen = (flags & NLM_F_CAPPED) != 0 ? NLMSG_HDRLEN : b.getInt(inner);
+        if (innerLen < NLMSG_HDRLEN || innerLen > end - inner) {
+            return null; // not the copy of a request: no attributes to trust after it
+        }
+        int at = inner + align4(innerLen);
         while (at + 4 <= end) {
             int alen = Short.toUnsignedInt(b.getShort(at));
             int atype = b.getShort(at + 2) & 0x3fff;
