@@ -26,7 +26,7 @@ class RecordCodecTest {
     public record FlowStats(long packets, Inner in, byte[] mac, short flags, int[] hist) {
     }
 
-    private static final BpfObjectSpec SPEC = BpfObjectSpec.read(Objects.path("corpus/records_layout.o"));
+    private static final BpfObjectSpec SPEC = BpfObjectSpec.read(Objects.golden("corpus/records_layout.o"));
     private static final Btf BTF = SPEC.btf().orElseThrow();
 
     private static <T> RecordCodec<T> key(String map, Class<T> type) {

@@ -71,7 +71,7 @@ class RelocatorTest {
 
     @Test
     void mapAndGlobalDataReferencesGetTheirFdAndOffset() {
-        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/globals_data.o"));
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.golden("corpus/globals_data.o"));
         ProgramSpec p = spec.program("xdp_globals_main");
         ByteBuffer b = relocated(spec, p, Set.of());
         int checked = 0;
@@ -93,7 +93,7 @@ class RelocatorTest {
 
     @Test
     void kfuncCallsKsymsAndKconfigArePatchedAsLibbpfDoes() {
-        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/externs_ksym_kconfig.o"));
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.golden("corpus/externs_ksym_kconfig.o"));
         ProgramSpec p = spec.program("xdp_externs");
         ByteBuffer b = relocated(spec, p, Set.of());
         Set<Relocation.Kind> seen = new HashSet<>();
@@ -122,7 +122,7 @@ class RelocatorTest {
 
     @Test
     void weakExternsTheKernelLacksLoadZeroAndTheirCallsArePoisoned() {
-        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/externs_virtual_weak.o"));
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.golden("corpus/externs_virtual_weak.o"));
         ProgramSpec p = spec.program("xdp_virtual_weak");
         Set<String> missing = Set.of("bpf_jbpf_no_such_kfunc", "jbpf_no_such_ksym", "jbpf_no_such_untyped");
         ByteBuffer b = relocated(spec, p, missing);
@@ -160,7 +160,7 @@ class RelocatorTest {
 
     @Test
     void aKfuncTheKernelLacksWithoutWeakIsAnErrorNamingIt() {
-        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/err_missing_ksym.o"));
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.golden("corpus/err_missing_ksym.o"));
         ProgramSpec p = spec.program("xdp_missing_ksym");
         assertThatThrownBy(() -> relocated(spec, p, Set.of("bpf_jbpf_no_such_kfunc")))
                 .isInstanceOf(BpfException.class).hasMessageContaining("program xdp_missing_ksym")
