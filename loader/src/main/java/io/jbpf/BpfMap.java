@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.btf.Btf;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
@@ -288,7 +289,7 @@ public final class BpfMap implements AutoCloseable {
             throw new BpfException("map " + name + " carries no BTF for its value (a legacy or BTF-less definition), "
                     + "so records cannot be matched to it; use typed(MapCodec, MapCodec)");
         }
-        io.jbpf.btf.Btf btf = io.jbpf.btf.Btf.parse("BTF of map " + name, KernelInfo.btfById(i.btfId()));
+        Btf btf = Btf.parse("BTF of map " + name, KernelInfo.btfById(i.btfId()));
         MapCodec<K> keys;
         if (i.btfKeyTypeId() != 0) {
             keys = RecordCodec.of(keyType, btf, i.btfKeyTypeId(), "key of map " + name);

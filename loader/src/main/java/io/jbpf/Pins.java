@@ -53,8 +53,8 @@ public final class Pins {
     /** Pins {@code fd} at {@code path}; {@code what} names it in errors. */
     public static Path pin(int fd, Path path, String what) {
         int r = BpfSyscall.objPin(fd, path.toString());
-        if (r < 0 && path.getParent() != null && BpfFileSystem.type(path.getParent()) != BpfFileSystem.BPF_FS_MAGIC) {
-            BpfFileSystem.require(path.getParent(), "pin " + what + " at " + path);
+        if (r < 0 && path.getParent() != null) {
+            BpfFileSystem.require(path.getParent(), "pin " + what + " at " + path); // off bpffs: say so, not ENOENT
         }
         if (r < 0) {
             throw new BpfException("pin " + what + " at " + path

@@ -79,9 +79,6 @@ final class StatsCommand extends CliCommand {
         Integer count = countOpt.getValue();
         long periodNs = intervalOpt.<Long>getValue();
         XdpStatus attached = XdpAttach.query(device);
-        if (!attached.hasProgram()) {
-            throw new BpfException("device '" + device + "' has no XDP program attached, so no stats to show");
-        }
         try {
             watch(statsMap(attached));
             PrintWriter out = out();
