@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Native;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
@@ -167,7 +169,7 @@ public final class BpfMap implements AutoCloseable {
      * asked with {@link #contains(byte[])} instead.
      */
     public synchronized byte[] lookup(byte[] k) {
-        if (type() == MapType.BPF_MAP_TYPE_BLOOM_FILTER.value) {
+        if (type() == MapType.BLOOM_FILTER.value) {
             // The kernel takes the value to test from the value buffer: a lookup here would test
             // whatever the buffer last held.
             throw new BpfException("map " + name() + " is a BLOOM_FILTER, which has no keys to look up: test a value with"
@@ -202,7 +204,7 @@ public final class BpfMap implements AutoCloseable {
      * {@link #valueSize()} bytes, as pushed with {@link #update}.
      */
     public synchronized boolean contains(byte[] v) {
-        if (type() != MapType.BPF_MAP_TYPE_BLOOM_FILTER.value) {
+        if (type() != MapType.BLOOM_FILTER.value) {
             throw new BpfException("map " + name() + " is a " + MapType.nameOf(type())
                     + ": contains(value) tests a BPF_MAP_TYPE_BLOOM_FILTER; look keys up with lookup(key)");
         }
@@ -371,13 +373,13 @@ public final class BpfMap implements AutoCloseable {
             return null;
         }
         return switch (t) {
-            case BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK -> "the kernel cannot list a " + t.name()
+            case QUEUE, STACK -> "the kernel cannot list a " + t.kernelName()
                     + " without popping it: it has no keys and no iteration; peek at the "
-                    + (t == MapType.BPF_MAP_TYPE_QUEUE ? "head" : "top") + " with lookup(new byte[0]) (bpftool map peek)"
+                    + (t == MapType.QUEUE ? "head" : "top") + " with lookup(new byte[0]) (bpftool map peek)"
                     + " or pop elements with lookupAndDelete(new byte[0]) (bpftool map pop)";
-            case BPF_MAP_TYPE_BLOOM_FILTER -> "a BPF_MAP_TYPE_BLOOM_FILTER keeps hashes, not elements, so there is nothing"
+            case BLOOM_FILTER -> "a BPF_MAP_TYPE_BLOOM_FILTER keeps hashes, not elements, so there is nothing"
                     + " to list; test a value with contains(value)";
-            case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> "a " + t.name() + " has no keys to list; its records"
+            case RINGBUF, USER_RINGBUF -> "a " + t.kernelName() + " has no keys to list; its records"
                     + " are consumed through its mmap'ed ring";
             default -> null;
         };
@@ -408,9 +410,9 @@ public final class BpfMap implements AutoCloseable {
     }
 
     static boolean isPerCpu(int type) {
-        return type == MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value || type == MapType.BPF_MAP_TYPE_PERCPU_HASH.value
-                || type == MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH.value
-                || type == MapType.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE.value;
+        return type == MapType.PERCPU_ARRAY.value || type == MapType.PERCPU_HASH.value
+                || type == MapType.LRU_PERCPU_HASH.value
+                || type == MapType.PERCPU_CGROUP_STORAGE.value;
     }
 
     private static int roundUp8(int n) {

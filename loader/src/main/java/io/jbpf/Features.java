@@ -70,12 +70,12 @@ public final class Features {
     public static Map<String, Support> all() {
         Map<String, Support> out = new LinkedHashMap<>();
         for (MapType t : MapType.values()) {
-            if (t != MapType.BPF_MAP_TYPE_UNSPEC) {
+            if (t != MapType.UNSPEC) {
                 out.put(t.name(), mapType(t));
             }
         }
         for (ProgType t : ProgType.values()) {
-            if (t != ProgType.BPF_PROG_TYPE_UNSPEC) {
+            if (t != ProgType.UNSPEC) {
                 out.put(t.name(), progType(t));
             }
         }
@@ -90,33 +90,33 @@ public final class Features {
         long extra = 0;
         boolean btf = false;
         switch (type) {
-            case BPF_MAP_TYPE_LPM_TRIE -> {
+            case LPM_TRIE -> {
                 key = 8;
                 flags = BPF_F_NO_PREALLOC;
             }
-            case BPF_MAP_TYPE_STACK_TRACE -> value = 8;
-            case BPF_MAP_TYPE_CGROUP_STORAGE, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE -> {
+            case STACK_TRACE -> value = 8;
+            case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> {
                 key = 8; // the cgroup id alone (struct bpf_cgroup_storage_key is refused here)
                 max = 0;
             }
-            case BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_BLOOM_FILTER -> key = 0;
-            case BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF -> {
+            case QUEUE, STACK, BLOOM_FILTER -> key = 0;
+            case RINGBUF, USER_RINGBUF -> {
                 key = 0;
                 value = 0;
                 max = (int) Native.pageSize(); // a ring buffer is a power-of-two number of pages
             }
-            case BPF_MAP_TYPE_SK_STORAGE, BPF_MAP_TYPE_INODE_STORAGE, BPF_MAP_TYPE_TASK_STORAGE,
-                 BPF_MAP_TYPE_CGRP_STORAGE -> {
+            case SK_STORAGE, INODE_STORAGE, TASK_STORAGE,
+                 CGRP_STORAGE -> {
                 max = 0;
                 flags = BPF_F_NO_PREALLOC;
                 btf = true; // local storage maps must describe key and value with BTF
             }
-            case BPF_MAP_TYPE_ARENA -> {
+            case ARENA -> {
                 key = 0;
                 value = 0;
                 flags = BPF_F_MMAPABLE;
             }
-            case BPF_MAP_TYPE_STRUCT_OPS, BPF_MAP_TYPE_UNSPEC -> {
+            case STRUCT_OPS, UNSPEC -> {
                 return Support.NOT_PROBED; // needs a kernel struct type as its value
             }
             default -> {
@@ -125,8 +125,8 @@ public final class Features {
         int inner = -1;
         int btfFd = -1;
         try {
-            if (type == MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS || type == MapType.BPF_MAP_TYPE_HASH_OF_MAPS) {
-                inner = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(MapType.BPF_MAP_TYPE_ARRAY.value, 4, 4, 1, 0,
+            if (type == MapType.ARRAY_OF_MAPS || type == MapType.HASH_OF_MAPS) {
+                inner = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(MapType.ARRAY.value, 4, 4, 1, 0,
                         null, 0, 0, 0, 0, 0, 0));
                 if (inner < 0) {
                     return Support.NO;
@@ -164,21 +164,21 @@ public final class Features {
 
     private static Support probeProg(ProgType type) {
         AttachType attach = switch (type) {
-            case BPF_PROG_TYPE_CGROUP_SOCK_ADDR -> AttachType.BPF_CGROUP_INET4_CONNECT;
-            case BPF_PROG_TYPE_SK_LOOKUP -> AttachType.BPF_SK_LOOKUP;
-            case BPF_PROG_TYPE_CGROUP_SOCKOPT -> AttachType.BPF_CGROUP_GETSOCKOPT;
+            case CGROUP_SOCK_ADDR -> AttachType.CGROUP_INET4_CONNECT;
+            case SK_LOOKUP -> AttachType.SK_LOOKUP;
+            case CGROUP_SOCKOPT -> AttachType.CGROUP_GETSOCKOPT;
             default -> null;
         };
         switch (type) {
-            case BPF_PROG_TYPE_TRACING, BPF_PROG_TYPE_EXT, BPF_PROG_TYPE_LSM, BPF_PROG_TYPE_STRUCT_OPS,
-                 BPF_PROG_TYPE_NETFILTER, BPF_PROG_TYPE_UNSPEC -> {
+            case TRACING, EXT, LSM, STRUCT_OPS,
+                 NETFILTER, UNSPEC -> {
                 return Support.NOT_PROBED; // needs an attach target (a BTF id) to load at all
             }
             default -> {
             }
         }
         // r0 = 0 (or 1 where a return of 0 is refused); exit
-        int ret = type == ProgType.BPF_PROG_TYPE_CGROUP_SOCKOPT ? 1 : 0;
+        int ret = type == ProgType.CGROUP_SOCKOPT ? 1 : 0;
         byte[] insns = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) 0xb7).put((byte) 0).putShort((short) 0).putInt(ret)
                 .put((byte) 0x95).put((byte) 0).putShort((short) 0).putInt(0).array();
@@ -197,7 +197,7 @@ public final class Features {
     private static Support loads(ProgType type, byte[] insns, AttachType attach) {
         NativeMemory code = Native.copyOf(insns);
         NativeMemory license = Native.cString("GPL");
-        int flags = type == ProgType.BPF_PROG_TYPE_SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
+        int flags = type == ProgType.SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
         BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(),
                 insns.length / 8, license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0,
                 0, 0), 0, 0, 0);

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Arch;
 import io.jbpf.spec.ExternSpec;
 import io.jbpf.uapi.BpfFunc;
@@ -127,8 +128,8 @@ final class Kconfig {
         return switch (name) {
             case "LINUX_KERNEL_VERSION" -> String.valueOf(kernelVersion());
             // libbpf probes for the helper; a kernel with BPF cookies has bpf_get_attach_cookie().
-            case "LINUX_HAS_BPF_COOKIE" -> yesNo(Features.helper(ProgType.BPF_PROG_TYPE_TRACEPOINT,
-                    BpfFunc.BPF_FUNC_get_attach_cookie) == Features.Support.YES);
+            case "LINUX_HAS_BPF_COOKIE" -> yesNo(Features.helper(ProgType.TRACEPOINT,
+                    BpfFunc.GET_ATTACH_COOKIE) == Features.Support.YES);
             // Whether syscalls enter through arch wrappers (__x64_sys_bpf), which decides the name a
             // syscall kprobe must use. libbpf finds out by creating such a kprobe; the symbol in
             // kallsyms answers the same question on kernels without kprobes too.

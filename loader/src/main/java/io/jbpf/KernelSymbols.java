@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfKind;
 import io.jbpf.btf.BtfType;

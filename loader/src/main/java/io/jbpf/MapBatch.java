@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
@@ -118,12 +120,12 @@ public final class MapBatch {
 
     /** Reads the next chunk of up to {@link #capacity()} entries; returns how many, 0 after the last. */
     public int read() {
-        return chunk(BpfCmd.BPF_MAP_LOOKUP_BATCH, "lookup batch");
+        return chunk(BpfCmd.MAP_LOOKUP_BATCH, "lookup batch");
     }
 
     /** Reads the next chunk and deletes what it read (drains a map); 0 when the map is empty. */
     public int readAndDelete() {
-        return chunk(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH, "lookup and delete batch");
+        return chunk(BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH, "lookup and delete batch");
     }
 
     /**
@@ -133,7 +135,7 @@ public final class MapBatch {
      */
     public void update(int count, long elemFlags) {
         checkCount(count);
-        int r = BpfSyscall.batch(attr, BpfCmd.BPF_MAP_UPDATE_BATCH, map.fd(), 0, 0, keys.address(), values.address(),
+        int r = BpfSyscall.batch(attr, BpfCmd.MAP_UPDATE_BATCH, map.fd(), 0, 0, keys.address(), values.address(),
                 count, elemFlags);
         if (r < 0) {
             // The kernel writes the count back only once it has started on the entries; a count
@@ -147,7 +149,7 @@ public final class MapBatch {
     /** Deletes the first {@code count} keys of {@link #keys()} in one call; returns how many were deleted. */
     public int delete(int count) {
         checkCount(count);
-        int r = BpfSyscall.batch(attr, BpfCmd.BPF_MAP_DELETE_BATCH, map.fd(), 0, 0, keys.address(), 0, count, 0);
+        int r = BpfSyscall.batch(attr, BpfCmd.MAP_DELETE_BATCH, map.fd(), 0, 0, keys.address(), 0, count, 0);
         if (r < 0 && r != -Errno.ENOENT) {
             throw new BpfException("map " + map.name() + ": delete batch", -r);
         }
@@ -158,7 +160,7 @@ public final class MapBatch {
         if (done) {
             return 0;
         }
-        boolean delete = cmd == BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+        boolean delete = cmd == BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH;
         if (fallback != null) {
             return perKeyChunk(fallback, delete);
         }

@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.ElemCall;
@@ -42,9 +44,9 @@ public final class MapCursor {
         this.value = Native.allocate(map.valueBufferSize());
         this.keyAddr = map.keySize() == 0 ? 0 : key.address();
         MapType type = MapType.of(map.type());
-        this.bloomFilter = type == MapType.BPF_MAP_TYPE_BLOOM_FILTER;
+        this.bloomFilter = type == MapType.BLOOM_FILTER;
         this.elem = new ElemCall(keyAddr, value.address(), shortCalls(type),
-                type == MapType.BPF_MAP_TYPE_LRU_HASH || type == MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH);
+                type == MapType.LRU_HASH || type == MapType.LRU_PERCPU_HASH);
     }
 
     /**
@@ -58,9 +60,9 @@ public final class MapCursor {
             return false;
         }
         return switch (type) {
-            case BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY,
-                    BPF_MAP_TYPE_LRU_HASH, BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_LPM_TRIE, BPF_MAP_TYPE_QUEUE,
-                    BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_BLOOM_FILTER -> true;
+            case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY,
+                    LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE, QUEUE,
+                    STACK, BLOOM_FILTER -> true;
             default -> false;
         };
     }
@@ -90,14 +92,14 @@ public final class MapCursor {
      * On a BLOOM_FILTER this is {@link #contains()}: the kernel reads {@link #value()}.
      */
     public boolean lookup() {
-        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0);
+        int r = elem.call(BpfCmd.MAP_LOOKUP_ELEM, map.fd(), 0);
         Reference.reachabilityFence(this);
         return found(r, "lookup");
     }
 
     /** As {@link #lookup()}, with flags (e.g. {@link BpfMap#BPF_F_LOCK}). */
     public boolean lookup(long flags) {
-        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), flags);
+        int r = elem.call(BpfCmd.MAP_LOOKUP_ELEM, map.fd(), flags);
         Reference.reachabilityFence(this);
         return found(r, "lookup");
     }
@@ -111,14 +113,14 @@ public final class MapCursor {
             throw new BpfException("map " + map.name() + " is a " + MapType.nameOf(map.type())
                     + ": contains() tests a BPF_MAP_TYPE_BLOOM_FILTER; look keys up with lookup()");
         }
-        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_ELEM, map.fd(), 0);
+        int r = elem.call(BpfCmd.MAP_LOOKUP_ELEM, map.fd(), 0);
         Reference.reachabilityFence(this);
         return found(r, "contains");
     }
 
     /** Writes {@link #value()} for {@link #key()} ({@link BpfMap#BPF_ANY}, {@code NOEXIST}, {@code EXIST}, {@code F_LOCK}). */
     public void update(long flags) {
-        int r = elem.call(BpfCmd.BPF_MAP_UPDATE_ELEM, map.fd(), flags);
+        int r = elem.call(BpfCmd.MAP_UPDATE_ELEM, map.fd(), flags);
         Reference.reachabilityFence(this);
         if (r < 0) {
             throw new BpfException("map " + map.name() + ": update", -r);
@@ -127,14 +129,14 @@ public final class MapCursor {
 
     /** Deletes {@link #key()}; false when it was absent. */
     public boolean delete() {
-        int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_DELETE_ELEM, map.fd(), keyAddr, 0, 0);
+        int r = BpfSyscall.elem(attr, BpfCmd.MAP_DELETE_ELEM, map.fd(), keyAddr, 0, 0);
         Reference.reachabilityFence(this);
         return found(r, "delete");
     }
 
     /** Reads and deletes {@link #key()} (pops, for QUEUE and STACK maps); false when there was nothing. */
     public boolean lookupAndDelete() {
-        int r = elem.call(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0);
+        int r = elem.call(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, map.fd(), 0);
         Reference.reachabilityFence(this);
         return found(r, "lookup and delete");
     }
@@ -144,7 +146,7 @@ public final class MapCursor {
      * {@link #rewind()}); false after the last. Entries deleted meanwhile are skipped by the kernel.
      */
     public boolean next() {
-        int r = BpfSyscall.elem(attr, BpfCmd.BPF_MAP_GET_NEXT_KEY, map.fd(), positioned ? keyAddr : 0,
+        int r = BpfSyscall.elem(attr, BpfCmd.MAP_GET_NEXT_KEY, map.fd(), positioned ? keyAddr : 0,
                 nextKey.address(), 0);
         Reference.reachabilityFence(this);
         if (r == -Errno.ENOENT) {

@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.PossibleCpus;
@@ -152,7 +154,7 @@ final class MapLoader {
         for (Map.Entry<Integer, String> slot : m.initialValues().entrySet()) {
             String target = slot.getValue();
             int fd;
-            if (m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value) {
+            if (m.type() == MapType.PROG_ARRAY.value) {
                 BpfProgram p = programs.get(target);
                 if (p == null) {
                     throw new BpfException(spec.source() + ": map '" + m.name() + "' slot " + slot.getKey()
@@ -176,10 +178,10 @@ final class MapLoader {
     /** libbpf's adjustments: perf event arrays default to one slot per CPU, ring buffers to whole pages. */
     static int maxEntries(MapSpec m) {
         int n = m.maxEntries();
-        if (m.type() == MapType.BPF_MAP_TYPE_PERF_EVENT_ARRAY.value && n == 0) {
+        if (m.type() == MapType.PERF_EVENT_ARRAY.value && n == 0) {
             return PossibleCpus.count();
         }
-        if ((m.type() == MapType.BPF_MAP_TYPE_RINGBUF.value || m.type() == MapType.BPF_MAP_TYPE_USER_RINGBUF.value) && n > 0) {
+        if ((m.type() == MapType.RINGBUF.value || m.type() == MapType.USER_RINGBUF.value) && n > 0) {
             for (long mul = 1; mul * PAGE_SIZE <= Integer.MAX_VALUE; mul <<= 1) {
                 if (mul * PAGE_SIZE >= Integer.toUnsignedLong(n)) {
                     return (int) (mul * PAGE_SIZE);
@@ -191,11 +193,11 @@ final class MapLoader {
 
     /** Map types whose kernel side rejects key/value BTF (libbpf leaves it off for them too). */
     private static boolean acceptsBtf(int type) {
-        return switch (MapType.of(type) == null ? MapType.BPF_MAP_TYPE_UNSPEC : MapType.of(type)) {
-            case BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_CGROUP_ARRAY, BPF_MAP_TYPE_STACK_TRACE,
-                 BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_DEVMAP,
-                 BPF_MAP_TYPE_DEVMAP_HASH, BPF_MAP_TYPE_CPUMAP, BPF_MAP_TYPE_XSKMAP, BPF_MAP_TYPE_SOCKMAP,
-                 BPF_MAP_TYPE_SOCKHASH, BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK, BPF_MAP_TYPE_STRUCT_OPS -> false;
+        return switch (MapType.of(type) == null ? MapType.UNSPEC : MapType.of(type)) {
+            case PERF_EVENT_ARRAY, CGROUP_ARRAY, STACK_TRACE,
+                 ARRAY_OF_MAPS, HASH_OF_MAPS, DEVMAP,
+                 DEVMAP_HASH, CPUMAP, XSKMAP, SOCKMAP,
+                 SOCKHASH, QUEUE, STACK, STRUCT_OPS -> false;
             default -> true;
         };
     }

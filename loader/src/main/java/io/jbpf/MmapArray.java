@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.uapi.MapType;
@@ -46,7 +47,7 @@ public final class MmapArray implements AutoCloseable {
     }
 
     static MmapArray map(BpfMap map, boolean writable) {
-        if (map.type() != MapType.BPF_MAP_TYPE_ARRAY.value || (map.info().flags() & 0x400) == 0) {
+        if (map.type() != MapType.ARRAY.value || (map.info().flags() & 0x400) == 0) {
             throw new BpfException("map " + map.name() + " cannot be mmap()ed: only ARRAY maps created with "
                     + "BPF_F_MMAPABLE can (it is " + MapType.nameOf(map.type()) + ", flags 0x"
                     + Integer.toHexString(map.info().flags()) + ")");

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ExternSpec;
 import io.jbpf.spec.ProgramSpec;

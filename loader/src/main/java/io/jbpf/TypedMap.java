@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -366,7 +367,7 @@ class CorpusBehaviourIT {
     void subprogGlobalFunc() {
         try (BpfObject o = load("subprog_global_func.o")) {
             BpfProgram p = o.program("socket_global_funcs");
-            assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_SOCKET_FILTER.value);
+            assertThat(p.type()).isEqualTo(ProgType.SOCKET_FILTER.value);
             assertThat(run(p, ANY64)).as("socket filter sees the packet without Ethernet header").isEqualTo(50);
             assertThat(u64Array(o.variable("glob_out").get())).containsExactly(101, 2001, 1050, 50);
         }
@@ -383,7 +384,7 @@ class CorpusBehaviourIT {
             assertThat(var(o, "loop_calls")).isEqualTo(11);
 
             BpfProgram sys = o.program("sys_loop");
-            assertThat(sys.type()).isEqualTo(ProgType.BPF_PROG_TYPE_SYSCALL.value);
+            assertThat(sys.type()).isEqualTo(ProgType.SYSCALL.value);
             BpfProgram.TestRun r = sys.testRun(null, loopArgs(5, 0, 0), 0);
             assertThat(r.retval()).isEqualTo(0);
             assertThat(r.ctx()).isEqualTo(loopArgs(5, 6, 30));
@@ -417,7 +418,7 @@ class CorpusBehaviourIT {
     void tailcallStatic() {
         try (BpfObject o = load("tailcall_static.o")) {
             BpfMap jmp = o.map("jmp_table");
-            assertShape(jmp, MapType.BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0);
+            assertShape(jmp, MapType.PROG_ARRAY, 4, 4, 4, 0);
             BpfMap hits = o.map("hits");
             // The .values initialiser: a user-space lookup of a PROG_ARRAY slot gives the program id.
             assertThat(u32(jmp.lookup(le32(0)), 0)).isEqualTo(o.program("tail_zero").id());
@@ -469,9 +470,9 @@ class CorpusBehaviourIT {
         try (BpfObject o = load("map_in_map_array.o");
              BpfObject other = load("maps_array_family.o")) {
             BpfMap outer = o.map("outer_arr");
-            assertShape(outer, MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4, 0);
-            assertShape(o.map("outer_empty"), MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0);
-            assertShape(o.map("inner_a"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0);
+            assertShape(outer, MapType.ARRAY_OF_MAPS, 4, 4, 4, 0);
+            assertShape(o.map("outer_empty"), MapType.ARRAY_OF_MAPS, 4, 4, 2, 0);
+            assertShape(o.map("inner_a"), MapType.ARRAY, 4, 8, 4, 0);
             assertThat(u32(outer.lookup(le32(0)), 0)).as("slot 0 = inner_a").isEqualTo(o.map("inner_a").id());
             assertThat(u32(outer.lookup(le32(3)), 0)).as("slot 3 = inner_b").isEqualTo(o.map("inner_b").id());
             assertThat(outer.lookup(le32(1))).isNull();
@@ -494,8 +495,8 @@ class CorpusBehaviourIT {
     void mapInMapHash() {
         try (BpfObject o = load("map_in_map_hash.o")) {
             BpfMap outer = o.map("outer_hash");
-            assertShape(outer, MapType.BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 4, 0);
-            assertShape(o.map("inner_h"), MapType.BPF_MAP_TYPE_HASH, 4, 4, 8, 0);
+            assertShape(outer, MapType.HASH_OF_MAPS, 4, 4, 4, 0);
+            assertShape(o.map("inner_h"), MapType.HASH, 4, 4, 8, 0);
             assertThat(u32(outer.lookup(le32(1)), 0)).as("key 1 = inner_h").isEqualTo(o.map("inner_h").id());
             assertThat(var(o, "update_ret")).isEqualTo(-1);
 
@@ -513,11 +514,11 @@ class CorpusBehaviourIT {
     @Test
     void mapsHashFamily() throws IOException {
         try (BpfObject o = load("maps_hash_family.o")) {
-            assertShape(o.map("h_plain"), MapType.BPF_MAP_TYPE_HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_noprealloc"), MapType.BPF_MAP_TYPE_HASH, 4, 8, 32, 0x1);
-            assertShape(o.map("h_percpu"), MapType.BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_lru"), MapType.BPF_MAP_TYPE_LRU_HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_lru_percpu"), MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 8, 32, 0x2);
+            assertShape(o.map("h_plain"), MapType.HASH, 4, 8, 32, 0);
+            assertShape(o.map("h_noprealloc"), MapType.HASH, 4, 8, 32, 0x1);
+            assertShape(o.map("h_percpu"), MapType.PERCPU_HASH, 4, 8, 32, 0);
+            assertShape(o.map("h_lru"), MapType.LRU_HASH, 4, 8, 32, 0);
+            assertShape(o.map("h_lru_percpu"), MapType.LRU_PERCPU_HASH, 4, 8, 32, 0x2);
             BpfProgram p = o.program("xdp_hash_family");
             int n = 0;
             for (int i = 0; i < 3; i++) {
@@ -539,12 +540,12 @@ class CorpusBehaviourIT {
     @Test
     void mapsArrayFamily() {
         try (BpfObject o = load("maps_array_family.o")) {
-            assertShape(o.map("a_plain"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0);
-            assertShape(o.map("a_percpu"), MapType.BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0);
-            assertShape(o.map("a_mmap"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0x400);
-            assertShape(o.map("a_numa"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0x4);
-            assertShape(o.map("a_rdonly_prog"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0x80);
-            assertShape(o.map("a_wronly_prog"), MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0x100);
+            assertShape(o.map("a_plain"), MapType.ARRAY, 4, 8, 4, 0);
+            assertShape(o.map("a_percpu"), MapType.PERCPU_ARRAY, 4, 8, 4, 0);
+            assertShape(o.map("a_mmap"), MapType.ARRAY, 4, 8, 4, 0x400);
+            assertShape(o.map("a_numa"), MapType.ARRAY, 4, 8, 4, 0x4);
+            assertShape(o.map("a_rdonly_prog"), MapType.ARRAY, 4, 8, 4, 0x80);
+            assertShape(o.map("a_wronly_prog"), MapType.ARRAY, 4, 8, 4, 0x100);
 
             BpfProgram p = o.program("xdp_array_family");
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
@@ -577,7 +578,7 @@ class CorpusBehaviourIT {
                 assertThat(var(o, "looked_up")).isEqualTo(c.lookedUp());
             }
             BpfMap routes = o.map("routes");
-            assertShape(routes, MapType.BPF_MAP_TYPE_LPM_TRIE, 8, 4, 16, 0x1);
+            assertShape(routes, MapType.LPM_TRIE, 8, 4, 16, 0x1);
             Map<String, Long> found = new TreeMap<>();
             for (Map.Entry<byte[], byte[]> e : routes.entries()) {
                 byte[] k = e.getKey();
@@ -593,8 +594,8 @@ class CorpusBehaviourIT {
         try (BpfObject o = load("maps_queue_stack.o")) {
             BpfMap fifo = o.map("fifo");
             BpfMap lifo = o.map("lifo");
-            assertShape(fifo, MapType.BPF_MAP_TYPE_QUEUE, 0, 4, 8, 0);
-            assertShape(lifo, MapType.BPF_MAP_TYPE_STACK, 0, 4, 8, 0);
+            assertShape(fifo, MapType.QUEUE, 0, 4, 8, 0);
+            assertShape(lifo, MapType.STACK, 0, 4, 8, 0);
 
             assertThat(run(o.program("xdp_queue_stack"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "queue_popped")).isEqualTo(1);
@@ -638,7 +639,7 @@ class CorpusBehaviourIT {
     void mapsBloom() {
         try (BpfObject o = load("maps_bloom.o")) {
             BpfMap bloom = o.map("seen_values");
-            assertShape(bloom, MapType.BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 64, 0x40); // BPF_F_ZERO_SEED
+            assertShape(bloom, MapType.BLOOM_FILTER, 0, 4, 64, 0x40); // BPF_F_ZERO_SEED
             assertThat(var(o, "peek_absent")).isEqualTo(-1);
 
             assertThat(run(o.program("xdp_bloom"), ANY64)).isEqualTo(XDP_PASS);
@@ -651,7 +652,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsRingbuf() {
         try (BpfObject o = load("maps_ringbuf.o")) {
-            assertShape(o.map("events"), MapType.BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0);
+            assertShape(o.map("events"), MapType.RINGBUF, 0, 0, 4096, 0);
             BpfProgram p = o.program("xdp_ringbuf");
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "output_ret")).isEqualTo(0);
@@ -670,7 +671,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsUserRingbuf() {
         try (BpfObject o = load("maps_user_ringbuf.o")) {
-            assertShape(o.map("requests"), MapType.BPF_MAP_TYPE_USER_RINGBUF, 0, 0, 4096, 0);
+            assertShape(o.map("requests"), MapType.USER_RINGBUF, 0, 0, 4096, 0);
             assertThat(var(o, "drain_ret")).isEqualTo(-1);
             assertThat(run(o.program("xdp_user_ringbuf"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "drain_ret")).isEqualTo(0);
@@ -683,7 +684,7 @@ class CorpusBehaviourIT {
     void mapsPerfEvent() throws IOException {
         try (BpfObject o = load("maps_perf_event.o")) {
             // max_entries 0 in the ELF: one slot per possible CPU.
-            assertShape(o.map("perf_events"), MapType.BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, possibleCpus(), 0);
+            assertShape(o.map("perf_events"), MapType.PERF_EVENT_ARRAY, 4, 4, possibleCpus(), 0);
             assertThat(var(o, "perf_ret")).isEqualTo(1);
             assertThat(run(o.program("xdp_perf_event"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "perf_ret")).isEqualTo(-2);
@@ -698,10 +699,10 @@ class CorpusBehaviourIT {
             for (String name : progs) {
                 assertThat(run(o.program(name), ANY64)).as(name + " with empty maps").isEqualTo(XDP_PASS);
             }
-            assertShape(o.map("tx_ports"), MapType.BPF_MAP_TYPE_DEVMAP, 4, 4, 4, 0x80);
-            assertShape(o.map("tx_hash"), MapType.BPF_MAP_TYPE_DEVMAP_HASH, 4, 8, 4, 0x80);
-            assertShape(o.map("cpus"), MapType.BPF_MAP_TYPE_CPUMAP, 4, 8, 1, 0);
-            assertShape(o.map("xsks"), MapType.BPF_MAP_TYPE_XSKMAP, 4, 4, 4, 0);
+            assertShape(o.map("tx_ports"), MapType.DEVMAP, 4, 4, 4, 0x80);
+            assertShape(o.map("tx_hash"), MapType.DEVMAP_HASH, 4, 8, 4, 0x80);
+            assertShape(o.map("cpus"), MapType.CPUMAP, 4, 8, 1, 0);
+            assertShape(o.map("xsks"), MapType.XSKMAP, 4, 4, 4, 0);
             assertThat(o.program("xdp_redirect_dev").tag()).as("same code, maps excluded")
                     .isEqualTo(o.program("xdp_redirect_cpu").tag());
 
@@ -723,13 +724,13 @@ class CorpusBehaviourIT {
     @Test
     void mapsSockmap() {
         try (BpfObject o = load("maps_sockmap.o")) {
-            assertThat(o.program("sk_skb_parser").type()).isEqualTo(ProgType.BPF_PROG_TYPE_SK_SKB.value);
-            assertThat(o.program("sk_skb_verdict").type()).isEqualTo(ProgType.BPF_PROG_TYPE_SK_SKB.value);
-            assertThat(o.program("sk_msg_verdict").type()).isEqualTo(ProgType.BPF_PROG_TYPE_SK_MSG.value);
-            assertThat(o.program("reuse_select").type()).isEqualTo(ProgType.BPF_PROG_TYPE_SK_REUSEPORT.value);
-            assertThat(o.map("sock_map").type()).isEqualTo(MapType.BPF_MAP_TYPE_SOCKMAP.value);
-            assertThat(o.map("sock_hash").type()).isEqualTo(MapType.BPF_MAP_TYPE_SOCKHASH.value);
-            assertThat(o.map("reuse_socks").type()).isEqualTo(MapType.BPF_MAP_TYPE_REUSEPORT_SOCKARRAY.value);
+            assertThat(o.program("sk_skb_parser").type()).isEqualTo(ProgType.SK_SKB.value);
+            assertThat(o.program("sk_skb_verdict").type()).isEqualTo(ProgType.SK_SKB.value);
+            assertThat(o.program("sk_msg_verdict").type()).isEqualTo(ProgType.SK_MSG.value);
+            assertThat(o.program("reuse_select").type()).isEqualTo(ProgType.SK_REUSEPORT.value);
+            assertThat(o.map("sock_map").type()).isEqualTo(MapType.SOCKMAP.value);
+            assertThat(o.map("sock_hash").type()).isEqualTo(MapType.SOCKHASH.value);
+            assertThat(o.map("reuse_socks").type()).isEqualTo(MapType.REUSEPORT_SOCKARRAY.value);
 
             assertThat(var(o, "map_found")).isEqualTo(7);
             assertThat(var(o, "hash_found")).isEqualTo(7);
@@ -742,10 +743,10 @@ class CorpusBehaviourIT {
     @Test
     void mapsTaskStorage() throws InterruptedException {
         try (BpfObject o = load("maps_task_storage.o")) {
-            assertShape(o.map("task_counter"), MapType.BPF_MAP_TYPE_TASK_STORAGE, 4, 8, 0, 0x1);
+            assertShape(o.map("task_counter"), MapType.TASK_STORAGE, 4, 8, 0, 0x1);
             assertThat(o.map("cgrp_store").info()).extracting(KernelInfo.Map::type, KernelInfo.Map::keySize,
                     KernelInfo.Map::valueSize, KernelInfo.Map::flags).containsExactly(32, 4, 8, 0x1);
-            assertShape(o.map("inode_store"), MapType.BPF_MAP_TYPE_INODE_STORAGE, 4, 8, 0, 0x1);
+            assertShape(o.map("inode_store"), MapType.INODE_STORAGE, 4, 8, 0, 0x1);
 
             BpfProgram p = o.program("sys_task_storage");
             assertThat(p.testRun(null, new byte[4], 0).retval()).isEqualTo(0);
@@ -778,7 +779,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsSkStorage() {
         try (BpfObject o = load("maps_sk_storage.o")) {
-            assertShape(o.map("sk_stats"), MapType.BPF_MAP_TYPE_SK_STORAGE, 4, 16, 0, 0x1);
+            assertShape(o.map("sk_stats"), MapType.SK_STORAGE, 4, 16, 0, 0x1);
             assertThat(var(o, "sk_status")).isEqualTo(9);
             BpfProgram p = o.program("tc_sk_storage");
             assertThat(run(p, ANY64)).isEqualTo(TC_ACT_OK);
@@ -792,12 +793,12 @@ class CorpusBehaviourIT {
     @Test
     void mapsCgroup() {
         try (BpfObject o = load("maps_cgroup.o")) {
-            assertShape(o.map("cg_bytes"), MapType.BPF_MAP_TYPE_CGROUP_STORAGE, 16, 8, 0, 0);
-            assertShape(o.map("cg_pkts"), MapType.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, 16, 8, 0, 0);
-            assertShape(o.map("cg_array"), MapType.BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0);
+            assertShape(o.map("cg_bytes"), MapType.CGROUP_STORAGE, 16, 8, 0, 0);
+            assertShape(o.map("cg_pkts"), MapType.PERCPU_CGROUP_STORAGE, 16, 8, 0, 0);
+            assertShape(o.map("cg_array"), MapType.CGROUP_ARRAY, 4, 4, 1, 0);
 
             BpfProgram egress = o.program("cg_egress");
-            assertThat(egress.type()).isEqualTo(ProgType.BPF_PROG_TYPE_CGROUP_SKB.value);
+            assertThat(egress.type()).isEqualTo(ProgType.CGROUP_SKB.value);
             assertThat(run(egress, ANY64)).isEqualTo(1);
             assertThat(var(o, "cg_seen_bytes")).as("cgroup_skb sees the packet without Ethernet header").isEqualTo(50);
             assertThat(var(o, "cg_seen_pkts")).isEqualTo(1);
@@ -815,14 +816,14 @@ class CorpusBehaviourIT {
     void mapsStackTrace() {
         try (BpfObject o = load("maps_stack_trace.o")) {
             BpfProgram p = o.program("raw_tp_stack");
-            assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_RAW_TRACEPOINT.value);
+            assertThat(p.type()).isEqualTo(ProgType.RAW_TRACEPOINT.value);
             byte[] args = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(7).putLong(35).array();
             assertThat(p.testRun(null, args, 0).retval()).isEqualTo(0);
             assertThat(var(o, "arg_sum")).isEqualTo(42);
             long id = var(o, "stack_id");
             assertThat(id).isGreaterThanOrEqualTo(0);
             BpfMap stacks = o.map("stacks");
-            assertShape(stacks, MapType.BPF_MAP_TYPE_STACK_TRACE, 4, 256, 64, 0);
+            assertShape(stacks, MapType.STACK_TRACE, 4, 256, 64, 0);
             byte[] trace = stacks.lookup(le32((int) id));
             assertThat(trace).as("the recorded stack").isNotNull();
             assertThat(u64(trace, 0)).as("innermost return address").isNotZero();
@@ -836,11 +837,11 @@ class CorpusBehaviourIT {
         // libbpf 1.x refuses "maps" sections; jbpf must load iproute2's 36-byte struct bpf_elf_map.
         try (BpfObject o = load("legacy_elf_map.o")) {
             BpfProgram p = o.program("cls_legacy_elf");
-            assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_SCHED_CLS.value);
+            assertThat(p.type()).isEqualTo(ProgType.SCHED_CLS.value);
             BpfMap counters = o.map("elf_counters");
             BpfMap byLen = o.map("elf_by_len");
-            assertShape(counters, MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0);
-            assertShape(byLen, MapType.BPF_MAP_TYPE_HASH, 4, 8, 64, 0);
+            assertShape(counters, MapType.ARRAY, 4, 8, 2, 0);
+            assertShape(byLen, MapType.HASH, 4, 8, 64, 0);
 
             assertThat(p.testRun(ANY64, null, 2).retval()).isEqualTo(TC_ACT_OK);
             assertThat(u32ToU64(counters)).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 2L, 1L, 128L));

@@ -73,7 +73,7 @@ class DatasecDumpIT {
     void mapWithoutKernelBtfIsTypedByTheObjectsLaidOutDatasec() {
         BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/fmt_datasec.o"));
         MapSpec data = spec.map(mapOf(spec, ".data")).orElseThrow();
-        try (BpfMap bare = BpfMap.create(data.name(), MapType.BPF_MAP_TYPE_ARRAY, 4, data.valueSize(), 1, 0)) {
+        try (BpfMap bare = BpfMap.create(data.name(), MapType.ARRAY, 4, data.valueSize(), 1, 0)) {
             bare.update(new byte[4], data.data(), BpfMap.BPF_ANY);
             assertThat(bare.info().btfId()).as("created without BTF").isZero();
             // The object's map is found by the kernel's name for this one; selected by id, as a map of

@@ -117,7 +117,7 @@ class DifferentialIT {
         Map<String, ProgKey> jbpfProgs = new TreeMap<>();
         List<MapKey> jbpfMaps = new ArrayList<>();
         try (BpfObject loaded = BpfObject.load(spec, LoadOptions.defaults()
-                .withDefaultType(io.jbpf.uapi.ProgType.BPF_PROG_TYPE_XDP).withPinRoot(pinRootFor(tag)))) {
+                .withDefaultType(io.jbpf.uapi.ProgType.XDP).withPinRoot(pinRootFor(tag)))) {
             for (BpfProgram p : loaded.programs().values()) {
                 jbpfProgs.put(p.info().name(), new ProgKey(p.info().name(), p.type(), p.tag()));
             }

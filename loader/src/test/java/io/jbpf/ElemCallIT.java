@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,8 +40,8 @@ class ElemCallIT {
 
     @Test
     void valuesAbsenceAndErrno() {
-        try (BpfMap array = BpfMap.create("ec_array", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0);
-             BpfMap hash = BpfMap.create("ec_hash", MapType.BPF_MAP_TYPE_HASH, 4, 8, 4, 0)) {
+        try (BpfMap array = BpfMap.create("ec_array", MapType.ARRAY, 4, 8, 4, 0);
+             BpfMap hash = BpfMap.create("ec_hash", MapType.HASH, 4, 8, 4, 0)) {
             MapCursor a = array.cursor();
             a.key().putInt(0, 2);
             a.value().putLong(0, 0x1122334455667788L);
@@ -81,8 +83,8 @@ class ElemCallIT {
     @Test
     void successesNeedNoSecondCall_failuresOnlyOnJdk17Downcalls() {
         boolean retrying = ElemCall.mechanism().equals("ffm-incubator");
-        try (BpfMap hash = BpfMap.create("ec_retry", MapType.BPF_MAP_TYPE_HASH, 4, 8, 4, 0);
-             BpfMap lru = BpfMap.create("ec_lru", MapType.BPF_MAP_TYPE_LRU_HASH, 4, 8, 64, 0)) {
+        try (BpfMap hash = BpfMap.create("ec_retry", MapType.HASH, 4, 8, 4, 0);
+             BpfMap lru = BpfMap.create("ec_lru", MapType.LRU_HASH, 4, 8, 64, 0)) {
             MapCursor h = hash.cursor();
             h.key().putInt(0, 1);
             h.value().putLong(0, 5);
@@ -120,7 +122,7 @@ class ElemCallIT {
     void mapInMapCursorsUseJni() {
         try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/map_in_map_array.o")),
                 LoadOptions.defaults());
-             BpfMap data = BpfMap.create("ec_data", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0)) {
+             BpfMap data = BpfMap.create("ec_data", MapType.ARRAY, 4, 8, 1, 0)) {
             assertThat(data.cursor().via()).isEqualTo(ElemCall.mechanism());
             MapCursor outer = o.map("outer_empty").cursor();
             assertThat(outer.via()).isEqualTo("jffi");
@@ -141,7 +143,7 @@ class ElemCallIT {
      */
     @Test
     void failuresAfterManySuccesses() {
-        try (BpfMap hash = BpfMap.create("ec_warm", MapType.BPF_MAP_TYPE_HASH, 4, 8, 2, 0)) {
+        try (BpfMap hash = BpfMap.create("ec_warm", MapType.HASH, 4, 8, 2, 0)) {
             MapCursor h = hash.cursor();
             h.key().putInt(0, 1);
             h.value().putLong(0, 41);

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import static io.jbpf.testing.MapReads.le32;
 import static io.jbpf.testing.MapReads.le64;
 import static io.jbpf.testing.MapReads.u32;
@@ -53,7 +54,7 @@ class MapEdgeCasesIT {
         try (BpfFs fs = new BpfFs(); BpfObject o = BpfObject.load(Objects.path("xdp_pass.o"))) {
             Path progPin = Pins.pin(o.program("xdp_pass_func").fd(), fs.dir.resolve("prog"), "program");
             Path mapPin = fs.dir.resolve("map");
-            try (BpfMap m = BpfMap.create("edge_pinned", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0)) {
+            try (BpfMap m = BpfMap.create("edge_pinned", MapType.ARRAY, 4, 8, 4, 0)) {
                 m.pin(mapPin.toString());
             }
             assertThat(Sh.run("bpftool", "prog", "show", "pinned", progPin.toString()).exit()).as("bpftool: a program").isZero();
@@ -72,7 +73,7 @@ class MapEdgeCasesIT {
 
             // The right types still open.
             try (BpfMap m = BpfMap.fromPin(mapPin.toString()); BpfProgram p = BpfProgram.fromPin(progPin.toString())) {
-                assertThat(m.type()).isEqualTo(MapType.BPF_MAP_TYPE_ARRAY.value);
+                assertThat(m.type()).isEqualTo(MapType.ARRAY.value);
                 assertThat(p.id()).isEqualTo(o.program("xdp_pass_func").id());
             }
         }
@@ -103,7 +104,7 @@ class MapEdgeCasesIT {
     @ValueSource(ints = {128 << 10, 1 << 20})
     void dumpOfASparseMapWithLargeValuesNeedsLittleMemory(int valueSize) {
         try (BpfFs fs = new BpfFs();
-             BpfMap m = BpfMap.create("edge_big", MapType.BPF_MAP_TYPE_HASH, 4, valueSize, 8192, BPF_F_NO_PREALLOC)) {
+             BpfMap m = BpfMap.create("edge_big", MapType.HASH, 4, valueSize, 8192, BPF_F_NO_PREALLOC)) {
             byte[] v = new byte[valueSize];
             v[0] = 0x5a;
             v[valueSize - 1] = (byte) 0xa5;
@@ -128,7 +129,7 @@ class MapEdgeCasesIT {
     @Test
     void batchWithinAByteBudgetReadsEveryEntry() {
         int valueSize = 256 << 10;
-        try (BpfMap m = BpfMap.create("edge_budget", MapType.BPF_MAP_TYPE_HASH, 4, valueSize, 1024, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create("edge_budget", MapType.HASH, 4, valueSize, 1024, BPF_F_NO_PREALLOC)) {
             for (int i = 0; i < 40; i++) {
                 byte[] v = new byte[valueSize];
                 v[0] = (byte) i;
@@ -164,7 +165,7 @@ class MapEdgeCasesIT {
     @Test
     void bloomFilterTestsTheCallersValue() {
         try (BpfFs fs = new BpfFs();
-             BpfMap bloom = BpfMap.create("edge_bloom", MapType.BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 64, 0)) {
+             BpfMap bloom = BpfMap.create("edge_bloom", MapType.BLOOM_FILTER, 0, 8, 64, 0)) {
             Path pin = fs.dir.resolve("bloom");
             bloom.pin(pin.toString());
             assertThat(bloom.contains(le64(42))).as("fresh filter: 42").isFalse();
@@ -194,7 +195,7 @@ class MapEdgeCasesIT {
     /** contains() is for bloom filters only: elsewhere a lookup of a value would mean nothing. */
     @Test
     void containsOnOtherMapsIsRefused() {
-        try (BpfMap m = BpfMap.create("edge_notbloom", MapType.BPF_MAP_TYPE_HASH, 4, 8, 4, 0)) {
+        try (BpfMap m = BpfMap.create("edge_notbloom", MapType.HASH, 4, 8, 4, 0)) {
             assertThatThrownBy(() -> m.contains(le64(1))).isInstanceOf(BpfException.class)
                     .hasMessageContaining("edge_notbloom").hasMessageContaining("BLOOM_FILTER");
         }
@@ -208,7 +209,7 @@ class MapEdgeCasesIT {
      * which fails on them too; MapBatch is refused at creation. Nothing is popped.
      */
     @ParameterizedTest
-    @EnumSource(value = MapType.class, names = {"BPF_MAP_TYPE_QUEUE", "BPF_MAP_TYPE_STACK"})
+    @EnumSource(value = MapType.class, names = {"QUEUE", "STACK"})
     void queueAndStackDumpSaysWhyAndPopsNothing(MapType type) {
         try (BpfFs fs = new BpfFs(); BpfMap m = BpfMap.create("edge_qs", type, 0, 4, 8, 0)) {
             for (int i = 1; i <= 3; i++) {
@@ -229,7 +230,7 @@ class MapEdgeCasesIT {
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isZero());
             assertThatThrownBy(m::entries).isInstanceOf(BpfException.class).hasMessageContaining("without popping");
 
-            int head = type == MapType.BPF_MAP_TYPE_QUEUE ? 1 : 3;
+            int head = type == MapType.QUEUE ? 1 : 3;
             assertThat(u32(m.lookup(new byte[0]), 0)).as("peek: nothing popped").isEqualTo((long) head);
             List<Long> popped = new java.util.ArrayList<>();
             for (byte[] v = m.lookupAndDelete(new byte[0]); v != null; v = m.lookupAndDelete(new byte[0])) {
@@ -243,7 +244,7 @@ class MapEdgeCasesIT {
     @Test
     void bloomFilterDumpSaysWhy() throws Exception {
         try (BpfFs fs = new BpfFs();
-             BpfMap bloom = BpfMap.create("edge_bloomd", MapType.BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 64, 0)) {
+             BpfMap bloom = BpfMap.create("edge_bloomd", MapType.BLOOM_FILTER, 0, 8, 64, 0)) {
             Path pin = fs.dir.resolve("bloom");
             bloom.pin(pin.toString());
             CliRun dump = jbpf("map", "dump", pin.toString());

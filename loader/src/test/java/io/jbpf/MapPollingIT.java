@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import static io.jbpf.testing.MapReads.assertSameContents;
 import static io.jbpf.testing.MapReads.hex;
 import static io.jbpf.testing.MapReads.le32;
@@ -117,7 +119,7 @@ class MapPollingIT {
     @Test
     void hash65536_allPathsReadWhatWasWritten() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_hash64k", MapType.BPF_MAP_TYPE_HASH, 4, 8, 65536, 0)) {
+        try (BpfMap m = BpfMap.create("poll_hash64k", MapType.HASH, 4, 8, 65536, 0)) {
             Map<String, String> written = fill(m, 65536, i -> le32(hashKey(i)), i -> le64(mix(i)));
             assertAllPaths(m, written, 97, 65536);
         }
@@ -127,7 +129,7 @@ class MapPollingIT {
     /** A sparse, non-preallocated HASH after deletions through every delete path and in-place updates. */
     @Test
     void sparseHashWithDeletions_allPathsAgree() {
-        try (BpfMap m = BpfMap.create("poll_sparse", MapType.BPF_MAP_TYPE_HASH, 4, 8, 8192, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create("poll_sparse", MapType.HASH, 4, 8, 8192, BPF_F_NO_PREALLOC)) {
             Map<String, String> expected = fill(m, 3000, i -> le32(hashKey(i) ^ 0x5a5a5a5a), i -> le64(mix(i + 7)));
             List<String> keys = new ArrayList<>(expected.keySet());
             MapCursor c = m.cursor();
@@ -177,7 +179,7 @@ class MapPollingIT {
     @ParameterizedTest
     @ValueSource(ints = {256, 65536})
     void array_allPathsReadWhatWasWritten(int entries) {
-        try (BpfMap m = BpfMap.create("poll_arr", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, entries, 0)) {
+        try (BpfMap m = BpfMap.create("poll_arr", MapType.ARRAY, 4, 8, entries, 0)) {
             Map<String, String> written = fill(m, entries, MapReads::le32, i -> le64(mix(i) | 1));
             assertAllPaths(m, written, 7, entries);
         }
@@ -189,13 +191,13 @@ class MapPollingIT {
      */
     @ParameterizedTest
     @CsvSource({
-        "BPF_MAP_TYPE_PERCPU_ARRAY, 8, 1024, 1024, 0",
-        "BPF_MAP_TYPE_PERCPU_HASH, 4, 2048, 1500, 0",
-        "BPF_MAP_TYPE_LRU_PERCPU_HASH, 8, 4096, 1000, 0",
+        "PERCPU_ARRAY, 8, 1024, 1024, 0",
+        "PERCPU_HASH, 4, 2048, 1500, 0",
+        "LRU_PERCPU_HASH, 8, 4096, 1000, 0",
     })
     void perCpu_allPathsReadEveryCpuSlot(MapType type, int valueSize, int maxEntries, int n, int flags) {
         int cpus = PossibleCpus.count();
-        boolean array = type == MapType.BPF_MAP_TYPE_PERCPU_ARRAY;
+        boolean array = type == MapType.PERCPU_ARRAY;
         try (BpfMap m = BpfMap.create("poll_pcpu", type, 4, valueSize, maxEntries, flags)) {
             assertThat(m.perCpu()).isTrue();
             assertThat(m.valueBufferSize()).isEqualTo(8 * cpus);
@@ -216,7 +218,7 @@ class MapPollingIT {
     /** LRU_HASH filled to a quarter, so the kernel has no reason to evict. */
     @Test
     void lruHash_allPathsReadWhatWasWritten() {
-        try (BpfMap m = BpfMap.create("poll_lru", MapType.BPF_MAP_TYPE_LRU_HASH, 4, 8, 4096, 0)) {
+        try (BpfMap m = BpfMap.create("poll_lru", MapType.LRU_HASH, 4, 8, 4096, 0)) {
             Map<String, String> written = fill(m, 1000, i -> le32(hashKey(i + 1)), i -> le64(mix(-i)));
             assertAllPaths(m, written, 7, 4096);
         }
@@ -232,7 +234,7 @@ class MapPollingIT {
     @ParameterizedTest
     @CsvSource({"256, 8", "256, 12", "65536, 8"})
     void mmapableArray_allPathsAndSnapshotsAgree(int entries, int valueSize) {
-        try (BpfMap m = BpfMap.create("poll_mmap", MapType.BPF_MAP_TYPE_ARRAY, 4, valueSize, entries, BPF_F_MMAPABLE);
+        try (BpfMap m = BpfMap.create("poll_mmap", MapType.ARRAY, 4, valueSize, entries, BPF_F_MMAPABLE);
                 MmapArray a = m.mmap(true)) {
             assertThat(a.entries()).isEqualTo(entries);
             assertThat(a.stride()).isEqualTo((valueSize + 7) & ~7);
@@ -335,9 +337,9 @@ class MapPollingIT {
     @Test
     void mmap_nonMmapableMapsGiveClearException() {
         int fds = Fds.count();
-        try (BpfMap plain = BpfMap.create("poll_nommap", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0);
-                BpfMap hash = BpfMap.create("poll_hashmm", MapType.BPF_MAP_TYPE_HASH, 4, 8, 4, 0);
-                BpfMap pcpu = BpfMap.create("poll_pcpumm", MapType.BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0);
+        try (BpfMap plain = BpfMap.create("poll_nommap", MapType.ARRAY, 4, 8, 4, 0);
+                BpfMap hash = BpfMap.create("poll_hashmm", MapType.HASH, 4, 8, 4, 0);
+                BpfMap pcpu = BpfMap.create("poll_pcpumm", MapType.PERCPU_ARRAY, 4, 8, 4, 0);
                 BpfObject o = load("corpus/maps_array_family.o")) {
             for (BpfMap m : List.of(plain, hash, pcpu, o.map("a_plain"), o.map("a_percpu"), o.map("a_rdonly_prog"))) {
                 for (boolean writable : new boolean[] {false, true}) {
@@ -348,7 +350,7 @@ class MapPollingIT {
                 }
             }
         }
-        try (BpfMap closed = BpfMap.create("poll_closedmm", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, BPF_F_MMAPABLE)) {
+        try (BpfMap closed = BpfMap.create("poll_closedmm", MapType.ARRAY, 4, 8, 4, BPF_F_MMAPABLE)) {
             closed.close();
             assertThatThrownBy(() -> closed.mmap(false)).isInstanceOf(BpfException.class).hasMessageContaining("closed");
         }
@@ -359,7 +361,7 @@ class MapPollingIT {
     @Test
     void mmap_boundsSnapshotBuffersAndClose() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_mmbound", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 16, BPF_F_MMAPABLE);
+        try (BpfMap m = BpfMap.create("poll_mmbound", MapType.ARRAY, 4, 8, 16, BPF_F_MMAPABLE);
                 MmapArray a = m.mmap(true)) {
             a.putLong(15, 0, 1515);
             assertThatThrownBy(() -> a.getLong(16, 0)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -434,7 +436,7 @@ class MapPollingIT {
      */
     @Test
     void bucketsLargerThanTheBatch_areReadKeyByKey() {
-        try (BpfMap m = BpfMap.create("poll_enospc", MapType.BPF_MAP_TYPE_HASH, 4, 8, 64, 0)) {
+        try (BpfMap m = BpfMap.create("poll_enospc", MapType.HASH, 4, 8, 64, 0)) {
             Map<String, String> written = fill(m, 64, i -> le32(hashKey(i)), i -> le64(mix(i)));
             MapBatch b = m.batch(1);
             for (int pass = 0; pass < 3; pass++) {
@@ -467,7 +469,7 @@ class MapPollingIT {
      */
     @Test
     void batchUpdate_hash_writesEachKeyAndHonoursCount() {
-        try (BpfMap m = BpfMap.create("poll_bupd", MapType.BPF_MAP_TYPE_HASH, 4, 8, 1024, 0)) {
+        try (BpfMap m = BpfMap.create("poll_bupd", MapType.HASH, 4, 8, 1024, 0)) {
             MapBatch b = m.batch(100);
             Map<String, String> expected = new LinkedHashMap<>();
             for (int i = 0; i < 100; i++) {
@@ -498,7 +500,7 @@ class MapPollingIT {
      */
     @Test
     void batchUpdate_refusedBeforeWritingReportsNothingWritten() {
-        try (BpfMap m = BpfMap.create("poll_bupdflg", MapType.BPF_MAP_TYPE_HASH, 4, 8, 64, 0)) {
+        try (BpfMap m = BpfMap.create("poll_bupdflg", MapType.HASH, 4, 8, 64, 0)) {
             MapBatch b = m.batch(10);
             for (int i = 0; i < 10; i++) {
                 b.keys().putInt(i * 4, i);
@@ -513,7 +515,7 @@ class MapPollingIT {
 
     /** A batch written into a per-CPU map with full per-CPU values reads back per key, slot by slot. */
     @ParameterizedTest
-    @EnumSource(value = MapType.class, names = {"BPF_MAP_TYPE_PERCPU_HASH", "BPF_MAP_TYPE_PERCPU_ARRAY"})
+    @EnumSource(value = MapType.class, names = {"PERCPU_HASH", "PERCPU_ARRAY"})
     void batchUpdate_perCpu_writesEveryCpuSlot(MapType type) {
         int cpus = PossibleCpus.count();
         try (BpfMap m = BpfMap.create("poll_bupdpc", type, 4, 8, 64, 0)) {
@@ -538,7 +540,7 @@ class MapPollingIT {
     /** ARRAY batch update stops at the first bad index: the elements before it are written, the error says how many. */
     @Test
     void batchUpdate_array_stopsAtFirstOutOfRangeKey() {
-        try (BpfMap m = BpfMap.create("poll_bupdarr", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 256, 0)) {
+        try (BpfMap m = BpfMap.create("poll_bupdarr", MapType.ARRAY, 4, 8, 256, 0)) {
             MapBatch b = m.batch(16);
             for (int i = 0; i < 10; i++) {
                 b.keys().putInt(i * 4, 255 - i * 7);
@@ -565,7 +567,7 @@ class MapPollingIT {
     /** delete(count) removes exactly those keys; the kernel stops at the first absent key and says how far it got. */
     @Test
     void batchDelete_removesExactlyThoseKeys() {
-        try (BpfMap m = BpfMap.create("poll_bdel", MapType.BPF_MAP_TYPE_HASH, 4, 8, 1024, 0)) {
+        try (BpfMap m = BpfMap.create("poll_bdel", MapType.HASH, 4, 8, 1024, 0)) {
             Map<String, String> expected = fill(m, 300, i -> le32(hashKey(i)), i -> le64(i));
             MapBatch b = m.batch(128);
             int n = 0;
@@ -595,7 +597,7 @@ class MapPollingIT {
 
     /** readAndDelete() chunk by chunk returns every entry once and leaves the map empty. */
     @ParameterizedTest
-    @EnumSource(value = MapType.class, names = {"BPF_MAP_TYPE_HASH", "BPF_MAP_TYPE_PERCPU_HASH", "BPF_MAP_TYPE_LRU_HASH"})
+    @EnumSource(value = MapType.class, names = {"HASH", "PERCPU_HASH", "LRU_HASH"})
     void readAndDelete_drainsTheMap(MapType type) {
         try (BpfMap m = BpfMap.create("poll_drain", type, 4, 8, 1024, 0)) {
             int vs = m.valueBufferSize();
@@ -626,23 +628,23 @@ class MapPollingIT {
         Map<MapType, String> got = new LinkedHashMap<>();
         Map<MapType, String> expected = new LinkedHashMap<>();
         Object[][] types = {
-            {MapType.BPF_MAP_TYPE_HASH, 4, 8, 0, "0/0"},
-            {MapType.BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 0, "0/0"},
-            {MapType.BPF_MAP_TYPE_LRU_HASH, 4, 8, 0, "0/0"},
-            {MapType.BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 8, 0, "0/0"},
-            {MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 0, "0/524"},
-            {MapType.BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 0, "0/524"},
-            {MapType.BPF_MAP_TYPE_LPM_TRIE, 8, 4, BPF_F_NO_PREALLOC, "0/524"},
-            {MapType.BPF_MAP_TYPE_DEVMAP, 4, 4, 0, "524/524"},
-            {MapType.BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 0, "524/524"},
-            {MapType.BPF_MAP_TYPE_QUEUE, 0, 4, 0, "524/524"},
-            {MapType.BPF_MAP_TYPE_STACK, 0, 4, 0, "524/524"},
+            {MapType.HASH, 4, 8, 0, "0/0"},
+            {MapType.PERCPU_HASH, 4, 8, 0, "0/0"},
+            {MapType.LRU_HASH, 4, 8, 0, "0/0"},
+            {MapType.LRU_PERCPU_HASH, 4, 8, 0, "0/0"},
+            {MapType.ARRAY, 4, 8, 0, "0/524"},
+            {MapType.PERCPU_ARRAY, 4, 8, 0, "0/524"},
+            {MapType.LPM_TRIE, 8, 4, BPF_F_NO_PREALLOC, "0/524"},
+            {MapType.DEVMAP, 4, 4, 0, "524/524"},
+            {MapType.DEVMAP_HASH, 4, 4, 0, "524/524"},
+            {MapType.QUEUE, 0, 4, 0, "524/524"},
+            {MapType.STACK, 0, 4, 0, "524/524"},
         };
         for (Object[] t : types) {
             MapType type = (MapType) t[0];
             try (BpfMap m = BpfMap.create("poll_sup", type, (int) t[1], (int) t[2], 8, (int) t[3])) {
-                got.put(type, RawBatch.errno(m, BpfCmd.BPF_MAP_LOOKUP_BATCH) + "/"
-                        + RawBatch.errno(m, BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_BATCH));
+                got.put(type, RawBatch.errno(m, BpfCmd.MAP_LOOKUP_BATCH) + "/"
+                        + RawBatch.errno(m, BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH));
             }
             expected.put(type, (String) t[4]);
         }
@@ -655,9 +657,9 @@ class MapPollingIT {
      * the fallback must skip), and readAndDelete drains them.
      */
     @ParameterizedTest
-    @EnumSource(value = MapType.class, names = {"BPF_MAP_TYPE_DEVMAP", "BPF_MAP_TYPE_DEVMAP_HASH"})
+    @EnumSource(value = MapType.class, names = {"DEVMAP", "DEVMAP_HASH"})
     void fallback_devmaps_readLikePerKeyIterationAndDrain(MapType type) {
-        boolean hash = type == MapType.BPF_MAP_TYPE_DEVMAP_HASH;
+        boolean hash = type == MapType.DEVMAP_HASH;
         try (BpfMap m = BpfMap.create("poll_dev", type, 4, 4, 64, 0)) {
             assertThat(RawBatch.lookupBatchErrno(m)).as("no kernel batch: the fallback is taken").isEqualTo(Errno.ENOTSUPP);
             // 20 entries, all redirecting to lo (ifindex 1): at slots 3i for DEVMAP, pseudo-random keys for DEVMAP_HASH.
@@ -675,7 +677,7 @@ class MapPollingIT {
     /** LPM_TRIE: kernel batch reads, but no batch lookup-and-delete, so readAndDelete drains through the fallback. */
     @Test
     void lpmTrie_batchReadsAndFallbackDrain() {
-        try (BpfMap m = BpfMap.create("poll_lpm", MapType.BPF_MAP_TYPE_LPM_TRIE, 8, 4, 64, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create("poll_lpm", MapType.LPM_TRIE, 8, 4, 64, BPF_F_NO_PREALLOC)) {
             Map<String, String> written = fill(m, 40, i -> {
                 ByteBuffer k = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                 k.putInt(i < 30 ? 16 : 24);
@@ -720,7 +722,7 @@ class MapPollingIT {
      * nothing is popped; the elements stay available to peek and pop.
      */
     @ParameterizedTest
-    @EnumSource(value = MapType.class, names = {"BPF_MAP_TYPE_QUEUE", "BPF_MAP_TYPE_STACK"})
+    @EnumSource(value = MapType.class, names = {"QUEUE", "STACK"})
     void fallback_queueAndStack_failLikePerKeyIterationAndLoseNothing(MapType type) {
         try (BpfMap m = BpfMap.create("poll_qs", type, 0, 4, 8, 0)) {
             for (int i = 1; i <= 3; i++) {
@@ -735,7 +737,7 @@ class MapPollingIT {
                         .hasMessageContaining("without popping")
                         .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EINVAL));
             }
-            int[] order = type == MapType.BPF_MAP_TYPE_QUEUE ? new int[] {1, 2, 3} : new int[] {3, 2, 1};
+            int[] order = type == MapType.QUEUE ? new int[] {1, 2, 3} : new int[] {3, 2, 1};
             assertThat(u32(m.lookup(new byte[0]), 0)).as("peek").isEqualTo(order[0]);
             for (int expected : order) {
                 assertThat(c.lookupAndDelete()).isTrue();
@@ -947,8 +949,8 @@ class MapPollingIT {
 
     @Test
     void wrongKeyAndValueSizes_giveClearExceptions() {
-        try (BpfMap h = BpfMap.create("poll_sizes", MapType.BPF_MAP_TYPE_HASH, 4, 8, 16, 0);
-                BpfMap pc = BpfMap.create("poll_sizespc", MapType.BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 16, 0)) {
+        try (BpfMap h = BpfMap.create("poll_sizes", MapType.HASH, 4, 8, 16, 0);
+                BpfMap pc = BpfMap.create("poll_sizespc", MapType.PERCPU_HASH, 4, 8, 16, 0)) {
             h.update(le32(1), le64(1), BpfMap.BPF_ANY);
             for (byte[] bad : List.of(new byte[3], new byte[5], new byte[0])) {
                 String msg = "key is " + bad.length + " bytes, expected 4";
@@ -971,7 +973,7 @@ class MapPollingIT {
 
     @Test
     void batchCapacityAndCount_giveClearExceptions() {
-        try (BpfMap h = BpfMap.create("poll_cap", MapType.BPF_MAP_TYPE_HASH, 4, 8, 16, 0)) {
+        try (BpfMap h = BpfMap.create("poll_cap", MapType.HASH, 4, 8, 16, 0)) {
             for (int capacity : new int[] {0, -1}) {
                 assertThatThrownBy(() -> h.batch(capacity)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("capacity").hasMessageContaining(String.valueOf(capacity));
@@ -993,7 +995,7 @@ class MapPollingIT {
     /** Array elements cannot be deleted: readAndDelete (fallback: the kernel has no such batch op) throws and changes nothing. */
     @Test
     void readAndDelete_onArray_throwsAndKeepsContents() {
-        try (BpfMap m = BpfMap.create("poll_arrdrain", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 16, 0)) {
+        try (BpfMap m = BpfMap.create("poll_arrdrain", MapType.ARRAY, 4, 8, 16, 0)) {
             Map<String, String> written = fill(m, 16, MapReads::le32, i -> le64(i + 100));
             assertThatThrownBy(() -> m.batch(7).readAndDelete()).isInstanceOf(BpfException.class)
                     .hasMessageContaining("poll_arrdrain")
@@ -1009,7 +1011,7 @@ class MapPollingIT {
     @Test
     void cursorAndBatchAfterMapClosed_throwBpfException() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_closed", MapType.BPF_MAP_TYPE_HASH, 4, 8, 16, 0)) {
+        try (BpfMap m = BpfMap.create("poll_closed", MapType.HASH, 4, 8, 16, 0)) {
             int oldFd = m.fd();
             m.update(le32(1), le64(10), BpfMap.BPF_ANY);
             MapCursor c = m.cursor();
@@ -1023,7 +1025,7 @@ class MapPollingIT {
     }
 
     private static void afterClose(BpfMap m, MapCursor c, MapBatch b, int oldFd) {
-        try (BpfMap other = BpfMap.create("poll_reuse", MapType.BPF_MAP_TYPE_HASH, 4, 8, 16, 0)) {
+        try (BpfMap other = BpfMap.create("poll_reuse", MapType.HASH, 4, 8, 16, 0)) {
             assertThat(other.fd()).as("the fd number is reused").isEqualTo(oldFd);
             other.update(le32(1), le64(77), BpfMap.BPF_ANY);
             c.key().putInt(0, 1);

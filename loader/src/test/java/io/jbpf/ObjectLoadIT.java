@@ -1,5 +1,7 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
+import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,13 +45,13 @@ class ObjectLoadIT {
         int before = Fds.count();
         try (BpfObject obj = BpfObject.load(Objects.path("xdp_legacy_maps.o"))) {
             BpfMap counter = obj.map("legacy_counter");
-            assertThat(counter.type()).isEqualTo(MapType.BPF_MAP_TYPE_ARRAY.value);
+            assertThat(counter.type()).isEqualTo(MapType.ARRAY.value);
             assertThat(counter.keySize()).isEqualTo(4);
             assertThat(counter.valueSize()).isEqualTo(8);
             assertThat(counter.maxEntries()).isEqualTo(4);
             BpfMap hash = obj.map("legacy_ifindex_hash");
             assertThat(hash.info().name()).as("kernel names are 15 characters").isEqualTo("legacy_ifindex_");
-            assertThat(hash.type()).isEqualTo(MapType.BPF_MAP_TYPE_HASH.value);
+            assertThat(hash.type()).isEqualTo(MapType.HASH.value);
 
             assertThat(hash.lookup(u32(7))).isNull();
             hash.update(u32(7), u64(70), BpfMap.BPF_ANY);
@@ -66,7 +68,7 @@ class ObjectLoadIT {
                     .hasMessageContaining("key is 3 bytes, expected 4");
 
             BpfProgram prog = obj.program("xdp_legacy_func");
-            assertThat(prog.type()).isEqualTo(ProgType.BPF_PROG_TYPE_XDP.value);
+            assertThat(prog.type()).isEqualTo(ProgType.XDP.value);
             assertThat(prog.info().mapIds()).contains(counter.id(), hash.id());
             // Cross-check with bpftool (test-only): same id, name and tag.
             Sh.Result show = Sh.run("bpftool", "prog", "show", "id", String.valueOf(prog.id()));

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -117,7 +118,7 @@ class RecordMapIT {
     @Test
     void mapsWithoutBtfAreRefusedWithTheWayOut() {
         try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("xdp_legacy_maps.o")),
-                LoadOptions.defaults().withDefaultType(io.jbpf.uapi.ProgType.BPF_PROG_TYPE_XDP))) {
+                LoadOptions.defaults().withDefaultType(io.jbpf.uapi.ProgType.XDP))) {
             assertThatThrownBy(() -> o.map("legacy_counter").typed(Integer.class, Long.class))
                     .isInstanceOf(BpfException.class).hasMessageContaining("legacy_counter")
                     .hasMessageContaining("typed(MapCodec, MapCodec)");

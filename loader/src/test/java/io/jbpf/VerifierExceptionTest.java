@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.uapi.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Collectors;

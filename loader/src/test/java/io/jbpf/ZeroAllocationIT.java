@@ -48,8 +48,8 @@ class ZeroAllocationIT {
 
     @Test
     void cursorLookupAndUpdate() {
-        try (BpfMap hash = BpfMap.create("za_hash", MapType.BPF_MAP_TYPE_HASH, 4, 8, 256, 0);
-             BpfMap percpu = BpfMap.create("za_percpu", MapType.BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 256, 0)) {
+        try (BpfMap hash = BpfMap.create("za_hash", MapType.HASH, 4, 8, 256, 0);
+             BpfMap percpu = BpfMap.create("za_percpu", MapType.PERCPU_ARRAY, 4, 16, 256, 0)) {
             MapCursor c = hash.cursor();
             c.key().putInt(0, 7);
             c.value().putLong(0, 42);
@@ -77,8 +77,8 @@ class ZeroAllocationIT {
 
     @Test
     void batchReadAndMmapRead() {
-        try (BpfMap hash = BpfMap.create("za_bhash", MapType.BPF_MAP_TYPE_HASH, 4, 8, 1024, 0);
-             BpfMap arr = BpfMap.create("za_mmap", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 1024, 0x400)) {
+        try (BpfMap hash = BpfMap.create("za_bhash", MapType.HASH, 4, 8, 1024, 0);
+             BpfMap arr = BpfMap.create("za_mmap", MapType.ARRAY, 4, 8, 1024, 0x400)) {
             MapBatch w = hash.batch(1024);
             for (int i = 0; i < 1000; i++) {
                 w.keys().putInt(i * 4, i);

@@ -33,11 +33,11 @@ public final class BenchMaps implements AutoCloseable {
 
     /** Pin file names are the enum names in lower case; ref.c uses the same names. */
     public enum Def {
-        ARR256(MapType.BPF_MAP_TYPE_ARRAY, 256, BPF_F_MMAPABLE),
-        ARR64K(MapType.BPF_MAP_TYPE_ARRAY, 65_536, BPF_F_MMAPABLE),
-        HASH256(MapType.BPF_MAP_TYPE_HASH, 256, 0),
-        HASH64K(MapType.BPF_MAP_TYPE_HASH, 65_536, 0),
-        PCPU256(MapType.BPF_MAP_TYPE_PERCPU_ARRAY, 256, 0);
+        ARR256(MapType.ARRAY, 256, BPF_F_MMAPABLE),
+        ARR64K(MapType.ARRAY, 65_536, BPF_F_MMAPABLE),
+        HASH256(MapType.HASH, 256, 0),
+        HASH64K(MapType.HASH, 65_536, 0),
+        PCPU256(MapType.PERCPU_ARRAY, 256, 0);
 
         final MapType type;
         final int entries;

@@ -1,6 +1,6 @@
 package io.jbpf.btf;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 
 /** BTF data that cannot be read: bad magic, a record running past the end, a dangling type id. */
 public class BtfFormatException extends BpfException {

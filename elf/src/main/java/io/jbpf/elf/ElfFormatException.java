@@ -1,6 +1,6 @@
 package io.jbpf.elf;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 
 /** The bytes are not a BPF ELF object jbpf can read: wrong magic, wrong machine, truncated, inconsistent. */
 public class ElfFormatException extends BpfException {

@@ -1,6 +1,6 @@
 package io.jbpf.spec;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.elf.ElfFile;
 import io.jbpf.uapi.MapType;
@@ -127,7 +127,7 @@ public final class BpfObjectSpec {
     public Set<String> tailCallTargets() {
         Set<String> out = new LinkedHashSet<>();
         for (MapSpec m : maps.values()) {
-            if (m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value) {
+            if (m.type() == MapType.PROG_ARRAY.value) {
                 out.addAll(new TreeMap<>(m.initialValues()).values());
             }
         }

@@ -1,6 +1,6 @@
 package io.jbpf.spec;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.uapi.MapType;
 import java.util.Map;
 

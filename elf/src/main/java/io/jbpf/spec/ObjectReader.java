@@ -1,6 +1,6 @@
 package io.jbpf.spec;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfExt;
 import io.jbpf.btf.BtfKind;
@@ -184,9 +184,9 @@ final class ObjectReader {
         MapSpec inner = null;
         Map<Integer, String> slots = Map.of();
         if (values != null) {
-            boolean progArray = type == MapType.BPF_MAP_TYPE_PROG_ARRAY.value;
-            boolean mapInMap = type == MapType.BPF_MAP_TYPE_ARRAY_OF_MAPS.value
-                    || type == MapType.BPF_MAP_TYPE_HASH_OF_MAPS.value;
+            boolean progArray = type == MapType.PROG_ARRAY.value;
+            boolean mapInMap = type == MapType.ARRAY_OF_MAPS.value
+                    || type == MapType.HASH_OF_MAPS.value;
             if (!outer || !progArray && !mapInMap) {
                 throw new BpfException(where + ": 'values' is only for prog arrays and outer maps of maps");
             }
@@ -346,7 +346,7 @@ final class ObjectReader {
             if (maps.containsKey(name)) {
                 throw new BpfException(source + ": map name '" + name + "' for section " + s.name() + " is already taken");
             }
-            maps.put(name, new MapSpec(name, s.name(), 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, (int) s.size(), 1,
+            maps.put(name, new MapSpec(name, s.name(), 0, MapType.ARRAY.value, 4, (int) s.size(), 1,
                     flags, 0, 0, MapSpec.Pinning.NONE, 0, datasec == null ? 0 : datasec.id(), null, Map.of(), elf.contents(s)));
             dataMapBySection.put(s.index(), name);
         }
@@ -464,7 +464,7 @@ final class ObjectReader {
         }
         String name = internalMapName(KCONFIG);
         BtfType datasec = btf.find(BtfKind.DATASEC, KCONFIG).orElseThrow();
-        maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, off, 1,
+        maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.ARRAY.value, 4, off, 1,
                 MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, MapSpec.Pinning.NONE, 0, datasec.id(), null, Map.of(),
                 new byte[off]));
         return name;

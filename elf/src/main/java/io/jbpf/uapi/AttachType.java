@@ -2,50 +2,50 @@ package io.jbpf.uapi;
 
 /** {@code enum bpf_attach_type} from {@code linux/bpf.h}, in kernel order. */
 public enum AttachType {
-    BPF_CGROUP_INET_INGRESS(0),
-    BPF_CGROUP_INET_EGRESS(1),
-    BPF_CGROUP_INET_SOCK_CREATE(2),
-    BPF_CGROUP_SOCK_OPS(3),
-    BPF_SK_SKB_STREAM_PARSER(4),
-    BPF_SK_SKB_STREAM_VERDICT(5),
-    BPF_CGROUP_DEVICE(6),
-    BPF_SK_MSG_VERDICT(7),
-    BPF_CGROUP_INET4_BIND(8),
-    BPF_CGROUP_INET6_BIND(9),
-    BPF_CGROUP_INET4_CONNECT(10),
-    BPF_CGROUP_INET6_CONNECT(11),
-    BPF_CGROUP_INET4_POST_BIND(12),
-    BPF_CGROUP_INET6_POST_BIND(13),
-    BPF_CGROUP_UDP4_SENDMSG(14),
-    BPF_CGROUP_UDP6_SENDMSG(15),
-    BPF_LIRC_MODE2(16),
-    BPF_FLOW_DISSECTOR(17),
-    BPF_CGROUP_SYSCTL(18),
-    BPF_CGROUP_UDP4_RECVMSG(19),
-    BPF_CGROUP_UDP6_RECVMSG(20),
-    BPF_CGROUP_GETSOCKOPT(21),
-    BPF_CGROUP_SETSOCKOPT(22),
-    BPF_TRACE_RAW_TP(23),
-    BPF_TRACE_FENTRY(24),
-    BPF_TRACE_FEXIT(25),
-    BPF_MODIFY_RETURN(26),
-    BPF_LSM_MAC(27),
-    BPF_TRACE_ITER(28),
-    BPF_CGROUP_INET4_GETPEERNAME(29),
-    BPF_CGROUP_INET6_GETPEERNAME(30),
-    BPF_CGROUP_INET4_GETSOCKNAME(31),
-    BPF_CGROUP_INET6_GETSOCKNAME(32),
-    BPF_XDP_DEVMAP(33),
-    BPF_CGROUP_INET_SOCK_RELEASE(34),
-    BPF_XDP_CPUMAP(35),
-    BPF_SK_LOOKUP(36),
-    BPF_XDP(37),
-    BPF_SK_SKB_VERDICT(38),
-    BPF_SK_REUSEPORT_SELECT(39),
-    BPF_SK_REUSEPORT_SELECT_OR_MIGRATE(40),
-    BPF_PERF_EVENT(41),
-    BPF_TRACE_KPROBE_MULTI(42),
-    BPF_LSM_CGROUP(43);
+    CGROUP_INET_INGRESS(0),
+    CGROUP_INET_EGRESS(1),
+    CGROUP_INET_SOCK_CREATE(2),
+    CGROUP_SOCK_OPS(3),
+    SK_SKB_STREAM_PARSER(4),
+    SK_SKB_STREAM_VERDICT(5),
+    CGROUP_DEVICE(6),
+    SK_MSG_VERDICT(7),
+    CGROUP_INET4_BIND(8),
+    CGROUP_INET6_BIND(9),
+    CGROUP_INET4_CONNECT(10),
+    CGROUP_INET6_CONNECT(11),
+    CGROUP_INET4_POST_BIND(12),
+    CGROUP_INET6_POST_BIND(13),
+    CGROUP_UDP4_SENDMSG(14),
+    CGROUP_UDP6_SENDMSG(15),
+    LIRC_MODE2(16),
+    FLOW_DISSECTOR(17),
+    CGROUP_SYSCTL(18),
+    CGROUP_UDP4_RECVMSG(19),
+    CGROUP_UDP6_RECVMSG(20),
+    CGROUP_GETSOCKOPT(21),
+    CGROUP_SETSOCKOPT(22),
+    TRACE_RAW_TP(23),
+    TRACE_FENTRY(24),
+    TRACE_FEXIT(25),
+    MODIFY_RETURN(26),
+    LSM_MAC(27),
+    TRACE_ITER(28),
+    CGROUP_INET4_GETPEERNAME(29),
+    CGROUP_INET6_GETPEERNAME(30),
+    CGROUP_INET4_GETSOCKNAME(31),
+    CGROUP_INET6_GETSOCKNAME(32),
+    XDP_DEVMAP(33),
+    CGROUP_INET_SOCK_RELEASE(34),
+    XDP_CPUMAP(35),
+    SK_LOOKUP(36),
+    XDP(37),
+    SK_SKB_VERDICT(38),
+    SK_REUSEPORT_SELECT(39),
+    SK_REUSEPORT_SELECT_OR_MIGRATE(40),
+    PERF_EVENT(41),
+    TRACE_KPROBE_MULTI(42),
+    LSM_CGROUP(43);
 
     private static final AttachType[] BY_VALUE = values();
 
@@ -64,6 +64,11 @@ public enum AttachType {
     /** Kernel name for {@code value}, or {@code "unknown(N)"}. */
     public static String nameOf(int value) {
         AttachType c = of(value);
-        return c != null ? c.name() : "unknown(" + value + ")";
+        return c != null ? c.kernelName() : "unknown(" + value + ")";
+    }
+
+    /** The name {@code linux/bpf.h} gives it: this constant's name with the {@code BPF_} prefix. */
+    public String kernelName() {
+        return "BPF_" + name();
     }
 }

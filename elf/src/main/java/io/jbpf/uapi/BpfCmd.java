@@ -2,42 +2,42 @@ package io.jbpf.uapi;
 
 /** {@code enum bpf_cmd} from {@code linux/bpf.h}, in kernel order: the first argument of bpf(2). */
 public enum BpfCmd {
-    BPF_MAP_CREATE(0),
-    BPF_MAP_LOOKUP_ELEM(1),
-    BPF_MAP_UPDATE_ELEM(2),
-    BPF_MAP_DELETE_ELEM(3),
-    BPF_MAP_GET_NEXT_KEY(4),
-    BPF_PROG_LOAD(5),
-    BPF_OBJ_PIN(6),
-    BPF_OBJ_GET(7),
-    BPF_PROG_ATTACH(8),
-    BPF_PROG_DETACH(9),
-    BPF_PROG_TEST_RUN(10),
-    BPF_PROG_GET_NEXT_ID(11),
-    BPF_MAP_GET_NEXT_ID(12),
-    BPF_PROG_GET_FD_BY_ID(13),
-    BPF_MAP_GET_FD_BY_ID(14),
-    BPF_OBJ_GET_INFO_BY_FD(15),
-    BPF_PROG_QUERY(16),
-    BPF_RAW_TRACEPOINT_OPEN(17),
-    BPF_BTF_LOAD(18),
-    BPF_BTF_GET_FD_BY_ID(19),
-    BPF_TASK_FD_QUERY(20),
-    BPF_MAP_LOOKUP_AND_DELETE_ELEM(21),
-    BPF_MAP_FREEZE(22),
-    BPF_BTF_GET_NEXT_ID(23),
-    BPF_MAP_LOOKUP_BATCH(24),
-    BPF_MAP_LOOKUP_AND_DELETE_BATCH(25),
-    BPF_MAP_UPDATE_BATCH(26),
-    BPF_MAP_DELETE_BATCH(27),
-    BPF_LINK_CREATE(28),
-    BPF_LINK_UPDATE(29),
-    BPF_LINK_GET_FD_BY_ID(30),
-    BPF_LINK_GET_NEXT_ID(31),
-    BPF_ENABLE_STATS(32),
-    BPF_ITER_CREATE(33),
-    BPF_LINK_DETACH(34),
-    BPF_PROG_BIND_MAP(35);
+    MAP_CREATE(0),
+    MAP_LOOKUP_ELEM(1),
+    MAP_UPDATE_ELEM(2),
+    MAP_DELETE_ELEM(3),
+    MAP_GET_NEXT_KEY(4),
+    PROG_LOAD(5),
+    OBJ_PIN(6),
+    OBJ_GET(7),
+    PROG_ATTACH(8),
+    PROG_DETACH(9),
+    PROG_TEST_RUN(10),
+    PROG_GET_NEXT_ID(11),
+    MAP_GET_NEXT_ID(12),
+    PROG_GET_FD_BY_ID(13),
+    MAP_GET_FD_BY_ID(14),
+    OBJ_GET_INFO_BY_FD(15),
+    PROG_QUERY(16),
+    RAW_TRACEPOINT_OPEN(17),
+    BTF_LOAD(18),
+    BTF_GET_FD_BY_ID(19),
+    TASK_FD_QUERY(20),
+    MAP_LOOKUP_AND_DELETE_ELEM(21),
+    MAP_FREEZE(22),
+    BTF_GET_NEXT_ID(23),
+    MAP_LOOKUP_BATCH(24),
+    MAP_LOOKUP_AND_DELETE_BATCH(25),
+    MAP_UPDATE_BATCH(26),
+    MAP_DELETE_BATCH(27),
+    LINK_CREATE(28),
+    LINK_UPDATE(29),
+    LINK_GET_FD_BY_ID(30),
+    LINK_GET_NEXT_ID(31),
+    ENABLE_STATS(32),
+    ITER_CREATE(33),
+    LINK_DETACH(34),
+    PROG_BIND_MAP(35);
 
     private static final BpfCmd[] BY_VALUE = values();
 
@@ -56,6 +56,11 @@ public enum BpfCmd {
     /** Kernel name for {@code value}, or {@code "unknown(N)"}. */
     public static String nameOf(int value) {
         BpfCmd c = of(value);
-        return c != null ? c.name() : "unknown(" + value + ")";
+        return c != null ? c.kernelName() : "unknown(" + value + ")";
+    }
+
+    /** The name {@code linux/bpf.h} gives it: this constant's name with the {@code BPF_} prefix. */
+    public String kernelName() {
+        return "BPF_" + name();
     }
 }

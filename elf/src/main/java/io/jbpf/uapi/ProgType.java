@@ -2,39 +2,39 @@ package io.jbpf.uapi;
 
 /** {@code enum bpf_prog_type} from {@code linux/bpf.h}, in kernel order. */
 public enum ProgType {
-    BPF_PROG_TYPE_UNSPEC(0),
-    BPF_PROG_TYPE_SOCKET_FILTER(1),
-    BPF_PROG_TYPE_KPROBE(2),
-    BPF_PROG_TYPE_SCHED_CLS(3),
-    BPF_PROG_TYPE_SCHED_ACT(4),
-    BPF_PROG_TYPE_TRACEPOINT(5),
-    BPF_PROG_TYPE_XDP(6),
-    BPF_PROG_TYPE_PERF_EVENT(7),
-    BPF_PROG_TYPE_CGROUP_SKB(8),
-    BPF_PROG_TYPE_CGROUP_SOCK(9),
-    BPF_PROG_TYPE_LWT_IN(10),
-    BPF_PROG_TYPE_LWT_OUT(11),
-    BPF_PROG_TYPE_LWT_XMIT(12),
-    BPF_PROG_TYPE_SOCK_OPS(13),
-    BPF_PROG_TYPE_SK_SKB(14),
-    BPF_PROG_TYPE_CGROUP_DEVICE(15),
-    BPF_PROG_TYPE_SK_MSG(16),
-    BPF_PROG_TYPE_RAW_TRACEPOINT(17),
-    BPF_PROG_TYPE_CGROUP_SOCK_ADDR(18),
-    BPF_PROG_TYPE_LWT_SEG6LOCAL(19),
-    BPF_PROG_TYPE_LIRC_MODE2(20),
-    BPF_PROG_TYPE_SK_REUSEPORT(21),
-    BPF_PROG_TYPE_FLOW_DISSECTOR(22),
-    BPF_PROG_TYPE_CGROUP_SYSCTL(23),
-    BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE(24),
-    BPF_PROG_TYPE_CGROUP_SOCKOPT(25),
-    BPF_PROG_TYPE_TRACING(26),
-    BPF_PROG_TYPE_STRUCT_OPS(27),
-    BPF_PROG_TYPE_EXT(28),
-    BPF_PROG_TYPE_LSM(29),
-    BPF_PROG_TYPE_SK_LOOKUP(30),
-    BPF_PROG_TYPE_SYSCALL(31),
-    BPF_PROG_TYPE_NETFILTER(32);
+    UNSPEC(0),
+    SOCKET_FILTER(1),
+    KPROBE(2),
+    SCHED_CLS(3),
+    SCHED_ACT(4),
+    TRACEPOINT(5),
+    XDP(6),
+    PERF_EVENT(7),
+    CGROUP_SKB(8),
+    CGROUP_SOCK(9),
+    LWT_IN(10),
+    LWT_OUT(11),
+    LWT_XMIT(12),
+    SOCK_OPS(13),
+    SK_SKB(14),
+    CGROUP_DEVICE(15),
+    SK_MSG(16),
+    RAW_TRACEPOINT(17),
+    CGROUP_SOCK_ADDR(18),
+    LWT_SEG6LOCAL(19),
+    LIRC_MODE2(20),
+    SK_REUSEPORT(21),
+    FLOW_DISSECTOR(22),
+    CGROUP_SYSCTL(23),
+    RAW_TRACEPOINT_WRITABLE(24),
+    CGROUP_SOCKOPT(25),
+    TRACING(26),
+    STRUCT_OPS(27),
+    EXT(28),
+    LSM(29),
+    SK_LOOKUP(30),
+    SYSCALL(31),
+    NETFILTER(32);
 
     private static final ProgType[] BY_VALUE = values();
 
@@ -53,6 +53,11 @@ public enum ProgType {
     /** Kernel name for {@code value}, or {@code "unknown(N)"}. */
     public static String nameOf(int value) {
         ProgType c = of(value);
-        return c != null ? c.name() : "unknown(" + value + ")";
+        return c != null ? c.kernelName() : "unknown(" + value + ")";
+    }
+
+    /** The name {@code linux/bpf.h} gives it: this constant's name with the {@code BPF_PROG_TYPE_} prefix. */
+    public String kernelName() {
+        return "BPF_PROG_TYPE_" + name();
     }
 }

@@ -2,14 +2,15 @@ package io.jbpf.uapi;
 
 /** {@code enum xdp_action} from {@code linux/bpf.h}: the verdicts an XDP program returns. */
 public enum XdpAction {
-    XDP_ABORTED(0),
-    XDP_DROP(1),
-    XDP_PASS(2),
-    XDP_TX(3),
-    XDP_REDIRECT(4);
+    ABORTED(0),
+    DROP(1),
+    PASS(2),
+    TX(3),
+    REDIRECT(4);
 
     private static final XdpAction[] BY_VALUE = values();
 
+    /** The kernel's numeric value. */
     public final int value;
 
     XdpAction(int value) {
@@ -18,6 +19,11 @@ public enum XdpAction {
 
     /** Kernel name for {@code value}, or {@code "unknown(N)"}. */
     public static String nameOf(int value) {
-        return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value].name() : "unknown(" + value + ")";
+        return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value].kernelName() : "unknown(" + value + ")";
+    }
+
+    /** The name {@code linux/bpf.h} gives it: this constant's name with the {@code XDP_} prefix. */
+    public String kernelName() {
+        return "XDP_" + name();
     }
 }

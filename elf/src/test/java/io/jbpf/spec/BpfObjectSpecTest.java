@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfFormatException;
 import io.jbpf.btf.BtfKind;
@@ -63,9 +63,9 @@ class BpfObjectSpecTest {
                 assertThat(p.sectionOffset()).isZero();
                 // st_size 168 / 8
                 assertThat(p.instructionCount()).isEqualTo(21);
-                assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_XDP);
-                assertThat(p.expectedAttachType()).isEqualTo(AttachType.BPF_XDP);
-                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.BPF_PROG_TYPE_XDP, AttachType.BPF_XDP, 0, false));
+                assertThat(p.type()).isEqualTo(ProgType.XDP);
+                assertThat(p.expectedAttachType()).isEqualTo(AttachType.XDP);
+                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.XDP, AttachType.XDP, 0, false));
                 assertThat(p.relocations()).containsExactly(
                         new Relocation(6, Relocation.Kind.MAP, "xdp_stats_map", ".maps", "xdp_stats_map", 0));
                 assertThat(opcode(p, 6)).isEqualTo(LD_IMM64);
@@ -129,7 +129,7 @@ class BpfObjectSpecTest {
             assertThat(p.section()).isEqualTo("xdp_icmp_echo");
             assertThat(p.instructionCount()).isEqualTo(2136 / 8);
             assertThat(p.sectionDef().legacy()).isTrue();
-            assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_XDP);
+            assertThat(p.type()).isEqualTo(ProgType.XDP);
             // .relxdp_icmp_echo: 0x48, 0xf8, 0x1c0, 0x328
             assertThat(p.relocations()).extracting(Relocation::instruction).containsExactly(9, 31, 56, 101);
             for (Relocation r : p.relocations()) {
@@ -181,7 +181,7 @@ class BpfObjectSpecTest {
                 assertThat(p.section()).isEqualTo(elf.section(f.sectionIndex()).name());
                 assertThat(p.sectionOffset()).isEqualTo(f.value());
                 assertThat(p.instructionCount()).isEqualTo(f.size() / ProgramSpec.INSN_SIZE);
-                assertThat(p.type()).isEqualTo(ProgType.BPF_PROG_TYPE_XDP);
+                assertThat(p.type()).isEqualTo(ProgType.XDP);
                 assertThat(p.relocations()).allSatisfy(r -> assertThat(opcode(p, r.instruction())).isEqualTo(LD_IMM64));
             }
             assertThat(spec.name()).isEqualTo(file.substring(0, file.length() - 2));
@@ -260,7 +260,7 @@ class BpfObjectSpecTest {
             assertThat(m.section()).isEqualTo(".maps");
             assertThat(m.legacy()).isFalse();
             assertThat(m.offset()).isZero();
-            assertThat(m.type()).isEqualTo(MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value).isEqualTo(6);
+            assertThat(m.type()).isEqualTo(MapType.PERCPU_ARRAY.value).isEqualTo(6);
             assertThat(m.typeName()).isEqualTo("BPF_MAP_TYPE_PERCPU_ARRAY");
             assertThat(m.keySize()).isEqualTo(4);
             assertThat(m.valueSize()).isEqualTo(16);
@@ -318,9 +318,9 @@ class BpfObjectSpecTest {
             // In definition (offset) order.
             assertThat(spec.maps().keySet()).containsExactly("legacy_counter", "legacy_ifindex_hash");
             assertThat(spec.maps().get("legacy_counter")).isEqualTo(
-                    new MapSpec("legacy_counter", "maps", 0, MapType.BPF_MAP_TYPE_ARRAY.value, 4, 8, 4, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
+                    new MapSpec("legacy_counter", "maps", 0, MapType.ARRAY.value, 4, 8, 4, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().get("legacy_ifindex_hash")).isEqualTo(
-                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.BPF_MAP_TYPE_HASH.value, 4, 8, 16, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
+                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.HASH.value, 4, 8, 16, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().values()).allSatisfy(m -> {
                 assertThat(m.legacy()).isTrue();
                 assertThat(m.btfKeyTypeId()).isZero();

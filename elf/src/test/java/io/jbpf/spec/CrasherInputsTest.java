@@ -3,7 +3,7 @@ package io.jbpf.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -55,7 +55,7 @@ class ExternBtfLayoutTest {
                 BpfObjectSpec spec;
                 try {
                     spec = BpfObjectSpec.read(p);
-                } catch (io.jbpf.BpfException e) {
+                } catch (io.jbpf.common.BpfException e) {
                     continue; // objects made to be refused
                 }
                 if (spec.kernelBtf().isEmpty()) {

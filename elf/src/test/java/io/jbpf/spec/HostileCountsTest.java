@@ -2,7 +2,7 @@ package io.jbpf.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.testing.BpfObjects;
 import java.lang.management.ManagementFactory;
 import java.util.List;

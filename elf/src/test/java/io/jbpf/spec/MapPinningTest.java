@@ -3,7 +3,7 @@ package io.jbpf.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.elf.ElfFile;
 import io.jbpf.testing.BpfObjects;
 import java.io.IOException;

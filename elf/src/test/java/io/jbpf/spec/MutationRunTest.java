@@ -3,7 +3,7 @@ package io.jbpf.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.testing.BpfObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;

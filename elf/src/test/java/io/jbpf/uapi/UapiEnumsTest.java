@@ -31,16 +31,16 @@ class UapiEnumsTest {
 
     @Test
     void valuesFromLinuxBpfH() {
-        assertThat(MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value).isEqualTo(6);
-        assertThat(MapType.BPF_MAP_TYPE_RINGBUF.value).isEqualTo(27);
-        assertThat(ProgType.BPF_PROG_TYPE_XDP.value).isEqualTo(6);
-        assertThat(ProgType.BPF_PROG_TYPE_TRACING.value).isEqualTo(26);
-        assertThat(AttachType.BPF_XDP.value).isEqualTo(37);
-        assertThat(AttachType.BPF_TRACE_FENTRY.value).isEqualTo(24);
-        assertThat(BpfCmd.BPF_PROG_LOAD.value).isEqualTo(5);
-        assertThat(BpfCmd.BPF_BTF_LOAD.value).isEqualTo(18);
-        assertThat(BpfCmd.BPF_LINK_CREATE.value).isEqualTo(28);
-        assertThat(XdpAction.XDP_TX.value).isEqualTo(3);
+        assertThat(MapType.PERCPU_ARRAY.value).isEqualTo(6);
+        assertThat(MapType.RINGBUF.value).isEqualTo(27);
+        assertThat(ProgType.XDP.value).isEqualTo(6);
+        assertThat(ProgType.TRACING.value).isEqualTo(26);
+        assertThat(AttachType.XDP.value).isEqualTo(37);
+        assertThat(AttachType.TRACE_FENTRY.value).isEqualTo(24);
+        assertThat(BpfCmd.PROG_LOAD.value).isEqualTo(5);
+        assertThat(BpfCmd.BTF_LOAD.value).isEqualTo(18);
+        assertThat(BpfCmd.LINK_CREATE.value).isEqualTo(28);
+        assertThat(XdpAction.TX.value).isEqualTo(3);
     }
 
     @Test

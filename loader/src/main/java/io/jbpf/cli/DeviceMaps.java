@@ -1,6 +1,6 @@
 package io.jbpf.cli;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfMap;
 import io.jbpf.BpfProgram;
 import io.jbpf.KernelInfo;

@@ -73,7 +73,7 @@ final class InspectCommand extends CliCommand {
     }
 
     private static String typeName(ProgramSpec p) {
-        return p.type() == null ? "(type not implied by name)" : p.type().name();
+        return p.type() == null ? "(type not implied by name)" : p.type().kernelName();
     }
 
     private static Map<String, Object> toTree(BpfObjectSpec spec) {
@@ -91,7 +91,7 @@ final class InspectCommand extends CliCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
             m.put("section", p.section());
-            m.put("type", p.type() == null ? null : p.type().name());
+            m.put("type", p.type() == null ? null : p.type().kernelName());
             m.put("insns", p.instructionCount());
             m.put("subprograms", p.subprograms());
             List<Object> rels = new ArrayList<>();

@@ -1,6 +1,6 @@
 package io.jbpf.cli;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.jbpf.cli;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfObject;
 import io.jbpf.BpfProgram;
 import io.jbpf.LoadOptions;
@@ -78,7 +78,7 @@ final class LoadCommand extends CliCommand {
         if (device != null) {
             XdpAttach.ifindex(device); // an unknown device fails before anything is loaded
         }
-        LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.BPF_PROG_TYPE_XDP);
+        LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.XDP);
         if (program != null || section != null) {
             options = new LoadOptions(selected::contains, options.defaultType(), options.logLevel(), options.pinRoot());
         }
@@ -87,7 +87,7 @@ final class LoadCommand extends CliCommand {
             obj.warnings().forEach(w -> err().println("jbpf: warning: " + w));
             if (pinDir == null) {
                 // The kernel empties a prog array when its last user-space reference goes: jbpf's fd, at exit.
-                obj.maps().values().stream().filter(m -> m.type() == MapType.BPF_MAP_TYPE_PROG_ARRAY.value)
+                obj.maps().values().stream().filter(m -> m.type() == MapType.PROG_ARRAY.value)
                         .forEach(m -> err().println("jbpf: warning: prog array " + m.name()
                                 + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
             }
@@ -176,7 +176,7 @@ final class LoadCommand extends CliCommand {
     private ProgramSpec xdpProgram(BpfObjectSpec spec, List<ProgramSpec> selected) {
         boolean named = program != null || section != null;
         List<ProgramSpec> xdp = selected.stream()
-                .filter(p -> p.type() == ProgType.BPF_PROG_TYPE_XDP || named && p.type() == null).toList();
+                .filter(p -> p.type() == ProgType.XDP || named && p.type() == null).toList();
         List<ProgramSpec> entries = program != null ? xdp
                 : xdp.stream().filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
         List<ProgramSpec> candidates = entries.isEmpty() ? xdp : entries;
@@ -192,7 +192,7 @@ final class LoadCommand extends CliCommand {
         if (xdp.isEmpty()) {
             ProgramSpec p = selected.get(0);
             throw new BpfException(spec.source() + ": " + what + " has no XDP program to attach"
-                    + (p.type() != null ? " (" + p.name() + " is " + p.type() + ")" : ""));
+                    + (p.type() != null ? " (" + p.name() + " is " + p.type().kernelName() + ")" : ""));
         }
         throw new BpfException(spec.source() + ": " + what + " holds several XDP programs ("
                 + candidates.stream().map(p -> p.name() + " in " + p.section()).collect(Collectors.joining(", "))

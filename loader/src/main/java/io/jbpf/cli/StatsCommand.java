@@ -4,9 +4,9 @@ import static io.jbpf.cli.Text.fixed;
 import static io.jbpf.cli.Text.left;
 import static io.jbpf.cli.Text.right;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfMap;
-import io.jbpf.Errno;
+import io.jbpf.uapi.Errno;
 import io.jbpf.MapCursor;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
@@ -129,7 +129,7 @@ final class StatsCommand extends CliCommand {
 
     /** Reads {@code m} from now on (taking ownership of it): checks its shape and takes its first reading. */
     private void watch(BpfMap m) {
-        if (m.type() != MapType.BPF_MAP_TYPE_ARRAY.value && m.type() != MapType.BPF_MAP_TYPE_PERCPU_ARRAY.value
+        if (m.type() != MapType.ARRAY.value && m.type() != MapType.PERCPU_ARRAY.value
                 || m.keySize() != 4 || m.valueSize() < 16) {
             String shape = MapType.nameOf(m.type()) + " with key " + m.keySize() + " B and value " + m.valueSize() + " B";
             m.close();

@@ -2,7 +2,7 @@ package io.jbpf.cli;
 
 import static io.jbpf.cli.Text.left;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;

@@ -1,6 +1,6 @@
 package io.jbpf.link;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.internal.sys.Arch;
 import io.jbpf.internal.sys.BpfSyscall;
@@ -40,7 +40,7 @@ public final class TracepointLink implements AutoCloseable {
     /** Attaches {@code prog} (a BPF_PROG_TYPE_TRACEPOINT program) to {@code category/name}. */
     public static TracepointLink attach(BpfProgram prog, String category, String name) {
         String tp = category + "/" + name;
-        if (prog.type() != ProgType.BPF_PROG_TYPE_TRACEPOINT.value) {
+        if (prog.type() != ProgType.TRACEPOINT.value) {
             throw new BpfException("program " + prog.name() + " is " + ProgType.nameOf(prog.type())
                     + ", not a tracepoint program; it cannot attach to " + tp);
         }
@@ -57,7 +57,7 @@ public final class TracepointLink implements AutoCloseable {
         if (pfd < 0) {
             throw new BpfException("perf_event_open for tracepoint " + tp, Native.errno());
         }
-        int link = BpfSyscall.linkCreate(prog.fd(), (int) pfd, AttachType.BPF_PERF_EVENT.value, 0);
+        int link = BpfSyscall.linkCreate(prog.fd(), (int) pfd, AttachType.PERF_EVENT.value, 0);
         if (link < 0) {
             Native.closeQuietly((int) pfd);
             throw new BpfException("attach program " + prog.name() + " to tracepoint " + tp, -link);

@@ -1,8 +1,8 @@
 package io.jbpf.link;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfProgram;
-import io.jbpf.Errno;
+import io.jbpf.uapi.Errno;
 import io.jbpf.internal.netlink.NetlinkSocket;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.LibC;

@@ -1,6 +1,6 @@
 package io.jbpf.link;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import io.jbpf.BpfProgram;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
@@ -43,7 +43,7 @@ public final class XdpBpfLink implements AutoCloseable {
     /** Attaches {@code prog} to {@code device} in {@code mode} (null: the kernel picks) through a bpf_link. */
     public static XdpBpfLink attach(BpfProgram prog, String device, XdpMode mode) {
         int ifindex = XdpAttach.ifindex(device);
-        int fd = BpfSyscall.linkCreate(prog.fd(), ifindex, AttachType.BPF_XDP.value, mode == null ? 0 : mode.flag);
+        int fd = BpfSyscall.linkCreate(prog.fd(), ifindex, AttachType.XDP.value, mode == null ? 0 : mode.flag);
         if (fd < 0) {
             throw new BpfException("attach XDP program " + prog.name() + " to " + device + " through a bpf_link"
                     + (mode == null ? "" : " in " + mode + " mode"), -fd);

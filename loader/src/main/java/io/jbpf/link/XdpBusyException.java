@@ -1,7 +1,7 @@
 package io.jbpf.link;
 
-import io.jbpf.BpfException;
-import io.jbpf.Errno;
+import io.jbpf.common.BpfException;
+import io.jbpf.uapi.Errno;
 
 /**
  * An XDP attach refused because the device already runs a program in that mode (EBUSY). Either

@@ -43,7 +43,7 @@ public final class Kernel {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "not running as root";
         }
-        int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(MapType.BPF_MAP_TYPE_ARRAY.value, 4, 4, 1, 0,
+        int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(MapType.ARRAY.value, 4, 4, 1, 0,
                 "jbpf_probe", 0, 0, 0, 0, 0, 0));
         if (fd < 0) {
             return "bpf(BPF_MAP_CREATE) failed with errno " + -fd;

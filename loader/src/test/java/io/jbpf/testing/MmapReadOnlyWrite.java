@@ -14,7 +14,7 @@ public final class MmapReadOnlyWrite {
     }
 
     public static void main(String[] args) {
-        try (BpfMap m = BpfMap.create("ro_probe", MapType.BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0x400);
+        try (BpfMap m = BpfMap.create("ro_probe", MapType.ARRAY, 4, 8, 4, 0x400);
                 MmapArray a = m.mmap(false)) {
             System.out.println("mapped");
             System.out.flush();

@@ -1,7 +1,7 @@
 package io.jbpf.testing;
 
 import io.jbpf.BpfMap;
-import io.jbpf.Errno;
+import io.jbpf.uapi.Errno;
 import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
@@ -16,7 +16,7 @@ public final class RawBatch {
 
     /** 0 when the kernel ran BPF_MAP_LOOKUP_BATCH on {@code m} (ENOENT: ran, map exhausted), else its errno. */
     public static int lookupBatchErrno(BpfMap m) {
-        return errno(m, BpfCmd.BPF_MAP_LOOKUP_BATCH);
+        return errno(m, BpfCmd.MAP_LOOKUP_BATCH);
     }
 
     /**

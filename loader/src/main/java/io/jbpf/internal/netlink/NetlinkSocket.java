@@ -1,7 +1,7 @@
 package io.jbpf.internal.netlink;
 
-import io.jbpf.BpfException;
-import io.jbpf.Errno;
+import io.jbpf.common.BpfException;
+import io.jbpf.uapi.Errno;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;

@@ -59,35 +59,35 @@ public final class BpfSyscall {
         a.putInt(MapCreate.BTF_KEY_TYPE_ID, m.btfKeyTypeId());
         a.putInt(MapCreate.BTF_VALUE_TYPE_ID, m.btfValueTypeId());
         a.putLong(MapCreate.MAP_EXTRA, m.mapExtra());
-        return call(BpfCmd.BPF_MAP_CREATE, a, MapCreate.SIZE);
+        return call(BpfCmd.MAP_CREATE, a, MapCreate.SIZE);
     }
 
     /** Lookup into {@code value}; 0, or -ENOENT when the key is absent. */
     public static int mapLookupElem(int fd, long key, long value, long flags) {
-        return elem(BpfCmd.BPF_MAP_LOOKUP_ELEM, fd, key, value, flags);
+        return elem(BpfCmd.MAP_LOOKUP_ELEM, fd, key, value, flags);
     }
 
     public static int mapUpdateElem(int fd, long key, long value, long flags) {
-        return elem(BpfCmd.BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
+        return elem(BpfCmd.MAP_UPDATE_ELEM, fd, key, value, flags);
     }
 
     public static int mapDeleteElem(int fd, long key) {
-        return elem(BpfCmd.BPF_MAP_DELETE_ELEM, fd, key, 0, 0);
+        return elem(BpfCmd.MAP_DELETE_ELEM, fd, key, 0, 0);
     }
 
     /** Next key after {@code key} (or the first when {@code key} is 0); -ENOENT at the end. */
     public static int mapGetNextKey(int fd, long key, long nextKey) {
-        return elem(BpfCmd.BPF_MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
+        return elem(BpfCmd.MAP_GET_NEXT_KEY, fd, key, nextKey, 0);
     }
 
     public static int mapLookupAndDeleteElem(int fd, long key, long value, long flags) {
-        return elem(BpfCmd.BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
+        return elem(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, fd, key, value, flags);
     }
 
     public static int mapFreeze(int fd) {
         NativeMemory a = attr(4);
         a.putInt(MapElem.MAP_FD, fd);
-        return call(BpfCmd.BPF_MAP_FREEZE, a, 4);
+        return call(BpfCmd.MAP_FREEZE, a, 4);
     }
 
     private static int elem(BpfCmd cmd, int fd, long key, long value, long flags) {
@@ -167,7 +167,7 @@ public final class BpfSyscall {
             a.putLong(ProgLoad.LINE_INFO, p.lineInfo());
             a.putInt(ProgLoad.LINE_INFO_CNT, p.lineInfoCount());
         }
-        int r = call(BpfCmd.BPF_PROG_LOAD, a, ProgLoad.SIZE);
+        int r = call(BpfCmd.PROG_LOAD, a, ProgLoad.SIZE);
         return new ProgLoadResult(r, a.getInt(ProgLoad.LOG_TRUE_SIZE));
     }
 
@@ -178,7 +178,7 @@ public final class BpfSyscall {
         a.putInt(BtfLoad.BTF_SIZE, size);
         a.putInt(BtfLoad.BTF_LOG_SIZE, logSize);
         a.putInt(BtfLoad.BTF_LOG_LEVEL, logLevel);
-        return call(BpfCmd.BPF_BTF_LOAD, a, BtfLoad.SIZE);
+        return call(BpfCmd.BTF_LOAD, a, BtfLoad.SIZE);
     }
 
     /** Fills {@code info} (of {@code len} bytes) for a prog, map, btf or link fd; returns 0 or -errno. */
@@ -187,26 +187,26 @@ public final class BpfSyscall {
         a.putInt(ObjInfo.BPF_FD, fd);
         a.putInt(ObjInfo.INFO_LEN, len);
         a.putLong(ObjInfo.INFO, info);
-        return call(BpfCmd.BPF_OBJ_GET_INFO_BY_FD, a, ObjInfo.SIZE);
+        return call(BpfCmd.OBJ_GET_INFO_BY_FD, a, ObjInfo.SIZE);
     }
 
     public static int progGetFdById(int id) {
-        return byId(BpfCmd.BPF_PROG_GET_FD_BY_ID, id);
+        return byId(BpfCmd.PROG_GET_FD_BY_ID, id);
     }
 
     public static int mapGetFdById(int id) {
-        return byId(BpfCmd.BPF_MAP_GET_FD_BY_ID, id);
+        return byId(BpfCmd.MAP_GET_FD_BY_ID, id);
     }
 
     public static int btfGetFdById(int id) {
-        return byId(BpfCmd.BPF_BTF_GET_FD_BY_ID, id);
+        return byId(BpfCmd.BTF_GET_FD_BY_ID, id);
     }
 
     /** The next map id after {@code startId}, or -ENOENT after the last. */
     public static int mapGetNextId(int startId) {
         NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.BPF_MAP_GET_NEXT_ID, a, GetId.SIZE);
+        int r = call(BpfCmd.MAP_GET_NEXT_ID, a, GetId.SIZE);
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 
@@ -214,12 +214,12 @@ public final class BpfSyscall {
     public static int linkGetNextId(int startId) {
         NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.BPF_LINK_GET_NEXT_ID, a, GetId.SIZE);
+        int r = call(BpfCmd.LINK_GET_NEXT_ID, a, GetId.SIZE);
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 
     public static int linkGetFdById(int id) {
-        return byId(BpfCmd.BPF_LINK_GET_FD_BY_ID, id);
+        return byId(BpfCmd.LINK_GET_FD_BY_ID, id);
     }
 
     private static int byId(BpfCmd cmd, int id) {
@@ -244,7 +244,7 @@ public final class BpfSyscall {
         a.putInt(BpfAttr.TestRun.REPEAT, repeat);
         a.putInt(BpfAttr.TestRun.CTX_SIZE_IN, ctxInSize);
         a.putLong(BpfAttr.TestRun.CTX_IN, ctxIn);
-        int r = call(BpfCmd.BPF_PROG_TEST_RUN, a, BpfAttr.TestRun.SIZE);
+        int r = call(BpfCmd.PROG_TEST_RUN, a, BpfAttr.TestRun.SIZE);
         return new TestRunResult(Math.min(r, 0), a.getInt(BpfAttr.TestRun.RETVAL), a.getInt(BpfAttr.TestRun.DATA_SIZE_OUT),
                 a.getInt(BpfAttr.TestRun.DURATION));
     }
@@ -254,7 +254,7 @@ public final class BpfSyscall {
         NativeMemory a = attr(12);
         a.putInt(0, progFd);
         a.putInt(4, mapFd);
-        return call(BpfCmd.BPF_PROG_BIND_MAP, a, 12);
+        return call(BpfCmd.PROG_BIND_MAP, a, 12);
     }
 
     /** BPF_LINK_CREATE: links program {@code progFd} to {@code targetFd} (a perf event, a cgroup ...). */
@@ -264,7 +264,7 @@ public final class BpfSyscall {
         a.putInt(4, targetFd);
         a.putInt(8, attachType);
         a.putInt(12, flags);
-        return call(BpfCmd.BPF_LINK_CREATE, a, 32);
+        return call(BpfCmd.LINK_CREATE, a, 32);
     }
 
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
@@ -273,7 +273,7 @@ public final class BpfSyscall {
         NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
         a.putInt(Obj.BPF_FD, fd);
-        int r = call(BpfCmd.BPF_OBJ_PIN, a, Obj.SIZE);
+        int r = call(BpfCmd.OBJ_PIN, a, Obj.SIZE);
         Reference.reachabilityFence(p);
         return r;
     }
@@ -283,7 +283,7 @@ public final class BpfSyscall {
         NativeMemory p = Native.cString(path);
         NativeMemory a = attr(Obj.SIZE);
         a.putLong(Obj.PATHNAME, p.address());
-        int r = call(BpfCmd.BPF_OBJ_GET, a, Obj.SIZE);
+        int r = call(BpfCmd.OBJ_GET, a, Obj.SIZE);
         Reference.reachabilityFence(p);
         return r;
     }

@@ -73,7 +73,7 @@ public final class ElemCall {
     public int call(BpfCmd cmd, int fd, long flags) {
         attr.putInt(MapElem.MAP_FD, fd);
         attr.putLong(MapElem.FLAGS, flags);
-        if (cmd == BpfCmd.BPF_MAP_UPDATE_ELEM ? downcallUpdates : downcall) {
+        if (cmd == BpfCmd.MAP_UPDATE_ELEM ? downcallUpdates : downcall) {
             long r;
             try {
                 r = (long) TRIVIAL.invokeExact(BpfSyscall.SYS_BPF, (long) cmd.value, attrAddress, (long) MapElem.SIZE);

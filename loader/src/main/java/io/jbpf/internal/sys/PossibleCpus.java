@@ -1,6 +1,6 @@
 package io.jbpf.internal.sys;
 
-import io.jbpf.BpfException;
+import io.jbpf.common.BpfException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.jbpf.internal.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jbpf.BpfException;
-import io.jbpf.Errno;
+import io.jbpf.common.BpfException;
+import io.jbpf.uapi.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

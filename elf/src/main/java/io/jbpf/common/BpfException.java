@@ -1,4 +1,6 @@
-package io.jbpf;
+package io.jbpf.common;
+
+import io.jbpf.uapi.Errno;
 
 /**
  * Every failure jbpf reports: bad object files, kernel rejections, missing devices.

@@ -1,4 +1,4 @@
-package io.jbpf;
+package io.jbpf.uapi;
 
 /** Names of the errno values bpf(2) and rtnetlink return, so messages read "EPERM (...)" not "1". */
 public final class Errno {

@@ -1,0 +1,23 @@
+/**
+ * The kernel side of jbpf: objects, maps and programs loaded through {@code bpf(2)}
+ * ({@code io.jbpf}) and the attachments of programs to hooks ({@code io.jbpf.link}).
+ * {@code io.jbpf.internal.*} (system calls, netlink) and the CLI ({@code io.jbpf.cli}) are not
+ * exported.
+ */
+module io.jbpf.loader {
+    requires transitive io.jbpf.elf;
+    // jffi's native stub is a resource of the automatic module org.jnrproject.jffi.nativelibs,
+    // which is resolved with jffi because automatic modules are resolved together.
+    requires org.jnrproject.jffi;
+    // JDK 17's incubating foreign linker, used only when the application adds that module
+    // (internal.sys.IncubatorSyscall); absent from JDK 21 on.
+    requires static jdk.incubator.foreign;
+    // The CLI is in this jar for ./jbpf, but a library user does not get picocli: the
+    // dependency is optional and the module reads it only when present.
+    requires static info.picocli;
+
+    exports io.jbpf;
+    exports io.jbpf.link;
+
+    opens io.jbpf.cli to info.picocli;
+}
