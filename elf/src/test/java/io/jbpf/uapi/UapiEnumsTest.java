@@ -24,6 +24,10 @@ class UapiEnumsTest {
             assertThat(c.value).as(c.name()).isEqualTo(c.ordinal());
             assertThat(BpfCmd.of(c.value)).isSameAs(c);
         }
+        for (LinkType t : LinkType.values()) {
+            assertThat(t.value).as(t.name()).isEqualTo(t.ordinal());
+            assertThat(LinkType.of(t.value)).isSameAs(t);
+        }
         for (XdpAction a : XdpAction.values()) {
             assertThat(a.value).as(a.name()).isEqualTo(a.ordinal());
         }
@@ -41,6 +45,9 @@ class UapiEnumsTest {
         assertThat(BpfCmd.BTF_LOAD.value).isEqualTo(18);
         assertThat(BpfCmd.LINK_CREATE.value).isEqualTo(28);
         assertThat(XdpAction.TX.value).isEqualTo(3);
+        assertThat(LinkType.XDP.value).isEqualTo(6);
+        assertThat(LinkType.PERF_EVENT.value).isEqualTo(7);
+        assertThat(LinkType.TCX.value).isEqualTo(11);
     }
 
     @Test
@@ -56,5 +63,8 @@ class UapiEnumsTest {
         assertThat(BpfCmd.nameOf(-3)).isEqualTo("unknown(-3)");
         assertThat(XdpAction.nameOf(2)).isEqualTo("XDP_PASS");
         assertThat(XdpAction.nameOf(5)).isEqualTo("unknown(5)");
+        assertThat(LinkType.nameOf(6)).isEqualTo("BPF_LINK_TYPE_XDP");
+        assertThat(LinkType.nameOf(99)).isEqualTo("unknown(99)");
+        assertThat(LinkType.of(-1)).isNull();
     }
 }
