@@ -108,4 +108,41 @@ public final class KernelInfo {
     private static String name(NativeMemory p, int offset) {
         return p.getString(offset, BpfAttr.OBJ_NAME_LEN);
     }
+
+    /**
+     * What the kernel reports about a bpf_link (the attachment of a program to a hook).
+     *
+     * @param id         the link's id, as {@code bpftool link show} lists it; 0 for an attachment that
+     *                   is no kernel link object (an XDP program attached over netlink)
+     * @param type       the kind of link, or null when this build does not know the kernel's value
+     * @param progId     the id of the program the link runs
+     * @param ifindex    the device of an XDP link, else 0
+     * @param tracepoint the tracepoint name ({@code sys_enter_getpid}, without its category) of a
+     *                   perf-event link on a tracepoint, else null; null also on kernels before 6.6,
+     *                   which report nothing about perf-event links
+     */
+    public record Link(int id, io.jbpf.uapi.LinkType type, int progId, int ifindex, String tracepoint) {
+    }
+
+    /** Reads the bpf_link_info of link {@code fd}; {@code what} names the link in errors. */
+    public static Link link(int fd, String what) {
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
+        get(fd, info, BpfAttr.LinkInfo.SIZE, what);
+        io.jbpf.uapi.LinkType type = io.jbpf.uapi.LinkType.of(info.getInt(BpfAttr.LinkInfo.TYPE));
+        String tracepoint = null;
+        if (type == io.jbpf.uapi.LinkType.PERF_EVENT
+                && info.getInt(BpfAttr.LinkInfo.PERF_EVENT_TYPE) == BpfAttr.LinkInfo.PERF_EVENT_TYPE_TRACEPOINT) {
+            // The name needs a buffer in the union, which other link types read as other input
+            // fields: a second call, once the type is known, as bpftool does.
+            int len = info.getInt(BpfAttr.LinkInfo.PERF_EVENT_TP_NAME_LEN);
+            NativeMemory name = Native.allocate(Math.max(1, len));
+            info.fill(0, BpfAttr.LinkInfo.SIZE, (byte) 0);
+            info.putLong(BpfAttr.LinkInfo.PERF_EVENT_TP_NAME, name.address());
+            info.putInt(BpfAttr.LinkInfo.PERF_EVENT_TP_NAME_LEN, Math.max(1, len));
+            get(fd, info, BpfAttr.LinkInfo.SIZE, what);
+            tracepoint = name.getString(0, Math.max(1, len));
+        }
+        int ifindex = type == io.jbpf.uapi.LinkType.XDP ? info.getInt(BpfAttr.LinkInfo.XDP_IFINDEX) : 0;
+        return new Link(info.getInt(BpfAttr.LinkInfo.ID), type, info.getInt(BpfAttr.LinkInfo.PROG_ID), ifindex, tracepoint);
+    }
 }

@@ -210,6 +210,43 @@ public final class BpfAttr {
         }
     }
 
+    /**
+     * {@code struct bpf_link_info}: type, id and prog_id, then a union by link type that starts at
+     * 16 (the struct is 8-byte aligned). Only the members jbpf reads are named.
+     */
+    public static final class LinkInfo {
+        public static final int TYPE = 0;
+        public static final int ID = 4;
+        public static final int PROG_ID = 8;
+        /** {@code xdp.ifindex} (also where tcx and netkit links keep theirs). */
+        public static final int XDP_IFINDEX = 16;
+        /** {@code perf_event.type}: enum bpf_perf_event_type. */
+        public static final int PERF_EVENT_TYPE = 16;
+        /** {@code perf_event.tracepoint.tp_name}: in, a buffer the kernel copies the name into. */
+        public static final int PERF_EVENT_TP_NAME = 24;
+        /** {@code perf_event.tracepoint.name_len}: in, the buffer's size; out, the name's with its NUL. */
+        public static final int PERF_EVENT_TP_NAME_LEN = 32;
+        /** BPF_PERF_EVENT_TRACEPOINT of enum bpf_perf_event_type. */
+        public static final int PERF_EVENT_TYPE_TRACEPOINT = 5;
+        /** The end of perf_event.tracepoint, the last member read; also sizeof in Linux 6.1. */
+        public static final int SIZE = 48;
+
+        private LinkInfo() {
+        }
+    }
+
+    /** BPF_LINK_UPDATE. */
+    public static final class LinkUpdate {
+        public static final int LINK_FD = 0;
+        public static final int NEW_PROG_FD = 4;
+        public static final int FLAGS = 8;
+        public static final int OLD_PROG_FD = 12;
+        public static final int SIZE = 16;
+
+        private LinkUpdate() {
+        }
+    }
+
     /** BPF_OBJ_NAME_LEN: names are 15 characters and a NUL. */
     public static final int OBJ_NAME_LEN = 16;
 }

@@ -267,6 +267,17 @@ public final class BpfSyscall {
         return call(BpfCmd.LINK_CREATE, a, 32);
     }
 
+    /**
+     * BPF_LINK_UPDATE: swaps the program of link {@code linkFd} for {@code newProgFd} atomically;
+     * returns 0 or -errno (EINVAL from links that cannot swap, such as perf-event links).
+     */
+    public static int linkUpdate(int linkFd, int newProgFd) {
+        NativeMemory a = attr(BpfAttr.LinkUpdate.SIZE);
+        a.putInt(BpfAttr.LinkUpdate.LINK_FD, linkFd);
+        a.putInt(BpfAttr.LinkUpdate.NEW_PROG_FD, newProgFd);
+        return call(BpfCmd.LINK_UPDATE, a, BpfAttr.LinkUpdate.SIZE);
+    }
+
     /** BPF_OBJ_PIN: pins {@code fd} at {@code path} in bpffs. */
     public static int objPin(int fd, String path) {
         NativeMemory p = Native.cString(path);
