@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * try (BpfObject obj = BpfObject.load(Path.of("xdp_icmp_echo.o"));
- *      XdpLink link = obj.program("xdp_icmp_echo_func").attachXdp("veth0", XdpMode.NATIVE, false)) {
+ *      XdpLink link = XdpLink.attach(obj.program("xdp_icmp_echo_func"), "veth0", XdpMode.NATIVE, IfAttached.FAIL)) {
  *     byte[] counters = obj.map("xdp_stats_map").lookup(key);
  * }
  * }</pre>

@@ -4,9 +4,6 @@ import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
-import io.jbpf.link.XdpAttach;
-import io.jbpf.link.XdpLink;
-import io.jbpf.link.XdpMode;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 
@@ -93,15 +90,6 @@ public final class BpfProgram implements AutoCloseable {
 
     public KernelInfo.Program info() {
         return info;
-    }
-
-    /**
-     * Attaches this XDP program to {@code device} over rtnetlink. Without {@code replace} the
-     * attach fails if the device already runs an XDP program. The program stays attached when
-     * this object or the JVM goes away, until the returned link is closed or someone detaches it.
-     */
-    public XdpLink attachXdp(String device, XdpMode mode, boolean replace) {
-        return XdpAttach.attach(device, this, mode, replace);
     }
 
     /**

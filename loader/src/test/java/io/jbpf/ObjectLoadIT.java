@@ -5,6 +5,7 @@ import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
@@ -139,17 +140,17 @@ class ObjectLoadIT {
             NetNs.call(env.xdpNs(), () -> {
                 try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"))) {
                     BpfProgram prog = obj.program("xdp_pass_func");
-                    XdpLink link = prog.attachXdp(env.name, XdpMode.SKB, false);
+                    XdpLink link = XdpLink.attach(prog, env.name, XdpMode.SKB, IfAttached.FAIL);
                     assertThat(link.mode()).isEqualTo(XdpMode.SKB);
                     assertThat(XdpAttach.query(env.name).progId(XdpMode.SKB)).isEqualTo(prog.id());
                     link.close();
                     assertThat(XdpAttach.query(env.name).hasProgram()).isFalse();
 
                     // A link whose program was replaced since leaves the newcomer alone.
-                    XdpLink first = prog.attachXdp(env.name, XdpMode.NATIVE, false);
+                    XdpLink first = XdpLink.attach(prog, env.name, XdpMode.NATIVE, IfAttached.FAIL);
                     try (BpfObject other = BpfObject.load(Objects.path("xdp_drop.o"))) {
                         BpfProgram drop = other.program("xdp_drop_func");
-                        XdpLink second = drop.attachXdp(env.name, XdpMode.NATIVE, true);
+                        XdpLink second = XdpLink.attach(drop, env.name, XdpMode.NATIVE, IfAttached.REPLACE);
                         first.close();
                         assertThat(XdpAttach.query(env.name).progId(XdpMode.NATIVE)).isEqualTo(drop.id());
                         second.close();

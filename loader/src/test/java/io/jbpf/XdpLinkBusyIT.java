@@ -3,6 +3,7 @@ package io.jbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
@@ -74,18 +75,19 @@ class XdpLinkBusyIT {
     void aNetlinkProgramGetsTheReplaceAdvice() {
         try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"));
              BpfObject other = BpfObject.load(Objects.path("xdp_drop.o"))) {
-            XdpLink first = NetNs.call(env.xdpNs(), () -> obj.program("xdp_pass_func").attachXdp(env.name, XdpMode.NATIVE, false));
+            XdpLink first = NetNs.call(env.xdpNs(),
+                    () -> XdpLink.attach(obj.program("xdp_pass_func"), env.name, XdpMode.NATIVE, IfAttached.FAIL));
             try {
                 assertThatThrownBy(() -> NetNs.call(env.xdpNs(),
-                        () -> other.program("xdp_drop_func").attachXdp(env.name, XdpMode.NATIVE, false)))
+                        () -> XdpLink.attach(other.program("xdp_drop_func"), env.name, XdpMode.NATIVE, IfAttached.FAIL)))
                         .isInstanceOf(XdpBusyException.class)
                         .hasMessageContaining("already has XDP program id " + first.progId())
-                        .hasMessageContaining("replace = true").hasMessageNotContaining("--force")
+                        .hasMessageContaining("IfAttached.REPLACE").hasMessageNotContaining("--force")
                         .satisfies(e -> assertThat(((XdpBusyException) e).linkId()).isZero());
                 CliRun r = jbpf("load", Objects.str("xdp_drop.o"), "--dev", env.name);
                 assertThat(r.exit()).isEqualTo(1);
                 assertThat(r.err()).contains("already has XDP program id " + first.progId(), "use --force to replace it")
-                        .doesNotContain("replace = true");
+                        .doesNotContain("IfAttached.REPLACE");
             } finally {
                 NetNs.call(env.xdpNs(), () -> {
                     first.close();

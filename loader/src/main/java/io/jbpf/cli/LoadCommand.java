@@ -6,6 +6,7 @@ import io.jbpf.BpfProgram;
 import io.jbpf.LoadOptions;
 import io.jbpf.PinLog;
 import io.jbpf.Pins;
+import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
@@ -116,7 +117,7 @@ final class LoadCommand extends CliCommand {
     private XdpLink attach(BpfProgram prog, XdpMode mode) {
         boolean force = isSet(forceOpt);
         try {
-            return prog.attachXdp(device, mode, force);
+            return XdpLink.attach(prog, device, mode, force ? IfAttached.REPLACE : IfAttached.FAIL);
         } catch (XdpBusyException e) {
             // The library names its API; the CLI says which flag does the same, where one would help.
             throw e.linkId() == 0 && !force ? new BpfException(e.message("use --force to replace it"), e.errno()) : e;

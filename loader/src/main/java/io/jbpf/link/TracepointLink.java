@@ -1,13 +1,15 @@
 package io.jbpf.link;
 
-import io.jbpf.common.BpfException;
 import io.jbpf.BpfProgram;
+import io.jbpf.KernelInfo;
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Arch;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,10 +19,11 @@ import java.util.List;
 /**
  * A tracepoint program attached to a kernel tracepoint ({@code syscalls/sys_enter_getpid}):
  * a perf event opened on the tracepoint's id, and a BPF link from the program to it. Closing it
- * detaches the program. Unlike XDP over netlink, the attachment lasts only while this is open
- * (or while the link is pinned).
+ * detaches the program unless the link is pinned (the link keeps the perf event alive then).
+ * Unlike XDP over netlink, the attachment lasts only while this is open or pinned. The kernel
+ * cannot swap the program of a perf-event link: {@link #update} is refused. Thread-safe.
  */
-public final class TracepointLink implements AutoCloseable {
+public final class TracepointLink implements Link {
     private static final long SYS_PERF_EVENT_OPEN = Arch.current().sysPerfEventOpen;
     private static final int PERF_TYPE_TRACEPOINT = 2;
     private static final int PERF_ATTR_SIZE = 128;
@@ -28,13 +31,13 @@ public final class TracepointLink implements AutoCloseable {
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
     private final String tracepoint;
+    private final LinkFd link;
     private int perfFd;
-    private int linkFd;
 
-    private TracepointLink(String tracepoint, int perfFd, int linkFd) {
+    private TracepointLink(String tracepoint, int perfFd, LinkFd link) {
         this.tracepoint = tracepoint;
         this.perfFd = perfFd;
-        this.linkFd = linkFd;
+        this.link = link;
     }
 
     /** Attaches {@code prog} (a BPF_PROG_TYPE_TRACEPOINT program) to {@code category/name}. */
@@ -62,7 +65,7 @@ public final class TracepointLink implements AutoCloseable {
             Native.closeQuietly((int) pfd);
             throw new BpfException("attach program " + prog.name() + " to tracepoint " + tp, -link);
         }
-        return new TracepointLink(tp, (int) pfd, link);
+        return new TracepointLink(tp, (int) pfd, new LinkFd(link, "tracepoint link on " + tp, null));
     }
 
     /** Attaches to the tracepoint its section names: {@code tracepoint/<category>/<name>} or {@code tp/...}. */
@@ -91,15 +94,55 @@ public final class TracepointLink implements AutoCloseable {
                 + " (is tracefs mounted: mount -t tracefs tracefs /sys/kernel/tracing?)");
     }
 
+    /** The tracepoint as {@code category/name}. */
     public String tracepoint() {
         return tracepoint;
     }
 
+    /** {@inheritDoc} Its {@code tracepoint} is the name without the category (Linux 6.6+). */
+    @Override
+    public KernelInfo.Link info() {
+        return link.info();
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    /**
+     * Refused by the kernel, which cannot swap the program of a perf-event link: the
+     * {@link BpfException} says so. Attach the new program and close this link instead; the
+     * tracepoint runs both programs for that moment, never none.
+     */
+    @Override
+    public void update(BpfProgram program) {
+        int r = link.update(program);
+        if (r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP) {
+            throw new BpfException("update tracepoint link on " + tracepoint + " to program " + program.name()
+                    + ": the kernel cannot swap the program of a perf-event link; attach the new program with "
+                    + "TracepointLink.attach, then close this link", -r);
+        }
+        if (r < 0) {
+            throw new BpfException("update tracepoint link on " + tracepoint + " to program " + program.name(), -r);
+        }
+    }
+
+    /** Closes the link and the perf event; the program stays attached only if the link is pinned. */
     @Override
     public synchronized void close() {
-        Native.closeQuietly(linkFd);
+        link.close();
         Native.closeQuietly(perfFd);
-        linkFd = -1;
         perfFd = -1;
+    }
+
+    @Override
+    public String toString() {
+        return "TracepointLink[" + tracepoint + "]";
     }
 }

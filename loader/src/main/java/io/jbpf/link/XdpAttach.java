@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.common.BpfException;
-import io.jbpf.BpfProgram;
 import io.jbpf.uapi.Errno;
 import io.jbpf.internal.netlink.NetlinkSocket;
 import io.jbpf.internal.sys.BpfSyscall;
@@ -14,8 +13,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * XDP attach, detach and query over rtnetlink ({@code RTM_SETLINK} with a nested {@code IFLA_XDP}),
- * as {@code ip link set dev X xdp} does, from the calling thread's network namespace.
+ * XDP query and detach over rtnetlink ({@code RTM_GETLINK}, {@code RTM_SETLINK} with a nested
+ * {@code IFLA_XDP}), as {@code ip link} does, from the calling thread's network namespace: what a
+ * tool needs for programs it did not attach itself. Attaching is {@link XdpLink#attach} (netlink)
+ * or {@link XdpBpfLink#attach} (bpf_link).
  */
 public final class XdpAttach {
     // linux/if_link.h
@@ -59,40 +60,6 @@ public final class XdpAttach {
         return idx;
     }
 
-    /** Attaches {@code prog} to {@code device}; see {@link BpfProgram#attachXdp}. */
-    public static XdpLink attach(String device, BpfProgram prog, XdpMode mode, boolean replace) {
-        int ifindex = ifindex(device);
-        int flags = (mode == null ? 0 : mode.flag) | (replace ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
-        String what = "attach XDP program " + prog.name() + " to " + device + (mode == null ? "" : " in " + mode + " mode");
-        try {
-            setLink(ifindex, prog.fd(), flags, -1, what);
-        } catch (BpfException e) {
-            if (e.errno() == Errno.EBUSY) {
-                // The kernel says EBUSY both for a program attached without replace and for any
-                // attach over a bpf_link, which replace cannot move: tell them apart.
-                XdpStatus s = query(device);
-                var link = XdpBpfLink.holding(ifindex, s.progId(), s.skbProgId(), s.drvProgId(), s.hwProgId());
-                if (link.isPresent()) {
-                    throw new XdpBusyException(what, describeModes(s), link.get().progId(), link.get().linkId());
-                }
-                if (!replace) {
-                    throw new XdpBusyException(what, describeModes(s), s.progId(), 0);
-                }
-            }
-            throw e;
-        }
-        XdpStatus s = query(device);
-        XdpMode actual = mode;
-        if (actual == null) {
-            actual = s.modes().stream().filter(m -> s.progId(m) == prog.id()).findFirst().orElse(XdpMode.NATIVE);
-        }
-        if (s.progId(actual) != prog.id()) {
-            throw new BpfException(what + ": the kernel reports program id " + s.progId(actual)
-                    + " attached, not " + prog.id());
-        }
-        return new XdpLink(device, ifindex, actual, prog.id());
-    }
-
     /**
      * Detaches the XDP program from {@code device}: in {@code mode}, or in whichever mode one is
      * attached when {@code mode} is null. Returns the state before the detach.
@@ -112,7 +79,7 @@ public final class XdpAttach {
                 if (e.errno() == Errno.EBUSY) {
                     var link = XdpBpfLink.holding(s.ifindex(), s.progId(m));
                     if (link.isPresent()) {
-                        throw new XdpBusyException(what, describeModes(s), link.get().progId(), link.get().linkId());
+                        throw new XdpBusyException(what, describeModes(s), link.get().progId(), link.get().id());
                     }
                 }
                 throw e;
@@ -138,7 +105,7 @@ public final class XdpAttach {
         }
     }
 
-    private static void setLink(int ifindex, int progFd, int flags, int expectedFd, String what) {
+    static void setLink(int ifindex, int progFd, int flags, int expectedFd, String what) {
         try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
             nl.request(setLinkMessage(ifindex, progFd, flags, expectedFd), what);
         }
@@ -162,7 +129,11 @@ public final class XdpAttach {
 
     /** XDP state of {@code device}. */
     public static XdpStatus query(String device) {
-        int ifindex = ifindex(device);
+        return query(ifindex(device), device);
+    }
+
+    /** XDP state of device {@code ifindex}, named {@code device} in errors. */
+    static XdpStatus query(int ifindex, String device) {
         ByteBuffer m = NetlinkSocket.message(RTM_GETLINK, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, 64);
         putIfinfo(m, ifindex);
         NetlinkSocket.putAttrInt(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
@@ -225,7 +196,7 @@ public final class XdpAttach {
         return out;
     }
 
-    private static String describeModes(XdpStatus s) {
+    static String describeModes(XdpStatus s) {
         return s.modes().isEmpty() ? "" : " in " + s.modes().stream().map(XdpMode::toString).collect(Collectors.joining("+"))
                 + " mode";
     }

@@ -5,11 +5,11 @@ import io.jbpf.uapi.Errno;
 
 /**
  * An XDP attach refused because the device already runs a program in that mode (EBUSY). Either
- * the program was attached over netlink, and attaching with replace takes its place, or a bpf_link
+ * the program was attached over netlink, and attaching with {@link IfAttached#REPLACE} takes its place, or a bpf_link
  * holds it ({@link #linkId()} is not 0), and only whoever owns the link can let it go.
  */
 public final class XdpBusyException extends BpfException {
-    private static final String LIBRARY_HINT = "attach with replace = true (BpfProgram.attachXdp) to replace it";
+    private static final String LIBRARY_HINT = "attach with IfAttached.REPLACE (XdpLink.attach) to replace it";
     private final String operation;
     private final String modes;
     private final int progId;
