@@ -134,8 +134,9 @@ run_example() {
 		sleep 0.1
 	done
 	line=$(grep -m1 '^attached ' "$out") || { sed 's/^/    /' "$out"; fail "$label: the example did not attach"; }
-	prog_id=$(sed -n 's/^attached XdpLink\[veth0, native, prog \([0-9]*\)\]$/\1/p' <<<"$line")
-	[[ -n $prog_id ]] || fail "$label: unexpected first line: $line"
+	# the link's toString names the program's id ("prog N"); ip must show that program
+	prog_id=$(sed -n 's/^attached .*prog \([0-9][0-9]*\).*$/\1/p' <<<"$line")
+	[[ -n $prog_id ]] || fail "$label: the attached line names no program id: $line"
 	link=$(ip -n "$XDP_NS" -o link show dev veth0)
 	[[ $link == *"prog/xdp id $prog_id "* ]] || fail "$label: ip does not show program $prog_id on veth0: $link"
 	pings=$(nsenter --net="/run/netns/$PEER_NS" ping -c "$PINGS" -i 0.2 -W 2 "$XDP_IP" 2>&1) || true
