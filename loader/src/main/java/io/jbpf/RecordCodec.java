@@ -365,8 +365,8 @@ public final class RecordCodec<T> implements MapCodec<T> {
         }
 
         private BpfException inaccessible(Class<?> java, Exception e) {
-            return new BpfException(what + ": jbpf cannot construct or read record " + java.getName()
-                    + " (make it public, or open its package to jbpf): " + e.getMessage());
+            return new BpfException(what + ": jbpf cannot construct or read record " + java.getName() + ": "
+                    + howToOpen(java) + " (" + e.getMessage() + ")");
         }
 
         private String describe(BtfType t) {
@@ -387,9 +387,29 @@ public final class RecordCodec<T> implements MapCodec<T> {
         try {
             e.setAccessible(true);
         } catch (RuntimeException inaccessibleObject) {
-            // A public record of an exported package needs no help; anything else fails in unreflect.
+            // Refused only for a record in a named module that does not open its package to jbpf
+            // and is not public in an exported package; unreflect then fails and howToOpen says
+            // what the module must declare.
         }
         return e;
+    }
+
+    /**
+     * What lets jbpf construct and read records of {@code record}, as the one line its module
+     * should declare. A record of the class path (the unnamed module) is always accessible, so
+     * this is about named modules: their packages are closed to reflection unless opened, and
+     * records are often not public (a local record in {@code main}, as in the README example).
+     */
+    static String howToOpen(Class<?> record) {
+        Module owner = record.getModule();
+        Module jbpf = RecordCodec.class.getModule();
+        // A qualified opens can name only a named module: on the class path jbpf is unnamed.
+        String to = jbpf.isNamed() ? " to " + jbpf.getName() : "";
+        if (owner.isNamed()) {
+            return "add 'opens " + record.getPackageName() + to + ";' to the module-info.java of module "
+                    + owner.getName();
+        }
+        return "make it public, and the classes it is nested in";
     }
 
     /** {@code rxPackets} matches {@code rx_packets} and {@code rxPackets}. */
