@@ -5,7 +5,11 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.uapi.MapFlag;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgType;
 import java.util.HexFormat;
+import java.util.Set;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
 public final class KernelInfo {
@@ -15,14 +19,31 @@ public final class KernelInfo {
     /**
      * What the kernel reports about a loaded program.
      *
+     * @param id     the kernel's program id
+     * @param type   the program type
+     * @param name   the kernel's name for it (15 characters at most)
      * @param tag    the program tag: a hash of the instructions with map fds zeroed, as bpftool prints it
      * @param mapIds ids of the maps the program uses
      */
-    public record Program(int id, int type, String name, String tag, int[] mapIds) {
+    public record Program(int id, ProgType type, String name, String tag, int[] mapIds) {
     }
 
-    /** What the kernel reports about a map. */
-    public record Map(int id, int type, String name, int keySize, int valueSize, int maxEntries, int flags,
+    /**
+     * What the kernel reports about a map.
+     *
+     * @param id             the kernel's map id
+     * @param type           the map type
+     * @param name           the kernel's name for it (15 characters at most)
+     * @param keySize        key size in bytes
+     * @param valueSize      value size in bytes
+     * @param maxEntries     {@code max_entries}, a u32
+     * @param flags          the {@code map_flags} the map was created with (the kernel drops
+     *                       {@link MapFlag#RDONLY} and {@link MapFlag#WRONLY}, which are the creating fd's)
+     * @param btfId          id of the BTF object describing key and value, 0 without BTF
+     * @param btfKeyTypeId   BTF type id of the key in that object, 0 when none
+     * @param btfValueTypeId BTF type id of the value in that object, 0 when none
+     */
+    public record Map(int id, MapType type, String name, int keySize, int valueSize, int maxEntries, Set<MapFlag> flags,
                       int btfId, int btfKeyTypeId, int btfValueTypeId) {
     }
 
@@ -41,6 +62,11 @@ public final class KernelInfo {
         return b.toString();
     }
 
+    /**
+     * Reads {@code bpf_prog_info} of the program behind {@code fd}; {@code what} names it in errors.
+     *
+     * @throws BpfException when the kernel refuses, or the program is of a type this jbpf does not know
+     */
     public static Program program(int fd, String what) {
         NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
         get(fd, info, BpfAttr.ProgInfo.SIZE, what);
@@ -57,18 +83,53 @@ public final class KernelInfo {
         }
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
-        return new Program(info.getInt(BpfAttr.ProgInfo.ID), info.getInt(BpfAttr.ProgInfo.TYPE),
+        int id = info.getInt(BpfAttr.ProgInfo.ID);
+        return new Program(id, progType(what, id, info.getInt(BpfAttr.ProgInfo.TYPE)),
                 name(info, BpfAttr.ProgInfo.NAME), HexFormat.of().formatHex(tag), ids);
     }
 
+    /**
+     * Reads {@code bpf_map_info} of the map behind {@code fd}; {@code what} names it in errors.
+     *
+     * @throws BpfException when the kernel refuses, or the map has a type or flag this jbpf does not know
+     */
     public static Map map(int fd, String what) {
         NativeMemory info = Native.allocate(BpfAttr.MapInfo.SIZE);
         get(fd, info, BpfAttr.MapInfo.SIZE, what);
-        return new Map(info.getInt(BpfAttr.MapInfo.ID), info.getInt(BpfAttr.MapInfo.TYPE), name(info, BpfAttr.MapInfo.NAME),
+        int id = info.getInt(BpfAttr.MapInfo.ID);
+        return new Map(id, mapType(what, id, info.getInt(BpfAttr.MapInfo.TYPE)), name(info, BpfAttr.MapInfo.NAME),
                 info.getInt(BpfAttr.MapInfo.KEY_SIZE), info.getInt(BpfAttr.MapInfo.VALUE_SIZE),
-                info.getInt(BpfAttr.MapInfo.MAX_ENTRIES), info.getInt(BpfAttr.MapInfo.MAP_FLAGS),
+                info.getInt(BpfAttr.MapInfo.MAX_ENTRIES),
+                MapFlag.fromBits(what + " (map id " + id + ")", info.getInt(BpfAttr.MapInfo.MAP_FLAGS)),
                 info.getInt(BpfAttr.MapInfo.BTF_ID), info.getInt(BpfAttr.MapInfo.BTF_KEY_TYPE_ID),
                 info.getInt(BpfAttr.MapInfo.BTF_VALUE_TYPE_ID));
+    }
+
+    /**
+     * The type of map {@code id} from the kernel's number. A kernel newer than this jbpf can have
+     * map types it does not know: it says so rather than hand out a map it cannot describe.
+     */
+    static MapType mapType(String what, int id, int value) {
+        MapType t = MapType.of(value);
+        if (t == null) {
+            MapType[] known = MapType.values();
+            throw new BpfException(what + " (map id " + id + ") is of map type " + Integer.toUnsignedString(value)
+                    + ", which is newer than this jbpf (it knows up to " + known[known.length - 1].kernelName() + " = "
+                    + known[known.length - 1].value + "): use a newer jbpf");
+        }
+        return t;
+    }
+
+    /** The type of program {@code id} from the kernel's number; one this jbpf does not know is refused, as for maps. */
+    static ProgType progType(String what, int id, int value) {
+        ProgType t = ProgType.of(value);
+        if (t == null) {
+            ProgType[] known = ProgType.values();
+            throw new BpfException(what + " (program id " + id + ") is of program type " + Integer.toUnsignedString(value)
+                    + ", which is newer than this jbpf (it knows up to " + known[known.length - 1].kernelName() + " = "
+                    + known[known.length - 1].value + "): use a newer jbpf");
+        }
+        return t;
     }
 
     /** The raw BTF of the kernel BTF object with {@code id} (a map's or program's {@code btf_id}). */

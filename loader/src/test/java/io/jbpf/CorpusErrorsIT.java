@@ -32,7 +32,7 @@ class CorpusErrorsIT {
     @Test
     void pinnedMapsAreSharedAndAnIncompatiblePinIsRefused() {
         try (BpfFs fs = new BpfFs()) {
-            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir.toString());
+            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir);
             try (BpfObject a = BpfObject.load(BpfObjectSpec.read(corpus("pin_shared_a.o")), opts);
                  BpfObject b = BpfObject.load(BpfObjectSpec.read(corpus("pin_shared_b.o")), opts)) {
                 assertThat(Files.exists(fs.dir.resolve("jbpf_corpus_pin"))).isTrue();
@@ -61,7 +61,7 @@ class CorpusErrorsIT {
         bytes[(int) xdp] = (byte) 0xff; // first instruction: an opcode the verifier does not know
         BpfObjectSpec broken = BpfObjectSpec.parse("pin_broken.o", bytes);
         try (BpfFs fs = new BpfFs()) {
-            assertThatThrownBy(() -> BpfObject.load(broken, LoadOptions.defaults().withPinRoot(fs.dir.toString())))
+            assertThatThrownBy(() -> BpfObject.load(broken, LoadOptions.defaults().withPinRoot(fs.dir)))
                     .isInstanceOf(BpfException.class).hasMessageContaining("pin_broken.o");
             assertThat(Files.exists(fs.dir.resolve("jbpf_corpus_pin"))).isFalse();
         }
