@@ -118,7 +118,8 @@ final class ObjectLoader {
             throw new BpfException(where(p) + ": refers to map" + (missing.size() == 1 ? " '" + first + "'"
                     : "s '" + String.join("', '", missing) + "'") + ", which " + (missing.size() == 1 ? "is" : "are")
                     + " not among the maps given (" + (maps.isEmpty() ? "none" : String.join(", ", maps.keySet()))
-                    + "); create it from the object's spec, e.g. BpfMap.create(objectSpec.maps().get(\"" + first
+                    + "); create " + (missing.size() == 1 ? "it" : "them") + " from the object's map specs, e.g. "
+                    + "BpfMap.create(objectSpec.maps().get(\"" + first
                     + "\")), or load the whole object (BpfObject.load)");
         }
         // Warnings (BTF the kernel refused) have no object to go to: the program loads without BTF.
