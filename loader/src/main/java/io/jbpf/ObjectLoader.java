@@ -10,6 +10,7 @@ import io.jbpf.spec.ExtInfo;
 import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
+import io.jbpf.uapi.ProgFlag;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -201,7 +202,7 @@ final class ObjectLoader {
         byte[] insns = Relocator.relocate(p, symbols);
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
-        int flags = p.sectionDef() != null ? p.sectionDef().progFlags() : 0;
+        int flags = p.sectionDef() != null ? ProgFlag.toBits(p.sectionDef().progFlags()) : 0;
         boolean btf = btfFd >= 0;
         ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
         ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;

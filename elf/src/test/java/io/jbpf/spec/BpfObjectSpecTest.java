@@ -18,6 +18,7 @@ import io.jbpf.testing.BpfObjects;
 import io.jbpf.testing.ElfPatch;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgFlag;
 import io.jbpf.uapi.ProgType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,7 +67,7 @@ class BpfObjectSpecTest {
                 assertThat(p.instructionCount()).isEqualTo(21);
                 assertThat(p.type()).isEqualTo(ProgType.XDP);
                 assertThat(p.expectedAttachType()).isEqualTo(AttachType.XDP);
-                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.XDP, AttachType.XDP, 0, false));
+                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.XDP, AttachType.XDP, Set.of(), false));
                 assertThat(p.relocations()).containsExactly(
                         new Relocation(6, Relocation.Kind.MAP, "xdp_stats_map", ".maps", "xdp_stats_map", 0));
                 assertThat(opcode(p, 6)).isEqualTo(LD_IMM64);
@@ -118,8 +119,9 @@ class BpfObjectSpecTest {
 
             assertThat(spec.programsInSection("xdp")).containsExactly(pass, drop);
             assertThat(spec.programsInSection("xdp.frags")).containsExactly(frag);
-            assertThat(frag.sectionDef().progFlags()).isEqualTo(SectionNames.BPF_F_XDP_HAS_FRAGS);
-            assertThat(pass.sectionDef().progFlags()).isZero();
+            assertThat(frag.sectionDef().progFlags()).containsExactly(ProgFlag.XDP_HAS_FRAGS);
+            assertThat(ProgFlag.toBits(frag.sectionDef().progFlags())).isEqualTo(1 << 5);
+            assertThat(pass.sectionDef().progFlags()).isEmpty();
             assertThat(spec.maps()).containsOnlyKeys("xdp_stats_map");
         }
 

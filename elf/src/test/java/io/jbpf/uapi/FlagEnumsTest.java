@@ -65,6 +65,16 @@ class FlagEnumsTest {
     }
 
     @Test
+    void progFlagsFromLinuxBpfH() {
+        assertThat(ProgFlag.STRICT_ALIGNMENT.value).isEqualTo(1);
+        assertThat(ProgFlag.SLEEPABLE.value).isEqualTo(1 << 4);
+        assertThat(ProgFlag.XDP_HAS_FRAGS.value).isEqualTo(1 << 5);
+        assertThat(ProgFlag.toBits(EnumSet.of(ProgFlag.SLEEPABLE, ProgFlag.XDP_HAS_FRAGS))).isEqualTo(0x30);
+        assertThat(ProgFlag.toBits(Set.of())).isZero();
+        assertThat(ProgFlag.XDP_HAS_FRAGS.kernelName()).isEqualTo("BPF_F_XDP_HAS_FRAGS");
+    }
+
+    @Test
     void verifierLogLevelsFromTheKernel() {
         assertThat(VerifierLogLevel.LEVEL1.value).isEqualTo(1);
         assertThat(VerifierLogLevel.LEVEL2.value).isEqualTo(2);
