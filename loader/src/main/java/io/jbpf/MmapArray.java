@@ -73,6 +73,7 @@ public final class MmapArray implements AutoCloseable {
         return stride;
     }
 
+    /** How many entries the array has (its max_entries). */
     public int entries() {
         return entries;
     }
@@ -83,6 +84,7 @@ public final class MmapArray implements AutoCloseable {
         return view.getLong(at(index, offset, 8));
     }
 
+    /** The 4 bytes at {@code offset} of entry {@code index}. */
     public int getInt(int index, int offset) {
         checkOpen();
         return view.getInt(at(index, offset, 4));
@@ -94,6 +96,7 @@ public final class MmapArray implements AutoCloseable {
         view.putLong(at(index, offset, 8), value);
     }
 
+    /** Writes 4 bytes at {@code offset} of entry {@code index}; a read-only mapping throws {@link java.nio.ReadOnlyBufferException}. */
     public void putInt(int index, int offset, int value) {
         checkOpen();
         view.putInt(at(index, offset, 4), value);

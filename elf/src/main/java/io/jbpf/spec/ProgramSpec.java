@@ -121,6 +121,7 @@ public final class ProgramSpec {
         return instructions.clone();
     }
 
+    /** How many instructions {@link #instructions()} holds, subprograms included. */
     public int instructionCount() {
         return instructions.length / INSN_SIZE;
     }
