@@ -220,7 +220,7 @@ class MapEdgeCasesIT {
             }
             Path pin = fs.dir.resolve("qs");
             m.pin(pin);
-            String kind = MapType.nameOf(type.value);
+            String kind = type.kernelName();
 
             assertThat(Sh.run("bpftool", "map", "dump", "pinned", pin.toString()).exit()).as("bpftool cannot dump it either")
                     .isNotZero();
