@@ -7,10 +7,15 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.internal.sys.PossibleCpus;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A map in the kernel, owned through its fd. Keys and values are raw bytes in the kernel's
@@ -21,15 +26,6 @@ import java.util.Map;
  * native key/value buffers.
  */
 public final class BpfMap implements AutoCloseable {
-    /** BPF_ANY: create or update. */
-    public static final long BPF_ANY = 0;
-    /** BPF_NOEXIST: create only. */
-    public static final long BPF_NOEXIST = 1;
-    /** BPF_EXIST: update only. */
-    public static final long BPF_EXIST = 2;
-    /** BPF_F_LOCK: update under the value's bpf_spin_lock. */
-    public static final long BPF_F_LOCK = 4;
-
     private final String name;
     private final KernelInfo.Map info;
     private final int valueBufferSize;
@@ -49,10 +45,10 @@ public final class BpfMap implements AutoCloseable {
         this.value = Native.allocate(Math.max(1, valueBufferSize));
     }
 
-    /** Takes ownership of {@code fd}; {@code name} is the object-file name (the kernel keeps 15 chars). */
+    /** Takes ownership of {@code fd}; {@code name} is the object-file name (the kernel keeps 15 chars), or null. */
     static BpfMap adopt(int fd, String name) {
         try {
-            return new BpfMap(fd, name, KernelInfo.map(fd, "map " + name));
+            return new BpfMap(fd, name, KernelInfo.map(fd, name == null ? "map" : "map " + name));
         } catch (RuntimeException e) {
             Native.closeQuietly(fd);
             throw e;
@@ -60,22 +56,25 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * Creates a map without an object file (for tools, tests and benchmarks). {@code flags} are
-     * {@code BPF_F_*} map flags such as {@code BPF_F_NO_PREALLOC} (1) or {@code BPF_F_MMAPABLE} (0x400).
+     * Creates the map {@code spec} describes, on its own: a hand-made one
+     * ({@code BpfMap.create(MapSpec.of("counts", MapType.HASH, 4, 8, 1024, MapFlag.NO_PREALLOC))})
+     * or one of an object's maps, for loading a single program ({@link BpfProgram#load}). Sizes
+     * are adjusted as in an object load (perf event arrays default to one slot per CPU, ring
+     * buffers round up to pages), the inner maps' shape is taken from {@link MapSpec#inner()},
+     * global data is filled in and {@code .rodata} frozen. Created without BTF (there is no
+     * object BTF to refer to) and never pinned, whatever {@link MapSpec#pinning()} says: pin it
+     * with {@link #pin(Path)}; slots of {@link MapSpec#initialValues()} are not filled.
+     *
+     * @throws BpfException when the kernel refuses the map, or for the {@code .kconfig} map, whose
+     *                      contents come from the whole object (load it with {@link BpfObject#load})
      */
-    public static BpfMap create(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
-        int fd = BpfSyscall.mapCreate(new BpfSyscall.MapCreateAttr(type.value, keySize, valueSize, maxEntries, flags,
-                KernelInfo.kernelName(name), 0, 0, 0, 0, 0, 0));
-        if (fd < 0) {
-            throw new BpfException("create map '" + name + "' ("
-                    + MapLoader.describe(type.value, keySize, valueSize, maxEntries, flags) + ")", -fd);
-        }
-        return adopt(fd, name);
+    public static BpfMap create(MapSpec spec) {
+        return MapLoader.createAlone(spec);
     }
 
     /** Pins the map at {@code path} in bpffs, so other processes can open it ({@link #fromPin}). */
-    public void pin(String path) {
-        Pins.pin(fd(), java.nio.file.Path.of(path), "map " + name());
+    public void pin(Path path) {
+        Pins.pin(fd(), path, "map " + name());
     }
 
     /**
@@ -91,8 +90,8 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /** Opens the map pinned at {@code path} in bpffs; a pinned program or link is refused. */
-    public static BpfMap fromPin(String path) {
-        int fd = BpfSyscall.objGet(path);
+    public static BpfMap fromPin(Path path) {
+        int fd = BpfSyscall.objGet(path.toString());
         if (fd < 0) {
             throw new BpfException("pinned map " + path, -fd);
         }
@@ -116,27 +115,38 @@ public final class BpfMap implements AutoCloseable {
         return name != null ? name : info.name();
     }
 
+    /** The map's fd, owned by this object: valid until {@link #close()}. */
     public int fd() {
         checkOpen();
         return fd;
     }
 
+    /** What the kernel reported about the map when it was opened. */
     public KernelInfo.Map info() {
         return info;
     }
 
+    /** The kernel's id for the map. */
     public int id() {
         return info.id();
     }
 
-    public int type() {
+    /** The map type: {@code type().kernelName()} prints it as the kernel does. */
+    public MapType type() {
         return info.type();
     }
 
+    /** The map's {@code map_flags}. */
+    public Set<MapFlag> flags() {
+        return info.flags();
+    }
+
+    /** Key size in bytes; 0 for QUEUE, STACK and BLOOM_FILTER maps. */
     public int keySize() {
         return info.keySize();
     }
 
+    /** Value size in bytes, of one CPU's value for per-CPU maps (see {@link #valueBufferSize()}). */
     public int valueSize() {
         return info.valueSize();
     }
@@ -159,6 +169,7 @@ public final class BpfMap implements AutoCloseable {
         return roundUp8(info.valueSize());
     }
 
+    /** Whether values come one per possible CPU (PERCPU_ARRAY, PERCPU_HASH, LRU_PERCPU_HASH, PERCPU_CGROUP_STORAGE). */
     public boolean perCpu() {
         return isPerCpu(info.type());
     }
@@ -169,7 +180,7 @@ public final class BpfMap implements AutoCloseable {
      * asked with {@link #contains(byte[])} instead.
      */
     public synchronized byte[] lookup(byte[] k) {
-        if (type() == MapType.BLOOM_FILTER.value) {
+        if (type() == MapType.BLOOM_FILTER) {
             // The kernel takes the value to test from the value buffer: a lookup here would test
             // whatever the buffer last held.
             throw new BpfException("map " + name() + " is a BLOOM_FILTER, which has no keys to look up: test a value with"
@@ -204,8 +215,8 @@ public final class BpfMap implements AutoCloseable {
      * {@link #valueSize()} bytes, as pushed with {@link #update}.
      */
     public synchronized boolean contains(byte[] v) {
-        if (type() != MapType.BLOOM_FILTER.value) {
-            throw new BpfException("map " + name() + " is a " + MapType.nameOf(type())
+        if (type() != MapType.BLOOM_FILTER) {
+            throw new BpfException("map " + name() + " is a " + type().kernelName()
                     + ": contains(value) tests a BPF_MAP_TYPE_BLOOM_FILTER; look keys up with lookup(key)");
         }
         checkValue(v);
@@ -229,14 +240,16 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * Creates or updates {@code k} (flags: {@link #BPF_ANY}, {@link #BPF_NOEXIST}, {@link #BPF_EXIST},
-     * {@link #BPF_F_LOCK}). For QUEUE and STACK maps (empty key) this pushes {@code v}.
+     * Writes {@code v} for {@code k}: {@link UpdateFlags#ANY} creates or replaces, {@code NOEXIST}
+     * only creates (EEXIST when present), {@code EXIST} only replaces (ENOENT when absent); the
+     * {@code *LOCK} ones write under the value's bpf_spin_lock. For QUEUE and STACK maps (empty
+     * key) this pushes {@code v}; for BLOOM_FILTER maps it adds {@code v}.
      */
-    public synchronized void update(byte[] k, byte[] v, long flags) {
+    public synchronized void update(byte[] k, byte[] v, UpdateFlags flags) {
         long keyAddr = keyAddress(k);
         checkValue(v);
         value.put(0, v, 0, v.length);
-        check(BpfSyscall.mapUpdateElem(fd(), keyAddr, value.address(), flags), "update");
+        check(BpfSyscall.mapUpdateElem(fd(), keyAddr, value.address(), flags.value), "update (" + flags.kernelName() + ")");
     }
 
     /** Deletes {@code k}; false when it was not there. */
@@ -262,7 +275,10 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
-    /** A new allocation-free accessor with its own key/value buffers (one per thread). */
+    /**
+     * A new allocation-free accessor with its own key/value buffers (one per thread); close it
+     * (try-with-resources) to free them.
+     */
     public MapCursor cursor() {
         checkOpen();
         return new MapCursor(this);
@@ -305,9 +321,10 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * A new batch reader/writer with room for {@code capacity} entries per call (one per thread).
-     * Its buffers take {@code capacity × (keySize + valueBufferSize)} bytes: for maps with large
-     * values, size it by bytes with {@link #batchWithin(long)}.
+     * A new batch reader/writer with room for {@code capacity} entries per call (one per thread);
+     * close it (try-with-resources) to free its buffers. They take
+     * {@code capacity × (keySize + valueBufferSize)} bytes: for maps with large values, size it by
+     * bytes with {@link #batchWithin(long)}.
      */
     public MapBatch batch(int capacity) {
         checkOpen();
@@ -324,10 +341,14 @@ public final class BpfMap implements AutoCloseable {
         return new MapBatch(this, MapBatch.capacityWithin(keySize(), valueBufferSize(), maxEntries(), bytes));
     }
 
-    /** Maps a {@code BPF_F_MMAPABLE} array into memory; read-only unless {@code writable}. */
-    public MmapArray mmap(boolean writable) {
+    /**
+     * Maps an ARRAY created with {@link MapFlag#MMAPABLE} (global data maps are) into memory,
+     * {@link MmapAccess#READ_ONLY} or {@link MmapAccess#READ_WRITE} (refused by the kernel for
+     * frozen maps such as {@code .rodata}).
+     */
+    public MmapArray mmap(MmapAccess access) {
         checkOpen();
-        return MmapArray.map(this, writable);
+        return MmapArray.map(this, access);
     }
 
     /**
@@ -368,10 +389,7 @@ public final class BpfMap implements AutoCloseable {
      * read it instead; null for the map types that can be listed.
      */
     String whyNotListable() {
-        MapType t = MapType.of(type());
-        if (t == null) {
-            return null;
-        }
+        MapType t = type();
         return switch (t) {
             case QUEUE, STACK -> "the kernel cannot list a " + t.kernelName()
                     + " without popping it: it has no keys and no iteration; peek at the "
@@ -409,10 +427,9 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    static boolean isPerCpu(int type) {
-        return type == MapType.PERCPU_ARRAY.value || type == MapType.PERCPU_HASH.value
-                || type == MapType.LRU_PERCPU_HASH.value
-                || type == MapType.PERCPU_CGROUP_STORAGE.value;
+    static boolean isPerCpu(MapType type) {
+        return type == MapType.PERCPU_ARRAY || type == MapType.PERCPU_HASH || type == MapType.LRU_PERCPU_HASH
+                || type == MapType.PERCPU_CGROUP_STORAGE;
     }
 
     private static int roundUp8(int n) {
@@ -421,6 +438,6 @@ public final class BpfMap implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BpfMap[" + name() + ", id " + info.id() + ", " + MapType.nameOf(info.type()) + "]";
+        return "BpfMap[" + name() + ", id " + info.id() + ", " + info.type().kernelName() + "]";
     }
 }

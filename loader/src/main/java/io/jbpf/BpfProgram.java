@@ -4,8 +4,11 @@ import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.spec.ProgramSpec;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A program loaded into the kernel, owned through its fd. Closing it releases jbpf's reference;
@@ -25,14 +28,40 @@ public final class BpfProgram implements AutoCloseable {
         this.info = info;
     }
 
-    /** Takes ownership of {@code fd}. */
+    /** Takes ownership of {@code fd}; {@code name} and {@code section} are null for programs opened by id or pin. */
     static BpfProgram adopt(int fd, String name, String section) {
         try {
-            return new BpfProgram(fd, name, section, KernelInfo.program(fd, "program " + name));
+            return new BpfProgram(fd, name, section, KernelInfo.program(fd, name == null ? "program" : "program " + name));
         } catch (RuntimeException e) {
             Native.closeQuietly(fd);
             throw e;
         }
+    }
+
+    /**
+     * Loads one program of an object on its own, with default options: see
+     * {@link #load(ProgramSpec, Map, LoadOptions)}.
+     */
+    public static BpfProgram load(ProgramSpec spec, Map<String, BpfMap> maps) {
+        return load(spec, maps, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads one program of an object on its own, as {@link BpfObject#load} would load it (same
+     * instructions, so the same {@link #tag()}), without creating the object's maps: the maps it
+     * refers to are given in {@code maps} by their names in the object (its
+     * {@link ProgramSpec#relocations()} targets), e.g. made with
+     * {@code BpfMap.create(objectSpec.maps().get("xdp_stats_map"))}; a program that uses no map
+     * takes {@code Map.of()}. Of {@code options} only the default type and the verifier log level
+     * apply. Its object's BTF is loaded for it and released after; a kernel that refuses that BTF
+     * gets the program without it.
+     *
+     * @throws BpfException       when a map it refers to is not in {@code maps} (naming the map, before
+     *                            anything is loaded), or the kernel refuses the program
+     * @throws VerifierException  when the verifier rejects it, with the log
+     */
+    public static BpfProgram load(ProgramSpec spec, Map<String, BpfMap> maps, LoadOptions options) {
+        return ObjectLoader.loadAlone(spec, maps, options);
     }
 
     /**
@@ -48,8 +77,8 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     /** Opens the program pinned at {@code path} in bpffs; a pinned map or link is refused. */
-    public static BpfProgram fromPin(String path) {
-        int fd = BpfSyscall.objGet(path);
+    public static BpfProgram fromPin(Path path) {
+        int fd = BpfSyscall.objGet(path.toString());
         if (fd < 0) {
             throw new BpfException("pinned program " + path, -fd);
         }
@@ -67,6 +96,7 @@ public final class BpfProgram implements AutoCloseable {
         return section;
     }
 
+    /** The program's fd, owned by this object: valid until {@link #close()}. */
     public int fd() {
         int f = fd;
         if (f < 0) {
@@ -75,11 +105,13 @@ public final class BpfProgram implements AutoCloseable {
         return f;
     }
 
+    /** The kernel's id for the program. */
     public int id() {
         return info.id();
     }
 
-    public int type() {
+    /** The program type: {@code type().kernelName()} prints it as the kernel does. */
+    public ProgType type() {
         return info.type();
     }
 
@@ -88,6 +120,7 @@ public final class BpfProgram implements AutoCloseable {
         return info.tag();
     }
 
+    /** What the kernel reported about the program when it was loaded or opened. */
     public KernelInfo.Program info() {
         return info;
     }
@@ -142,6 +175,6 @@ public final class BpfProgram implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BpfProgram[" + name() + ", id " + info.id() + ", " + ProgType.nameOf(info.type()) + "]";
+        return "BpfProgram[" + name() + ", id " + info.id() + ", " + info.type().kernelName() + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.jbpf;
 
 import io.jbpf.common.BpfException;
 import io.jbpf.spec.VariableSpec;
+import io.jbpf.uapi.UpdateFlags;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ public final class BpfVariable {
         synchronized (map) {
             byte[] section = map.lookup(KEY);
             System.arraycopy(value, 0, section, (int) spec.offset(), value.length);
-            map.update(KEY, section, BpfMap.BPF_ANY);
+            map.update(KEY, section, UpdateFlags.ANY);
         }
     }
 

@@ -5,7 +5,12 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.uapi.LinkType;
+import io.jbpf.uapi.MapFlag;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgType;
 import java.util.HexFormat;
+import java.util.Set;
 
 /** Reads {@code bpf_prog_info} / {@code bpf_map_info} through BPF_OBJ_GET_INFO_BY_FD. */
 public final class KernelInfo {
@@ -15,14 +20,31 @@ public final class KernelInfo {
     /**
      * What the kernel reports about a loaded program.
      *
+     * @param id     the kernel's program id
+     * @param type   the program type
+     * @param name   the kernel's name for it (15 characters at most)
      * @param tag    the program tag: a hash of the instructions with map fds zeroed, as bpftool prints it
      * @param mapIds ids of the maps the program uses
      */
-    public record Program(int id, int type, String name, String tag, int[] mapIds) {
+    public record Program(int id, ProgType type, String name, String tag, int[] mapIds) {
     }
 
-    /** What the kernel reports about a map. */
-    public record Map(int id, int type, String name, int keySize, int valueSize, int maxEntries, int flags,
+    /**
+     * What the kernel reports about a map.
+     *
+     * @param id             the kernel's map id
+     * @param type           the map type
+     * @param name           the kernel's name for it (15 characters at most)
+     * @param keySize        key size in bytes
+     * @param valueSize      value size in bytes
+     * @param maxEntries     {@code max_entries}, a u32
+     * @param flags          the {@code map_flags} the map was created with (the kernel drops
+     *                       {@link MapFlag#RDONLY} and {@link MapFlag#WRONLY}, which are the creating fd's)
+     * @param btfId          id of the BTF object describing key and value, 0 without BTF
+     * @param btfKeyTypeId   BTF type id of the key in that object, 0 when none
+     * @param btfValueTypeId BTF type id of the value in that object, 0 when none
+     */
+    public record Map(int id, MapType type, String name, int keySize, int valueSize, int maxEntries, Set<MapFlag> flags,
                       int btfId, int btfKeyTypeId, int btfValueTypeId) {
     }
 
@@ -41,6 +63,11 @@ public final class KernelInfo {
         return b.toString();
     }
 
+    /**
+     * Reads {@code bpf_prog_info} of the program behind {@code fd}; {@code what} names it in errors.
+     *
+     * @throws BpfException when the kernel refuses, or the program is of a type this jbpf does not know
+     */
     public static Program program(int fd, String what) {
         NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
         get(fd, info, BpfAttr.ProgInfo.SIZE, what);
@@ -57,18 +84,64 @@ public final class KernelInfo {
         }
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
-        return new Program(info.getInt(BpfAttr.ProgInfo.ID), info.getInt(BpfAttr.ProgInfo.TYPE),
+        int id = info.getInt(BpfAttr.ProgInfo.ID);
+        return new Program(id, progType(what, id, info.getInt(BpfAttr.ProgInfo.TYPE)),
                 name(info, BpfAttr.ProgInfo.NAME), HexFormat.of().formatHex(tag), ids);
     }
 
+    /**
+     * Reads {@code bpf_map_info} of the map behind {@code fd}; {@code what} names it in errors.
+     *
+     * @throws BpfException when the kernel refuses, or the map has a type or flag this jbpf does not know
+     */
     public static Map map(int fd, String what) {
         NativeMemory info = Native.allocate(BpfAttr.MapInfo.SIZE);
         get(fd, info, BpfAttr.MapInfo.SIZE, what);
-        return new Map(info.getInt(BpfAttr.MapInfo.ID), info.getInt(BpfAttr.MapInfo.TYPE), name(info, BpfAttr.MapInfo.NAME),
+        int id = info.getInt(BpfAttr.MapInfo.ID);
+        return new Map(id, mapType(what, id, info.getInt(BpfAttr.MapInfo.TYPE)), name(info, BpfAttr.MapInfo.NAME),
                 info.getInt(BpfAttr.MapInfo.KEY_SIZE), info.getInt(BpfAttr.MapInfo.VALUE_SIZE),
-                info.getInt(BpfAttr.MapInfo.MAX_ENTRIES), info.getInt(BpfAttr.MapInfo.MAP_FLAGS),
+                info.getInt(BpfAttr.MapInfo.MAX_ENTRIES),
+                MapFlag.fromBits(what + " (map id " + id + ")", info.getInt(BpfAttr.MapInfo.MAP_FLAGS)),
                 info.getInt(BpfAttr.MapInfo.BTF_ID), info.getInt(BpfAttr.MapInfo.BTF_KEY_TYPE_ID),
                 info.getInt(BpfAttr.MapInfo.BTF_VALUE_TYPE_ID));
+    }
+
+    /**
+     * The type of map {@code id} from the kernel's number. A kernel newer than this jbpf can have
+     * map types it does not know: it says so rather than hand out a map it cannot describe.
+     */
+    static MapType mapType(String what, int id, int value) {
+        MapType t = MapType.of(value);
+        if (t == null) {
+            MapType last = MapType.values()[MapType.values().length - 1];
+            throw newerThanJbpf(what + " (map id " + id + ") is of map type", value, last.kernelName(), last.value);
+        }
+        return t;
+    }
+
+    /** The type of program {@code id} from the kernel's number; one this jbpf does not know is refused, as for maps. */
+    static ProgType progType(String what, int id, int value) {
+        ProgType t = ProgType.of(value);
+        if (t == null) {
+            ProgType last = ProgType.values()[ProgType.values().length - 1];
+            throw newerThanJbpf(what + " (program id " + id + ") is of program type", value, last.kernelName(), last.value);
+        }
+        return t;
+    }
+
+    /** The type of link {@code id} from the kernel's number; one this jbpf does not know is refused, as for maps. */
+    static LinkType linkType(String what, int id, int value) {
+        LinkType t = LinkType.of(value);
+        if (t == null) {
+            LinkType last = LinkType.values()[LinkType.values().length - 1];
+            throw newerThanJbpf(what + " (link id " + id + ") is of link type", value, last.kernelName(), last.value);
+        }
+        return t;
+    }
+
+    private static BpfException newerThanJbpf(String subject, int value, String lastKnown, int lastValue) {
+        return new BpfException(subject + " " + Integer.toUnsignedString(value) + ", which is newer than this jbpf (it knows up to "
+                + lastKnown + " = " + lastValue + "): use a newer jbpf");
     }
 
     /** The raw BTF of the kernel BTF object with {@code id} (a map's or program's {@code btf_id}). */
@@ -114,23 +187,24 @@ public final class KernelInfo {
      *
      * @param id         the link's id, as {@code bpftool link show} lists it; 0 for an attachment that
      *                   is no kernel link object (an XDP program attached over netlink)
-     * @param type       the kind of link, or null when this build does not know the kernel's value
+     * @param type       the kind of link
      * @param progId     the id of the program the link runs
      * @param ifindex    the device of an XDP link, else 0
      * @param tracepoint the tracepoint name ({@code sys_enter_getpid}, without its category) of a
      *                   perf-event link on a tracepoint, else null; null also on kernels before 6.6,
      *                   which report nothing about perf-event links
      */
-    public record Link(int id, io.jbpf.uapi.LinkType type, int progId, int ifindex, String tracepoint) {
+    public record Link(int id, LinkType type, int progId, int ifindex, String tracepoint) {
     }
 
     /** Reads the bpf_link_info of link {@code fd}; {@code what} names the link in errors. */
     public static Link link(int fd, String what) {
         NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
         get(fd, info, BpfAttr.LinkInfo.SIZE, what);
-        io.jbpf.uapi.LinkType type = io.jbpf.uapi.LinkType.of(info.getInt(BpfAttr.LinkInfo.TYPE));
+        int id = info.getInt(BpfAttr.LinkInfo.ID);
+        LinkType type = linkType(what, id, info.getInt(BpfAttr.LinkInfo.TYPE));
         String tracepoint = null;
-        if (type == io.jbpf.uapi.LinkType.PERF_EVENT
+        if (type == LinkType.PERF_EVENT
                 && info.getInt(BpfAttr.LinkInfo.PERF_EVENT_TYPE) == BpfAttr.LinkInfo.PERF_EVENT_TYPE_TRACEPOINT) {
             // The name needs a buffer in the union, which other link types read as other input
             // fields: a second call, once the type is known, as bpftool does.
@@ -142,7 +216,7 @@ public final class KernelInfo {
             get(fd, info, BpfAttr.LinkInfo.SIZE, what);
             tracepoint = name.getString(0, Math.max(1, len));
         }
-        int ifindex = type == io.jbpf.uapi.LinkType.XDP ? info.getInt(BpfAttr.LinkInfo.XDP_IFINDEX) : 0;
-        return new Link(info.getInt(BpfAttr.LinkInfo.ID), type, info.getInt(BpfAttr.LinkInfo.PROG_ID), ifindex, tracepoint);
+        int ifindex = type == LinkType.XDP ? info.getInt(BpfAttr.LinkInfo.XDP_IFINDEX) : 0;
+        return new Link(id, type, info.getInt(BpfAttr.LinkInfo.PROG_ID), ifindex, tracepoint);
     }
 }

@@ -2,27 +2,42 @@ package io.jbpf;
 
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.uapi.ProgType;
+import io.jbpf.uapi.VerifierLogLevel;
+import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * How {@link BpfObject#load} treats an object.
+ * How {@link BpfObject#load} treats an object (and {@link BpfProgram#load} a single program,
+ * which uses {@code defaultType} and {@code logLevel} only).
  *
  * @param programs    which programs to load (all by default); maps are always all created, and so are the
  *                    programs the object's prog arrays are filled with ({@code .values}), which the
  *                    maps need
  * @param defaultType program type for sections whose name implies none (old-style names such as
  *                    {@code my_filter}); null means such programs are an error
- * @param logLevel    verifier log level used when a load fails (1 = the usual, 2 = every instruction)
+ * @param logLevel    verifier log level of the second load that tells why a program was rejected
+ *                    ({@link VerifierLogLevel#LEVEL1}, the usual; {@code LEVEL2} adds the register
+ *                    state at every instruction)
  * @param pinRoot     bpffs directory under which pinned maps live: {@code pinRoot/<name>} for libbpf's
  *                    LIBBPF_PIN_BY_NAME, {@code pinRoot/tc/<file SHA-1>/<name>} and
  *                    {@code pinRoot/tc/globals/<name>} for iproute2's PIN_OBJECT_NS and PIN_GLOBAL_NS
  */
-public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, int logLevel, String pinRoot) {
+public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, VerifierLogLevel logLevel,
+                          Path pinRoot) {
     /** Where libbpf pins maps by name unless told otherwise. */
-    public static final String DEFAULT_PIN_ROOT = "/sys/fs/bpf";
+    public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
 
+    /** Every component but {@code defaultType} is required. */
+    public LoadOptions {
+        Objects.requireNonNull(programs, "programs");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(pinRoot, "pinRoot");
+    }
+
+    /** All programs, no default type, {@link VerifierLogLevel#LEVEL1}, pins under {@link #DEFAULT_PIN_ROOT}. */
     public static LoadOptions defaults() {
-        return new LoadOptions(p -> true, null, 1, DEFAULT_PIN_ROOT);
+        return new LoadOptions(p -> true, null, VerifierLogLevel.LEVEL1, DEFAULT_PIN_ROOT);
     }
 
     /** Only the programs in section {@code section}. */
@@ -35,16 +50,18 @@ public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType,
         return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel, pinRoot);
     }
 
+    /** Programs whose section name implies no type load as {@code type}. */
     public LoadOptions withDefaultType(ProgType type) {
         return new LoadOptions(programs, type, logLevel, pinRoot);
     }
 
-    public LoadOptions withLogLevel(int level) {
+    /** The verifier log level of the load that tells why a program was rejected. */
+    public LoadOptions withLogLevel(VerifierLogLevel level) {
         return new LoadOptions(programs, defaultType, level, pinRoot);
     }
 
     /** Pin (and look for) pinned maps under {@code dir} instead of /sys/fs/bpf. */
-    public LoadOptions withPinRoot(String dir) {
+    public LoadOptions withPinRoot(Path dir) {
         return new LoadOptions(programs, defaultType, logLevel, dir);
     }
 }

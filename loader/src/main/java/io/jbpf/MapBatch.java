@@ -7,6 +7,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.uapi.BpfCmd;
+import io.jbpf.uapi.UpdateFlags;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,21 +27,26 @@ import java.nio.ByteBuffer;
  * {@link BpfMap#batchWithin(long)} when values are large.
  *
  * <pre>{@code
- * MapBatch b = map.batch(1024);
- * for (int n = b.read(); n > 0; n = b.read()) { ... entries 0..n-1 ... }
+ * try (MapBatch b = map.batch(1024)) {
+ *     for (int n = b.read(); n > 0; n = b.read()) { ... entries 0..n-1 ... }
+ * }
  * }</pre>
+ *
+ * <p>Closing frees the buffers at once (they are native memory, possibly large); a batch never
+ * closed frees them when it becomes unreachable. After {@link #close()} every call fails, and
+ * buffers taken from {@link #keys()} and {@link #values()} before must not be touched.
  *
  * <p>Not thread-safe; one per polling thread. Allocation-free after construction (after the first
  * pass that met a bucket too large, which makes the cursor it reads on with).
  */
-public final class MapBatch {
+public final class MapBatch implements AutoCloseable {
     private final BpfMap map;
     private final int capacity;
     private final NativeMemory keys;
     private final NativeMemory values;
     private final NativeMemory inToken;
     private final NativeMemory outToken;
-    private final NativeMemory attr = Native.allocate(BpfAttr.Batch.SIZE);
+    private final NativeMemory attr;
     private final int tokenSize;
     private MapCursor fallback;
     /** Reads the rest of a pass key by key after ENOSPC; made on first need. */
@@ -50,6 +56,7 @@ public final class MapBatch {
     private int lastCount;
     private boolean started;
     private boolean done;
+    private boolean closed;
 
     MapBatch(BpfMap map, int capacity) {
         if (capacity <= 0) {
@@ -66,12 +73,13 @@ public final class MapBatch {
         }
         this.map = map;
         this.capacity = capacity;
-        this.keys = Native.allocate(Math.max(1, map.keySize()) * capacity);
-        this.values = Native.allocate(map.valueBufferSize() * capacity);
+        this.keys = Native.allocateReleasable(Math.max(1, map.keySize()) * capacity);
+        this.values = Native.allocateReleasable(map.valueBufferSize() * capacity);
         // Hash maps use a u32 bucket index as the position token, other maps a key: room for either.
         this.tokenSize = Math.max(8, map.keySize());
-        this.inToken = Native.allocate(tokenSize);
-        this.outToken = Native.allocate(tokenSize);
+        this.inToken = Native.allocateReleasable(tokenSize);
+        this.outToken = Native.allocateReleasable(tokenSize);
+        this.attr = Native.allocateReleasable(BpfAttr.Batch.SIZE);
     }
 
     /**
@@ -94,22 +102,26 @@ public final class MapBatch {
         return Math.max((long) Math.max(1, keySize) * capacity, (long) valueBufferSize * capacity);
     }
 
+    /** Entries per call: how many the buffers hold. */
     public int capacity() {
         return capacity;
     }
 
-    /** Keys of the last chunk, {@code keySize} bytes each. */
+    /** Keys of the last chunk, {@code keySize} bytes each; valid until {@link #close()}. */
     public ByteBuffer keys() {
+        checkOpen();
         return keys.buffer();
     }
 
-    /** Values of the last chunk, {@link BpfMap#valueBufferSize()} bytes each. */
+    /** Values of the last chunk, {@link BpfMap#valueBufferSize()} bytes each; valid until {@link #close()}. */
     public ByteBuffer values() {
+        checkOpen();
         return values.buffer();
     }
 
     /** Starts the next {@link #read()} from the beginning of the map. */
     public void rewind() {
+        checkOpen();
         started = false;
         done = false;
         overflowing = false;
@@ -129,14 +141,21 @@ public final class MapBatch {
     }
 
     /**
-     * Writes the first {@code count} entries of the buffers in one call. {@code elemFlags} is 0 or
-     * {@link BpfMap#BPF_F_LOCK}: batch updates always create or replace (the kernel refuses
-     * NOEXIST/EXIST here).
+     * Writes the first {@code count} entries of the buffers in one call. {@code flags} is
+     * {@link UpdateFlags#ANY}, or {@link UpdateFlags#LOCK} to write each value under its
+     * bpf_spin_lock: a batch always creates or replaces (the kernel has no NOEXIST or EXIST for
+     * batches, and they are refused here).
      */
-    public void update(int count, long elemFlags) {
+    public void update(int count, UpdateFlags flags) {
+        checkOpen();
         checkCount(count);
+        if (flags != UpdateFlags.ANY && flags != UpdateFlags.LOCK) {
+            throw new BpfException("map " + map.name() + ": update batch takes UpdateFlags.ANY or LOCK, not " + flags
+                    + " (" + flags.kernelName() + "): a batch always creates or replaces; use a MapCursor for "
+                    + "create-only or replace-only updates");
+        }
         int r = BpfSyscall.batch(attr, BpfCmd.MAP_UPDATE_BATCH, map.fd(), 0, 0, keys.address(), values.address(),
-                count, elemFlags);
+                count, flags.value);
         if (r < 0) {
             // The kernel writes the count back only once it has started on the entries; a count
             // left as we passed it on a failure means it refused the call before writing any.
@@ -148,6 +167,7 @@ public final class MapBatch {
 
     /** Deletes the first {@code count} keys of {@link #keys()} in one call; returns how many were deleted. */
     public int delete(int count) {
+        checkOpen();
         checkCount(count);
         int r = BpfSyscall.batch(attr, BpfCmd.MAP_DELETE_BATCH, map.fd(), 0, 0, keys.address(), 0, count, 0);
         if (r < 0 && r != -Errno.ENOENT) {
@@ -157,6 +177,7 @@ public final class MapBatch {
     }
 
     private int chunk(BpfCmd cmd, String op) {
+        checkOpen();
         if (done) {
             return 0;
         }
@@ -240,6 +261,36 @@ public final class MapBatch {
 
     private static boolean unsupported(int errno) {
         return errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS;
+    }
+
+    /**
+     * Frees the buffers now, and those of the cursors it read with where the kernel had no batch
+     * operation or a bucket did not fit; a second close does nothing. The map stays open. Not
+     * while another thread uses this batch.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (fallback != null) {
+            fallback.close();
+        }
+        if (overflow != null) {
+            overflow.close();
+        }
+        keys.release();
+        values.release();
+        inToken.release();
+        outToken.release();
+        attr.release();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BpfException("batch of map " + map.name() + " is closed");
+        }
     }
 
     private void checkCount(int count) {

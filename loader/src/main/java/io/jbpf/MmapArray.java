@@ -3,6 +3,7 @@ package io.jbpf;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,7 +35,7 @@ public final class MmapArray implements AutoCloseable {
     /** Plain, not volatile: read per element, and closing while another thread reads is not allowed anyway. */
     private boolean closed;
 
-    private MmapArray(BpfMap map, long address, long length, boolean writable) {
+    private MmapArray(BpfMap map, long address, long length, MmapAccess access) {
         this.map = map;
         this.address = address;
         this.length = length;
@@ -43,27 +44,28 @@ public final class MmapArray implements AutoCloseable {
         this.entries = map.maxEntries();
         ByteBuffer b = Native.view(address, (int) length);
         // A write through a read-only mapping would kill the JVM; a read-only buffer throws instead.
-        this.view = writable ? b : b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        this.view = access == MmapAccess.READ_WRITE ? b : b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    static MmapArray map(BpfMap map, boolean writable) {
-        if (map.type() != MapType.ARRAY.value || (map.info().flags() & 0x400) == 0) {
+    static MmapArray map(BpfMap map, MmapAccess access) {
+        if (map.type() != MapType.ARRAY || !map.flags().contains(MapFlag.MMAPABLE)) {
             throw new BpfException("map " + map.name() + " cannot be mmap()ed: only ARRAY maps created with "
-                    + "BPF_F_MMAPABLE can (it is " + MapType.nameOf(map.type()) + ", flags 0x"
-                    + Integer.toHexString(map.info().flags()) + ")");
+                    + "BPF_F_MMAPABLE can (it is " + map.type().kernelName() + ", flags " + MapFlag.describe(map.flags())
+                    + ")");
         }
+        boolean writable = access == MmapAccess.READ_WRITE;
         long data = (long) map.valueStride() * map.maxEntries();
         long length = (data + PAGE - 1) / PAGE * PAGE;
         long addr = LibC.mmap(length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, map.fd(), 0);
         if (addr == -1) {
-            throw new BpfException("mmap of map " + map.name() + (writable ? " (read-write; frozen maps are read-only)" : ""),
+            throw new BpfException("mmap of map " + map.name() + (writable ? " (READ_WRITE; frozen maps are READ_ONLY)" : ""),
                     Native.errno());
         }
         if (length > Integer.MAX_VALUE) {
             LibC.munmap(addr, length);
             throw new BpfException("map " + map.name() + " is too large to map (" + length + " bytes)");
         }
-        return new MmapArray(map, addr, length, writable);
+        return new MmapArray(map, addr, length, access);
     }
 
     /** Bytes between consecutive entries: the value size rounded up to 8. */
@@ -71,6 +73,7 @@ public final class MmapArray implements AutoCloseable {
         return stride;
     }
 
+    /** How many entries the array has (its max_entries). */
     public int entries() {
         return entries;
     }
@@ -81,6 +84,7 @@ public final class MmapArray implements AutoCloseable {
         return view.getLong(at(index, offset, 8));
     }
 
+    /** The 4 bytes at {@code offset} of entry {@code index}. */
     public int getInt(int index, int offset) {
         checkOpen();
         return view.getInt(at(index, offset, 4));
@@ -92,6 +96,7 @@ public final class MmapArray implements AutoCloseable {
         view.putLong(at(index, offset, 8), value);
     }
 
+    /** Writes 4 bytes at {@code offset} of entry {@code index}; a read-only mapping throws {@link java.nio.ReadOnlyBufferException}. */
     public void putInt(int index, int offset, int value) {
         checkOpen();
         view.putInt(at(index, offset, 4), value);

@@ -1,12 +1,12 @@
 package io.jbpf;
 
 import io.jbpf.common.BpfException;
-import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ExternSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Patches a program's instructions with what the kernel answered: map fds and global-data offsets
@@ -40,9 +40,10 @@ final class Relocator {
     private Relocator() {
     }
 
-    /** A copy of {@code p}'s instructions with every relocation applied. */
-    static byte[] relocate(BpfObjectSpec spec, ProgramSpec p, Symbols symbols) {
-        String where = spec.source() + ": section " + p.section() + ", program " + p.name();
+    /** A copy of {@code p}'s instructions with every relocation applied; its object's externs are {@link ProgramSpec#externs()}. */
+    static byte[] relocate(ProgramSpec p, Symbols symbols) {
+        String where = p.source() + ": section " + p.section() + ", program " + p.name();
+        List<ExternSpec> externs = p.externs();
         byte[] insns = p.instructions();
         ByteBuffer b = ByteBuffer.wrap(insns).order(ByteOrder.LITTLE_ENDIAN);
         for (Relocation r : p.relocations()) {
@@ -57,7 +58,7 @@ final class Relocator {
                 case KFUNC -> {
                     int id = symbols.funcId(r.target());
                     if (id == 0) {
-                        if (!extern(spec, r).weak()) {
+                        if (!extern(externs, r).weak()) {
                             throw new BpfException(where + ", instruction " + r.instruction() + ": kfunc '" + r.target()
                                     + "' is not in this kernel's BTF");
                         }
@@ -67,7 +68,7 @@ final class Relocator {
                         // "invalid func unknown#2002000NNN" points here.
                         b.put(at + 1, (byte) 0);
                         b.putShort(at + 2, (short) 0);
-                        b.putInt(at + 4, POISON_CALL_KFUNC_BASE + spec.externs().indexOf(extern(spec, r)));
+                        b.putInt(at + 4, POISON_CALL_KFUNC_BASE + externs.indexOf(extern(externs, r)));
                         continue;
                     }
                     setSrc(insns, at, BPF_PSEUDO_KFUNC_CALL);
@@ -75,7 +76,7 @@ final class Relocator {
                     b.putShort(at + 2, (short) 0); // 0: the function is in vmlinux, not a module
                 }
                 case KSYM -> {
-                    ExternSpec e = extern(spec, r);
+                    ExternSpec e = extern(externs, r);
                     if (e.kind() == ExternSpec.Kind.KFUNC || e.typed()) {
                         int id = e.kind() == ExternSpec.Kind.KFUNC ? symbols.funcId(r.target()) : symbols.varId(r.target());
                         if (id == 0) {
@@ -109,7 +110,7 @@ final class Relocator {
         insns[at + 1] = (byte) ((insns[at + 1] & 0x0f) | (src << 4));
     }
 
-    private static ExternSpec extern(BpfObjectSpec spec, Relocation r) {
-        return spec.externs().stream().filter(e -> e.name().equals(r.target())).findFirst().orElseThrow();
+    private static ExternSpec extern(List<ExternSpec> externs, Relocation r) {
+        return externs.stream().filter(e -> e.name().equals(r.target())).findFirst().orElseThrow();
     }
 }

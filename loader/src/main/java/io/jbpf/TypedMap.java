@@ -1,6 +1,7 @@
 package io.jbpf;
 
 import io.jbpf.common.BpfException;
+import io.jbpf.uapi.UpdateFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -58,7 +59,7 @@ public final class TypedMap<K, V> {
         for (int off = 0; off < map.valueBufferSize(); off += slot) {
             values.write(value, cursor.value(), off);
         }
-        cursor.update(BpfMap.BPF_ANY);
+        cursor.update(UpdateFlags.ANY);
     }
 
     /** Deletes {@code key}; false when it was absent. */

@@ -9,8 +9,10 @@ import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Packets;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
+import io.jbpf.uapi.UpdateFlags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -186,10 +188,10 @@ class CorpusBehaviourIT {
         return false;
     }
 
-    private static void assertShape(BpfMap m, MapType type, int key, int value, int maxEntries, int flags) {
+    private static void assertShape(BpfMap m, MapType type, int key, int value, int maxEntries, MapFlag... flags) {
         assertThat(m.info()).as(m.name()).extracting(KernelInfo.Map::type, KernelInfo.Map::keySize,
                 KernelInfo.Map::valueSize, KernelInfo.Map::maxEntries, KernelInfo.Map::flags)
-                .containsExactly(type.value, key, value, maxEntries, flags);
+                .containsExactly(type, key, value, maxEntries, Set.of(flags));
     }
 
     @Test
@@ -212,8 +214,8 @@ class CorpusBehaviourIT {
             progId = o.program("xdp_globals_main").id();
             mapIds = o.maps().values().stream().mapToInt(BpfMap::id).toArray();
             assertThat(mapIds).hasSize(4);
-            assertThat(o.map("globals_.rodata").info().flags()).as(".rodata: RDONLY_PROG|MMAPABLE").isEqualTo(0x480);
-            assertThat(o.map("globals_.data").info().flags()).isEqualTo(0x400);
+            assertThat(o.map("globals_.rodata").info().flags()).as(".rodata: RDONLY_PROG|MMAPABLE").containsExactlyInAnyOrder(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE);
+            assertThat(o.map("globals_.data").info().flags()).containsExactly(MapFlag.MMAPABLE);
             assertThat(o.map("globals_.data").valueSize()).isEqualTo(48);
             assertThat(o.map("globals_.bss").valueSize()).isEqualTo(16);
 
@@ -276,7 +278,7 @@ class CorpusBehaviourIT {
     void globalsStrings() {
         try (BpfObject o = load("globals_strings.o")) {
             assertThat(o.map(".rodata.str1.1").valueSize()).isEqualTo(15);
-            assertThat(o.map(".rodata.str1.1").info().flags()).isEqualTo(0x480);
+            assertThat(o.map(".rodata.str1.1").info().flags()).containsExactlyInAnyOrder(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE);
             assertThat(o.map(".rodata.str1.1").lookup(le32(0)))
                     .isEqualTo("PING\0%s len=%u\0".getBytes(StandardCharsets.US_ASCII));
             assertThat(o.variable("corpus_name").get()).isEqualTo("jbpf-corpus\0".getBytes(StandardCharsets.US_ASCII));
@@ -308,7 +310,7 @@ class CorpusBehaviourIT {
     void globalsCustomSections() {
         try (BpfObject o = load("globals_custom_sec.o")) {
             assertThat(o.map(".data.mine").valueSize()).isEqualTo(40);
-            assertThat(o.map(".rodata.mine").info().flags()).isEqualTo(0x480);
+            assertThat(o.map(".rodata.mine").info().flags()).containsExactlyInAnyOrder(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE);
             assertThat(var(o, "mine_limit")).isEqualTo(9);
 
             assertThat(run(o.program("tc_custom_sections"), ANY64)).isEqualTo(TC_ACT_OK);
@@ -325,7 +327,7 @@ class CorpusBehaviourIT {
         try (BpfObject o = load("globals_custom_bss.o")) {
             BpfMap big = o.map(".bss.big");
             assertThat(big.valueSize()).isEqualTo(512);
-            assertThat(big.info().flags()).isEqualTo(0x400);
+            assertThat(big.info().flags()).containsExactly(MapFlag.MMAPABLE);
             assertThat(big.lookup(le32(0))).as("NOBITS: starts zeroed").isEqualTo(new byte[512]);
 
             assertThat(run(o.program("xdp_custom_bss"), ANY64)).isEqualTo(XDP_PASS);
@@ -367,7 +369,7 @@ class CorpusBehaviourIT {
     void subprogGlobalFunc() {
         try (BpfObject o = load("subprog_global_func.o")) {
             BpfProgram p = o.program("socket_global_funcs");
-            assertThat(p.type()).isEqualTo(ProgType.SOCKET_FILTER.value);
+            assertThat(p.type()).isEqualTo(ProgType.SOCKET_FILTER);
             assertThat(run(p, ANY64)).as("socket filter sees the packet without Ethernet header").isEqualTo(50);
             assertThat(u64Array(o.variable("glob_out").get())).containsExactly(101, 2001, 1050, 50);
         }
@@ -384,7 +386,7 @@ class CorpusBehaviourIT {
             assertThat(var(o, "loop_calls")).isEqualTo(11);
 
             BpfProgram sys = o.program("sys_loop");
-            assertThat(sys.type()).isEqualTo(ProgType.SYSCALL.value);
+            assertThat(sys.type()).isEqualTo(ProgType.SYSCALL);
             BpfProgram.TestRun r = sys.testRun(null, loopArgs(5, 0, 0), 0);
             assertThat(r.retval()).isEqualTo(0);
             assertThat(r.ctx()).isEqualTo(loopArgs(5, 6, 30));
@@ -418,7 +420,7 @@ class CorpusBehaviourIT {
     void tailcallStatic() {
         try (BpfObject o = load("tailcall_static.o")) {
             BpfMap jmp = o.map("jmp_table");
-            assertShape(jmp, MapType.PROG_ARRAY, 4, 4, 4, 0);
+            assertShape(jmp, MapType.PROG_ARRAY, 4, 4, 4);
             BpfMap hits = o.map("hits");
             // The .values initialiser: a user-space lookup of a PROG_ARRAY slot gives the program id.
             assertThat(u32(jmp.lookup(le32(0)), 0)).isEqualTo(o.program("tail_zero").id());
@@ -451,7 +453,7 @@ class CorpusBehaviourIT {
             assertThat(var(o, "fallthrough_runs")).isEqualTo(1);
             assertThat(var(o, "next_runs")).isEqualTo(0);
 
-            o.map("chain").update(le32(0), le32(o.program("tc_chain_next").fd()), BpfMap.BPF_ANY);
+            o.map("chain").update(le32(0), le32(o.program("tc_chain_next").fd()), UpdateFlags.ANY);
             assertThat(run(entry, ANY64)).as("tail call from a subprogram into tc_chain_next").isEqualTo(TC_ACT_SHOT);
             assertThat(var(o, "next_runs")).isEqualTo(1);
             assertThat(var(o, "entry_runs")).isEqualTo(2);
@@ -470,9 +472,9 @@ class CorpusBehaviourIT {
         try (BpfObject o = load("map_in_map_array.o");
              BpfObject other = load("maps_array_family.o")) {
             BpfMap outer = o.map("outer_arr");
-            assertShape(outer, MapType.ARRAY_OF_MAPS, 4, 4, 4, 0);
-            assertShape(o.map("outer_empty"), MapType.ARRAY_OF_MAPS, 4, 4, 2, 0);
-            assertShape(o.map("inner_a"), MapType.ARRAY, 4, 8, 4, 0);
+            assertShape(outer, MapType.ARRAY_OF_MAPS, 4, 4, 4);
+            assertShape(o.map("outer_empty"), MapType.ARRAY_OF_MAPS, 4, 4, 2);
+            assertShape(o.map("inner_a"), MapType.ARRAY, 4, 8, 4);
             assertThat(u32(outer.lookup(le32(0)), 0)).as("slot 0 = inner_a").isEqualTo(o.map("inner_a").id());
             assertThat(u32(outer.lookup(le32(3)), 0)).as("slot 3 = inner_b").isEqualTo(o.map("inner_b").id());
             assertThat(outer.lookup(le32(1))).isNull();
@@ -484,7 +486,7 @@ class CorpusBehaviourIT {
             assertThat(var(o, "missing")).as("bits 1 and 4").isEqualTo(18);
 
             BpfMap inner = other.map("a_plain");
-            o.map("outer_empty").update(le32(0), le32(inner.fd()), BpfMap.BPF_ANY);
+            o.map("outer_empty").update(le32(0), le32(inner.fd()), UpdateFlags.ANY);
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "missing")).isEqualTo(2);
             assertThat(u64At(inner, 0)).isEqualTo(555);
@@ -495,8 +497,8 @@ class CorpusBehaviourIT {
     void mapInMapHash() {
         try (BpfObject o = load("map_in_map_hash.o")) {
             BpfMap outer = o.map("outer_hash");
-            assertShape(outer, MapType.HASH_OF_MAPS, 4, 4, 4, 0);
-            assertShape(o.map("inner_h"), MapType.HASH, 4, 4, 8, 0);
+            assertShape(outer, MapType.HASH_OF_MAPS, 4, 4, 4);
+            assertShape(o.map("inner_h"), MapType.HASH, 4, 4, 8);
             assertThat(u32(outer.lookup(le32(1)), 0)).as("key 1 = inner_h").isEqualTo(o.map("inner_h").id());
             assertThat(var(o, "update_ret")).isEqualTo(-1);
 
@@ -514,11 +516,11 @@ class CorpusBehaviourIT {
     @Test
     void mapsHashFamily() throws IOException {
         try (BpfObject o = load("maps_hash_family.o")) {
-            assertShape(o.map("h_plain"), MapType.HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_noprealloc"), MapType.HASH, 4, 8, 32, 0x1);
-            assertShape(o.map("h_percpu"), MapType.PERCPU_HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_lru"), MapType.LRU_HASH, 4, 8, 32, 0);
-            assertShape(o.map("h_lru_percpu"), MapType.LRU_PERCPU_HASH, 4, 8, 32, 0x2);
+            assertShape(o.map("h_plain"), MapType.HASH, 4, 8, 32);
+            assertShape(o.map("h_noprealloc"), MapType.HASH, 4, 8, 32, MapFlag.NO_PREALLOC);
+            assertShape(o.map("h_percpu"), MapType.PERCPU_HASH, 4, 8, 32);
+            assertShape(o.map("h_lru"), MapType.LRU_HASH, 4, 8, 32);
+            assertShape(o.map("h_lru_percpu"), MapType.LRU_PERCPU_HASH, 4, 8, 32, MapFlag.NO_COMMON_LRU);
             BpfProgram p = o.program("xdp_hash_family");
             int n = 0;
             for (int i = 0; i < 3; i++) {
@@ -540,12 +542,12 @@ class CorpusBehaviourIT {
     @Test
     void mapsArrayFamily() {
         try (BpfObject o = load("maps_array_family.o")) {
-            assertShape(o.map("a_plain"), MapType.ARRAY, 4, 8, 4, 0);
-            assertShape(o.map("a_percpu"), MapType.PERCPU_ARRAY, 4, 8, 4, 0);
-            assertShape(o.map("a_mmap"), MapType.ARRAY, 4, 8, 4, 0x400);
-            assertShape(o.map("a_numa"), MapType.ARRAY, 4, 8, 4, 0x4);
-            assertShape(o.map("a_rdonly_prog"), MapType.ARRAY, 4, 8, 4, 0x80);
-            assertShape(o.map("a_wronly_prog"), MapType.ARRAY, 4, 8, 4, 0x100);
+            assertShape(o.map("a_plain"), MapType.ARRAY, 4, 8, 4);
+            assertShape(o.map("a_percpu"), MapType.PERCPU_ARRAY, 4, 8, 4);
+            assertShape(o.map("a_mmap"), MapType.ARRAY, 4, 8, 4, MapFlag.MMAPABLE);
+            assertShape(o.map("a_numa"), MapType.ARRAY, 4, 8, 4, MapFlag.NUMA_NODE);
+            assertShape(o.map("a_rdonly_prog"), MapType.ARRAY, 4, 8, 4, MapFlag.RDONLY_PROG);
+            assertShape(o.map("a_wronly_prog"), MapType.ARRAY, 4, 8, 4, MapFlag.WRONLY_PROG);
 
             BpfProgram p = o.program("xdp_array_family");
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
@@ -555,7 +557,7 @@ class CorpusBehaviourIT {
             assertThat(u64At(o.map("a_numa"), 3)).isEqualTo(33);
             assertThat(u64At(o.map("a_wronly_prog"), 0)).isEqualTo(0);
 
-            o.map("a_rdonly_prog").update(le32(0), le64(21), BpfMap.BPF_ANY);
+            o.map("a_rdonly_prog").update(le32(0), le64(21), UpdateFlags.ANY);
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
             assertThat(u64At(o.map("a_wronly_prog"), 0)).isEqualTo(42);
             assertThat(u64At(o.map("a_percpu"), 1)).isEqualTo(2);
@@ -578,7 +580,7 @@ class CorpusBehaviourIT {
                 assertThat(var(o, "looked_up")).isEqualTo(c.lookedUp());
             }
             BpfMap routes = o.map("routes");
-            assertShape(routes, MapType.LPM_TRIE, 8, 4, 16, 0x1);
+            assertShape(routes, MapType.LPM_TRIE, 8, 4, 16, MapFlag.NO_PREALLOC);
             Map<String, Long> found = new TreeMap<>();
             for (Map.Entry<byte[], byte[]> e : routes.entries()) {
                 byte[] k = e.getKey();
@@ -594,8 +596,8 @@ class CorpusBehaviourIT {
         try (BpfObject o = load("maps_queue_stack.o")) {
             BpfMap fifo = o.map("fifo");
             BpfMap lifo = o.map("lifo");
-            assertShape(fifo, MapType.QUEUE, 0, 4, 8, 0);
-            assertShape(lifo, MapType.STACK, 0, 4, 8, 0);
+            assertShape(fifo, MapType.QUEUE, 0, 4, 8);
+            assertShape(lifo, MapType.STACK, 0, 4, 8);
 
             assertThat(run(o.program("xdp_queue_stack"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "queue_popped")).isEqualTo(1);
@@ -625,8 +627,8 @@ class CorpusBehaviourIT {
             // BPF_MAP_UPDATE_ELEM a push (as libbpf's bpf_map_lookup_elem(fd, NULL, v) / update).
             assertThat(fifo.lookup(new byte[0])).as("peek at the queue's head").isEqualTo(le32(2));
             assertThat(lifo.lookup(new byte[0])).as("peek at the stack's top").isEqualTo(le32(2));
-            fifo.update(new byte[0], le32(4), BpfMap.BPF_ANY);
-            lifo.update(new byte[0], le32(4), BpfMap.BPF_ANY);
+            fifo.update(new byte[0], le32(4), UpdateFlags.ANY);
+            lifo.update(new byte[0], le32(4), UpdateFlags.ANY);
             assertThat(fifo.lookupAndDelete(new byte[0])).isEqualTo(le32(2));
             assertThat(fifo.lookupAndDelete(new byte[0])).isEqualTo(le32(3));
             assertThat(fifo.lookupAndDelete(new byte[0])).isEqualTo(le32(4));
@@ -639,7 +641,7 @@ class CorpusBehaviourIT {
     void mapsBloom() {
         try (BpfObject o = load("maps_bloom.o")) {
             BpfMap bloom = o.map("seen_values");
-            assertShape(bloom, MapType.BLOOM_FILTER, 0, 4, 64, 0x40); // BPF_F_ZERO_SEED
+            assertShape(bloom, MapType.BLOOM_FILTER, 0, 4, 64, MapFlag.ZERO_SEED); // BPF_F_ZERO_SEED
             assertThat(var(o, "peek_absent")).isEqualTo(-1);
 
             assertThat(run(o.program("xdp_bloom"), ANY64)).isEqualTo(XDP_PASS);
@@ -652,7 +654,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsRingbuf() {
         try (BpfObject o = load("maps_ringbuf.o")) {
-            assertShape(o.map("events"), MapType.RINGBUF, 0, 0, 4096, 0);
+            assertShape(o.map("events"), MapType.RINGBUF, 0, 0, 4096);
             BpfProgram p = o.program("xdp_ringbuf");
             assertThat(run(p, ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "output_ret")).isEqualTo(0);
@@ -671,7 +673,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsUserRingbuf() {
         try (BpfObject o = load("maps_user_ringbuf.o")) {
-            assertShape(o.map("requests"), MapType.USER_RINGBUF, 0, 0, 4096, 0);
+            assertShape(o.map("requests"), MapType.USER_RINGBUF, 0, 0, 4096);
             assertThat(var(o, "drain_ret")).isEqualTo(-1);
             assertThat(run(o.program("xdp_user_ringbuf"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "drain_ret")).isEqualTo(0);
@@ -684,7 +686,7 @@ class CorpusBehaviourIT {
     void mapsPerfEvent() throws IOException {
         try (BpfObject o = load("maps_perf_event.o")) {
             // max_entries 0 in the ELF: one slot per possible CPU.
-            assertShape(o.map("perf_events"), MapType.PERF_EVENT_ARRAY, 4, 4, possibleCpus(), 0);
+            assertShape(o.map("perf_events"), MapType.PERF_EVENT_ARRAY, 4, 4, possibleCpus());
             assertThat(var(o, "perf_ret")).isEqualTo(1);
             assertThat(run(o.program("xdp_perf_event"), ANY64)).isEqualTo(XDP_PASS);
             assertThat(var(o, "perf_ret")).isEqualTo(-2);
@@ -699,16 +701,16 @@ class CorpusBehaviourIT {
             for (String name : progs) {
                 assertThat(run(o.program(name), ANY64)).as(name + " with empty maps").isEqualTo(XDP_PASS);
             }
-            assertShape(o.map("tx_ports"), MapType.DEVMAP, 4, 4, 4, 0x80);
-            assertShape(o.map("tx_hash"), MapType.DEVMAP_HASH, 4, 8, 4, 0x80);
-            assertShape(o.map("cpus"), MapType.CPUMAP, 4, 8, 1, 0);
-            assertShape(o.map("xsks"), MapType.XSKMAP, 4, 4, 4, 0);
+            assertShape(o.map("tx_ports"), MapType.DEVMAP, 4, 4, 4, MapFlag.RDONLY_PROG);
+            assertShape(o.map("tx_hash"), MapType.DEVMAP_HASH, 4, 8, 4, MapFlag.RDONLY_PROG);
+            assertShape(o.map("cpus"), MapType.CPUMAP, 4, 8, 1);
+            assertShape(o.map("xsks"), MapType.XSKMAP, 4, 4, 4);
             assertThat(o.program("xdp_redirect_dev").tag()).as("same code, maps excluded")
                     .isEqualTo(o.program("xdp_redirect_cpu").tag());
 
-            o.map("tx_ports").update(le32(0), le32(1), BpfMap.BPF_ANY); // lo
-            o.map("tx_hash").update(le32(10), devmapVal(1, 0), BpfMap.BPF_ANY);
-            o.map("cpus").update(le32(0), devmapVal(256, 0), BpfMap.BPF_ANY); // qsize 256, no program
+            o.map("tx_ports").update(le32(0), le32(1), UpdateFlags.ANY); // lo
+            o.map("tx_hash").update(le32(10), devmapVal(1, 0), UpdateFlags.ANY);
+            o.map("cpus").update(le32(0), devmapVal(256, 0), UpdateFlags.ANY); // qsize 256, no program
             for (int i = 0; i < 3; i++) {
                 assertThat(run(o.program(progs[i]), ANY64)).as(progs[i] + " with the slot filled").isEqualTo(XDP_REDIRECT);
             }
@@ -724,13 +726,13 @@ class CorpusBehaviourIT {
     @Test
     void mapsSockmap() {
         try (BpfObject o = load("maps_sockmap.o")) {
-            assertThat(o.program("sk_skb_parser").type()).isEqualTo(ProgType.SK_SKB.value);
-            assertThat(o.program("sk_skb_verdict").type()).isEqualTo(ProgType.SK_SKB.value);
-            assertThat(o.program("sk_msg_verdict").type()).isEqualTo(ProgType.SK_MSG.value);
-            assertThat(o.program("reuse_select").type()).isEqualTo(ProgType.SK_REUSEPORT.value);
-            assertThat(o.map("sock_map").type()).isEqualTo(MapType.SOCKMAP.value);
-            assertThat(o.map("sock_hash").type()).isEqualTo(MapType.SOCKHASH.value);
-            assertThat(o.map("reuse_socks").type()).isEqualTo(MapType.REUSEPORT_SOCKARRAY.value);
+            assertThat(o.program("sk_skb_parser").type()).isEqualTo(ProgType.SK_SKB);
+            assertThat(o.program("sk_skb_verdict").type()).isEqualTo(ProgType.SK_SKB);
+            assertThat(o.program("sk_msg_verdict").type()).isEqualTo(ProgType.SK_MSG);
+            assertThat(o.program("reuse_select").type()).isEqualTo(ProgType.SK_REUSEPORT);
+            assertThat(o.map("sock_map").type()).isEqualTo(MapType.SOCKMAP);
+            assertThat(o.map("sock_hash").type()).isEqualTo(MapType.SOCKHASH);
+            assertThat(o.map("reuse_socks").type()).isEqualTo(MapType.REUSEPORT_SOCKARRAY);
 
             assertThat(var(o, "map_found")).isEqualTo(7);
             assertThat(var(o, "hash_found")).isEqualTo(7);
@@ -743,10 +745,10 @@ class CorpusBehaviourIT {
     @Test
     void mapsTaskStorage() throws InterruptedException {
         try (BpfObject o = load("maps_task_storage.o")) {
-            assertShape(o.map("task_counter"), MapType.TASK_STORAGE, 4, 8, 0, 0x1);
+            assertShape(o.map("task_counter"), MapType.TASK_STORAGE, 4, 8, 0, MapFlag.NO_PREALLOC);
             assertThat(o.map("cgrp_store").info()).extracting(KernelInfo.Map::type, KernelInfo.Map::keySize,
-                    KernelInfo.Map::valueSize, KernelInfo.Map::flags).containsExactly(32, 4, 8, 0x1);
-            assertShape(o.map("inode_store"), MapType.INODE_STORAGE, 4, 8, 0, 0x1);
+                    KernelInfo.Map::valueSize, KernelInfo.Map::flags).containsExactly(MapType.CGRP_STORAGE, 4, 8, Set.of(MapFlag.NO_PREALLOC));
+            assertShape(o.map("inode_store"), MapType.INODE_STORAGE, 4, 8, 0, MapFlag.NO_PREALLOC);
 
             BpfProgram p = o.program("sys_task_storage");
             assertThat(p.testRun(null, new byte[4], 0).retval()).isEqualTo(0);
@@ -779,7 +781,7 @@ class CorpusBehaviourIT {
     @Test
     void mapsSkStorage() {
         try (BpfObject o = load("maps_sk_storage.o")) {
-            assertShape(o.map("sk_stats"), MapType.SK_STORAGE, 4, 16, 0, 0x1);
+            assertShape(o.map("sk_stats"), MapType.SK_STORAGE, 4, 16, 0, MapFlag.NO_PREALLOC);
             assertThat(var(o, "sk_status")).isEqualTo(9);
             BpfProgram p = o.program("tc_sk_storage");
             assertThat(run(p, ANY64)).isEqualTo(TC_ACT_OK);
@@ -793,12 +795,12 @@ class CorpusBehaviourIT {
     @Test
     void mapsCgroup() {
         try (BpfObject o = load("maps_cgroup.o")) {
-            assertShape(o.map("cg_bytes"), MapType.CGROUP_STORAGE, 16, 8, 0, 0);
-            assertShape(o.map("cg_pkts"), MapType.PERCPU_CGROUP_STORAGE, 16, 8, 0, 0);
-            assertShape(o.map("cg_array"), MapType.CGROUP_ARRAY, 4, 4, 1, 0);
+            assertShape(o.map("cg_bytes"), MapType.CGROUP_STORAGE, 16, 8, 0);
+            assertShape(o.map("cg_pkts"), MapType.PERCPU_CGROUP_STORAGE, 16, 8, 0);
+            assertShape(o.map("cg_array"), MapType.CGROUP_ARRAY, 4, 4, 1);
 
             BpfProgram egress = o.program("cg_egress");
-            assertThat(egress.type()).isEqualTo(ProgType.CGROUP_SKB.value);
+            assertThat(egress.type()).isEqualTo(ProgType.CGROUP_SKB);
             assertThat(run(egress, ANY64)).isEqualTo(1);
             assertThat(var(o, "cg_seen_bytes")).as("cgroup_skb sees the packet without Ethernet header").isEqualTo(50);
             assertThat(var(o, "cg_seen_pkts")).isEqualTo(1);
@@ -816,14 +818,14 @@ class CorpusBehaviourIT {
     void mapsStackTrace() {
         try (BpfObject o = load("maps_stack_trace.o")) {
             BpfProgram p = o.program("raw_tp_stack");
-            assertThat(p.type()).isEqualTo(ProgType.RAW_TRACEPOINT.value);
+            assertThat(p.type()).isEqualTo(ProgType.RAW_TRACEPOINT);
             byte[] args = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(7).putLong(35).array();
             assertThat(p.testRun(null, args, 0).retval()).isEqualTo(0);
             assertThat(var(o, "arg_sum")).isEqualTo(42);
             long id = var(o, "stack_id");
             assertThat(id).isGreaterThanOrEqualTo(0);
             BpfMap stacks = o.map("stacks");
-            assertShape(stacks, MapType.STACK_TRACE, 4, 256, 64, 0);
+            assertShape(stacks, MapType.STACK_TRACE, 4, 256, 64);
             byte[] trace = stacks.lookup(le32((int) id));
             assertThat(trace).as("the recorded stack").isNotNull();
             assertThat(u64(trace, 0)).as("innermost return address").isNotZero();
@@ -837,11 +839,11 @@ class CorpusBehaviourIT {
         // libbpf 1.x refuses "maps" sections; jbpf must load iproute2's 36-byte struct bpf_elf_map.
         try (BpfObject o = load("legacy_elf_map.o")) {
             BpfProgram p = o.program("cls_legacy_elf");
-            assertThat(p.type()).isEqualTo(ProgType.SCHED_CLS.value);
+            assertThat(p.type()).isEqualTo(ProgType.SCHED_CLS);
             BpfMap counters = o.map("elf_counters");
             BpfMap byLen = o.map("elf_by_len");
-            assertShape(counters, MapType.ARRAY, 4, 8, 2, 0);
-            assertShape(byLen, MapType.HASH, 4, 8, 64, 0);
+            assertShape(counters, MapType.ARRAY, 4, 8, 2);
+            assertShape(byLen, MapType.HASH, 4, 8, 64);
 
             assertThat(p.testRun(ANY64, null, 2).retval()).isEqualTo(TC_ACT_OK);
             assertThat(u32ToU64(counters)).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 2L, 1L, 128L));

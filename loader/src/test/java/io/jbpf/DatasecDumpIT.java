@@ -10,6 +10,7 @@ import io.jbpf.testing.Objects;
 import io.jbpf.testing.Packets;
 import io.jbpf.testing.Sh;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,8 @@ class DatasecDumpIT {
     void mapWithoutKernelBtfIsTypedByTheObjectsLaidOutDatasec() {
         BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("corpus/fmt_datasec.o"));
         MapSpec data = spec.map(mapOf(spec, ".data")).orElseThrow();
-        try (BpfMap bare = BpfMap.create(data.name(), MapType.ARRAY, 4, data.valueSize(), 1, 0)) {
-            bare.update(new byte[4], data.data(), BpfMap.BPF_ANY);
+        try (BpfMap bare = BpfMap.create(MapSpec.of(data.name(), MapType.ARRAY, 4, data.valueSize(), 1))) {
+            bare.update(new byte[4], data.data(), UpdateFlags.ANY);
             assertThat(bare.info().btfId()).as("created without BTF").isZero();
             // The object's map is found by the kernel's name for this one; selected by id, as a map of
             // that name from an earlier load may linger while the kernel frees it.

@@ -7,6 +7,9 @@ import io.jbpf.spec.MapSpec;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
+import io.jbpf.uapi.MapFlag;
+import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +62,10 @@ class DifferentialIT {
                 .map(l -> l.split("\\|")[1].trim().replace("`", "")).collect(Collectors.toSet());
     }
 
-    record ProgKey(String name, int type, String tag) {
+    record ProgKey(String name, ProgType type, String tag) {
     }
 
-    record MapKey(int type, int keySize, int valueSize, int maxEntries, int flags) {
+    record MapKey(MapType type, int keySize, int valueSize, int maxEntries, Set<MapFlag> flags) {
     }
 
     @ParameterizedTest
@@ -89,7 +92,7 @@ class DifferentialIT {
             assertThat(r.exit()).as("bpftool loadall %s: %s", object, r.all()).isZero();
             Set<Integer> mapIds = new java.util.TreeSet<>();
             for (Path pin : list(progDir)) {
-                try (BpfProgram p = BpfProgram.fromPin(pin.toString())) {
+                try (BpfProgram p = BpfProgram.fromPin(pin)) {
                     libbpfProgs.put(p.info().name(), new ProgKey(p.info().name(), p.type(), p.tag()));
                     for (int id : p.info().mapIds()) {
                         mapIds.add(id);
@@ -104,7 +107,7 @@ class DifferentialIT {
                 }
             }
             for (Path pin : list(mapDir)) {
-                try (BpfMap m = BpfMap.fromPin(pin.toString())) {
+                try (BpfMap m = BpfMap.fromPin(pin)) {
                     libbpfMaps.add(key(m));
                 }
             }
@@ -130,21 +133,21 @@ class DifferentialIT {
                 }
             }
         } finally {
-            Sh.run("rm", "-rf", pinRootFor(tag));
+            Sh.run("rm", "-rf", pinRootFor(tag).toString());
         }
         assertThat(jbpfProgs).as("programs (name, type, tag) of %s", object).isEqualTo(libbpfProgs);
         assertThat(jbpfMaps).as("maps of %s", object).containsExactlyInAnyOrderElementsOf(libbpfMaps);
     }
 
     /** jbpf pins maps marked LIBBPF_PIN_BY_NAME in a directory of its own, so the two loads do not share them. */
-    private static String pinRootFor(String tag) {
+    private static Path pinRootFor(String tag) {
         Path dir = Path.of("/sys/fs/bpf/jbpf_diffp_" + tag);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        return dir.toString();
+        return dir;
     }
 
     private static MapKey key(BpfMap m) {

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.spec.MapSpec;
 import io.jbpf.uapi.Errno;
 import io.jbpf.common.BpfException;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +11,7 @@ import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,17 +42,17 @@ class ElemCallIT {
 
     @Test
     void valuesAbsenceAndErrno() {
-        try (BpfMap array = BpfMap.create("ec_array", MapType.ARRAY, 4, 8, 4, 0);
-             BpfMap hash = BpfMap.create("ec_hash", MapType.HASH, 4, 8, 4, 0)) {
-            MapCursor a = array.cursor();
+        try (BpfMap array = BpfMap.create(MapSpec.of("ec_array", MapType.ARRAY, 4, 8, 4));
+             BpfMap hash = BpfMap.create(MapSpec.of("ec_hash", MapType.HASH, 4, 8, 4));
+             MapCursor a = array.cursor()) {
             a.key().putInt(0, 2);
             a.value().putLong(0, 0x1122334455667788L);
-            a.update(BpfMap.BPF_ANY);
+            a.update(UpdateFlags.ANY);
             a.value().putLong(0, 0);
             assertThat(a.lookup()).isTrue();
             assertThat(a.value().getLong(0)).isEqualTo(0x1122334455667788L);
             a.key().putInt(0, 4);
-            assertThatThrownBy(() -> a.update(BpfMap.BPF_ANY)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> a.update(UpdateFlags.ANY)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.E2BIG));
 
             MapCursor h = hash.cursor();
@@ -60,13 +62,13 @@ class ElemCallIT {
             for (int k = 0; k < 4; k++) {
                 h.key().putInt(0, k);
                 h.value().putLong(0, 100 + k);
-                h.update(BpfMap.BPF_NOEXIST);
+                h.update(UpdateFlags.NOEXIST);
             }
             h.key().putInt(0, 1);
-            assertThatThrownBy(() -> h.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> h.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
             h.key().putInt(0, 4);
-            assertThatThrownBy(() -> h.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> h.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.E2BIG));
             h.key().putInt(0, 3);
             assertThat(h.lookup()).isTrue();
@@ -83,12 +85,12 @@ class ElemCallIT {
     @Test
     void successesNeedNoSecondCall_failuresOnlyOnJdk17Downcalls() {
         boolean retrying = ElemCall.mechanism().equals("ffm-incubator");
-        try (BpfMap hash = BpfMap.create("ec_retry", MapType.HASH, 4, 8, 4, 0);
-             BpfMap lru = BpfMap.create("ec_lru", MapType.LRU_HASH, 4, 8, 64, 0)) {
-            MapCursor h = hash.cursor();
+        try (BpfMap hash = BpfMap.create(MapSpec.of("ec_retry", MapType.HASH, 4, 8, 4));
+             BpfMap lru = BpfMap.create(MapSpec.of("ec_lru", MapType.LRU_HASH, 4, 8, 64));
+             MapCursor h = hash.cursor()) {
             h.key().putInt(0, 1);
             h.value().putLong(0, 5);
-            h.update(BpfMap.BPF_NOEXIST);
+            h.update(UpdateFlags.NOEXIST);
             for (int i = 0; i < 1000; i++) {
                 assertThat(h.lookup()).isTrue();
             }
@@ -97,14 +99,14 @@ class ElemCallIT {
             assertThat(h.lookup()).isFalse();
             assertThat(h.retries()).as("a miss").isEqualTo(retrying ? 1 : 0);
             h.key().putInt(0, 1);
-            assertThatThrownBy(() -> h.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class);
+            assertThatThrownBy(() -> h.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class);
             assertThat(h.retries()).as("a refused update").isEqualTo(retrying ? 2 : 0);
 
             MapCursor l = lru.cursor();
             assertThat(l.via()).isEqualTo(ElemCall.mechanism());
             l.key().putInt(0, 1);
-            l.update(BpfMap.BPF_NOEXIST);
-            assertThatThrownBy(() -> l.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            l.update(UpdateFlags.NOEXIST);
+            assertThatThrownBy(() -> l.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
             assertThat(l.retries()).as("LRU updates are never repeated").isZero();
             l.key().putInt(0, 2);
@@ -122,14 +124,14 @@ class ElemCallIT {
     void mapInMapCursorsUseJni() {
         try (BpfObject o = BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/map_in_map_array.o")),
                 LoadOptions.defaults());
-             BpfMap data = BpfMap.create("ec_data", MapType.ARRAY, 4, 8, 1, 0)) {
+             BpfMap data = BpfMap.create(MapSpec.of("ec_data", MapType.ARRAY, 4, 8, 1))) {
             assertThat(data.cursor().via()).isEqualTo(ElemCall.mechanism());
             MapCursor outer = o.map("outer_empty").cursor();
             assertThat(outer.via()).isEqualTo("jffi");
             outer.key().putInt(0, 1);
             assertThat(outer.lookup()).isFalse();
             outer.value().putInt(0, o.map("inner_a").fd());
-            outer.update(BpfMap.BPF_ANY);
+            outer.update(UpdateFlags.ANY);
             outer.value().putInt(0, 0);
             assertThat(outer.lookup()).isTrue();
             assertThat(outer.value().getInt(0)).as("inner map id").isEqualTo(o.map("inner_a").id());
@@ -143,11 +145,11 @@ class ElemCallIT {
      */
     @Test
     void failuresAfterManySuccesses() {
-        try (BpfMap hash = BpfMap.create("ec_warm", MapType.HASH, 4, 8, 2, 0)) {
-            MapCursor h = hash.cursor();
+        try (BpfMap hash = BpfMap.create(MapSpec.of("ec_warm", MapType.HASH, 4, 8, 2));
+             MapCursor h = hash.cursor()) {
             h.key().putInt(0, 1);
             h.value().putLong(0, 41);
-            h.update(BpfMap.BPF_NOEXIST);
+            h.update(UpdateFlags.NOEXIST);
             long sum = 0;
             for (int i = 0; i < 200_000; i++) {
                 assertThat(h.lookup()).isTrue();
@@ -157,15 +159,15 @@ class ElemCallIT {
             h.key().putInt(0, 2);
             assertThat(h.lookup()).as("absent key").isFalse();
             h.key().putInt(0, 1);
-            assertThatThrownBy(() -> h.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> h.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
             for (int k = 2; k <= 3; k++) {
                 h.key().putInt(0, k);
                 h.value().putLong(0, k);
                 if (k == 2) {
-                    h.update(BpfMap.BPF_ANY);
+                    h.update(UpdateFlags.ANY);
                 } else {
-                    assertThatThrownBy(() -> h.update(BpfMap.BPF_ANY)).isInstanceOf(BpfException.class)
+                    assertThatThrownBy(() -> h.update(UpdateFlags.ANY)).isInstanceOf(BpfException.class)
                             .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.E2BIG));
                 }
             }

@@ -109,7 +109,7 @@ class FailedLoadPinsIT {
     void aPinThatWasThereBeforeStays() {
         try (BpfFs fs = new BpfFs()) {
             int mapId;
-            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir.toString());
+            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir);
             try (BpfObject first = BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/pin_shared_a.o")), opts)) {
                 mapId = first.map("jbpf_corpus_pin").id();
             }
@@ -120,7 +120,7 @@ class FailedLoadPinsIT {
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(tree(fs.dir)).as("the reused pin stays, the --pin directories go").isEqualTo(before)
                     .contains("jbpf_corpus_pin");
-            try (BpfMap still = BpfMap.fromPin(fs.dir.resolve("jbpf_corpus_pin").toString())) {
+            try (BpfMap still = BpfMap.fromPin(fs.dir.resolve("jbpf_corpus_pin"))) {
                 assertThat(still.id()).isEqualTo(mapId);
             }
         }

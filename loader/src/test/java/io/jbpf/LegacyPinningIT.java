@@ -38,7 +38,7 @@ class LegacyPinningIT {
         BpfObjectSpec a = corpus("legacy_pin_a.o");
         BpfObjectSpec b = corpus("legacy_pin_b.o");
         try (BpfFs fs = new BpfFs()) {
-            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir.toString());
+            LoadOptions opts = LoadOptions.defaults().withPinRoot(fs.dir);
             Path cntA = fs.dir.resolve("tc/" + a.fileHash() + "/cnt");
             Path cntB = fs.dir.resolve("tc/" + b.fileHash() + "/cnt");
             Path glob = fs.dir.resolve("tc/globals/jbpf_lp_glob");
@@ -79,7 +79,7 @@ class LegacyPinningIT {
         BpfObjectSpec broken = BpfObjectSpec.parse("legacy_pin_broken.o", bytes);
         try (BpfFs fs = new BpfFs()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> BpfObject.load(broken, LoadOptions.defaults().withPinRoot(fs.dir.toString())))
+                    () -> BpfObject.load(broken, LoadOptions.defaults().withPinRoot(fs.dir)))
                     .isInstanceOf(BpfException.class).hasMessageContaining("legacy_pin_broken.o");
             assertThat(fs.dir.resolve("tc")).as("tc/<hash>/ and tc/globals/ made by the load are gone").doesNotExist();
         }

@@ -53,8 +53,8 @@ class LoadAllIT {
             }
             Sh.Result show = Sh.run("bpftool", "prog", "show", "pinned", fs.dir.resolve("obj/tc_third").toString());
             assertThat(show.out()).contains("sched_cls", "name tc_third");
-            try (BpfProgram p = BpfProgram.fromPin(fs.dir.resolve("obj/xdp_first").toString());
-                 BpfMap runs = BpfMap.fromPin(fs.dir.resolve("obj/runs").toString())) {
+            try (BpfProgram p = BpfProgram.fromPin(fs.dir.resolve("obj/xdp_first"));
+                 BpfMap runs = BpfMap.fromPin(fs.dir.resolve("obj/runs"))) {
                 assertThat(p.info().mapIds()).contains(runs.id());
             }
         }

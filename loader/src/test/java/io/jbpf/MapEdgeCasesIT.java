@@ -8,13 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.MapSpec;
 import io.jbpf.testing.BpfFs;
 import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,17 +57,17 @@ class MapEdgeCasesIT {
         try (BpfFs fs = new BpfFs(); BpfObject o = BpfObject.load(Objects.path("xdp_pass.o"))) {
             Path progPin = Pins.pin(o.program("xdp_pass_func").fd(), fs.dir.resolve("prog"), "program");
             Path mapPin = fs.dir.resolve("map");
-            try (BpfMap m = BpfMap.create("edge_pinned", MapType.ARRAY, 4, 8, 4, 0)) {
-                m.pin(mapPin.toString());
+            try (BpfMap m = BpfMap.create(MapSpec.of("edge_pinned", MapType.ARRAY, 4, 8, 4))) {
+                m.pin(mapPin);
             }
             assertThat(Sh.run("bpftool", "prog", "show", "pinned", progPin.toString()).exit()).as("bpftool: a program").isZero();
             assertThat(Sh.run("bpftool", "map", "show", "pinned", mapPin.toString()).exit()).as("bpftool: a map").isZero();
             jbpf("status"); // warm up: class loading may open files once
             int fds = Fds.count();
 
-            assertThatThrownBy(() -> BpfMap.fromPin(progPin.toString())).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> BpfMap.fromPin(progPin)).isInstanceOf(BpfException.class)
                     .hasMessageContaining(progPin.toString()).hasMessageContaining("is a BPF program, not a map");
-            assertThatThrownBy(() -> BpfProgram.fromPin(mapPin.toString())).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> BpfProgram.fromPin(mapPin)).isInstanceOf(BpfException.class)
                     .hasMessageContaining(mapPin.toString()).hasMessageContaining("is a BPF map, not a program");
             CliRun dump = jbpf("map", "dump", progPin.toString());
             assertThat(dump.exit()).as(dump.err()).isEqualTo(1);
@@ -72,8 +75,8 @@ class MapEdgeCasesIT {
             assertThat(Fds.count()).as("fds after the refusals").isEqualTo(fds);
 
             // The right types still open.
-            try (BpfMap m = BpfMap.fromPin(mapPin.toString()); BpfProgram p = BpfProgram.fromPin(progPin.toString())) {
-                assertThat(m.type()).isEqualTo(MapType.ARRAY.value);
+            try (BpfMap m = BpfMap.fromPin(mapPin); BpfProgram p = BpfProgram.fromPin(progPin)) {
+                assertThat(m.type()).isEqualTo(MapType.ARRAY);
                 assertThat(p.id()).isEqualTo(o.program("xdp_pass_func").id());
             }
         }
@@ -86,7 +89,7 @@ class MapEdgeCasesIT {
             Path pin = Pins.pin(o.program("xdp_pass_func").fd(), fs.dir.resolve("jbpf_corpus_pin"), "program");
             int fds = Fds.count();
             assertThatThrownBy(() -> BpfObject.load(BpfObjectSpec.read(Objects.path("corpus/pin_shared_a.o")),
-                    LoadOptions.defaults().withPinRoot(fs.dir.toString())))
+                    LoadOptions.defaults().withPinRoot(fs.dir)))
                     .isInstanceOf(BpfException.class).hasMessageContaining("jbpf_corpus_pin")
                     .hasMessageContaining(pin.toString()).hasMessageContaining("is a BPF program, not a map");
             assertThat(Fds.count()).isEqualTo(fds);
@@ -104,13 +107,13 @@ class MapEdgeCasesIT {
     @ValueSource(ints = {128 << 10, 1 << 20})
     void dumpOfASparseMapWithLargeValuesNeedsLittleMemory(int valueSize) {
         try (BpfFs fs = new BpfFs();
-             BpfMap m = BpfMap.create("edge_big", MapType.HASH, 4, valueSize, 8192, BPF_F_NO_PREALLOC)) {
+             BpfMap m = BpfMap.create(MapSpec.of("edge_big", MapType.HASH, 4, valueSize, 8192, MapFlag.NO_PREALLOC))) {
             byte[] v = new byte[valueSize];
             v[0] = 0x5a;
             v[valueSize - 1] = (byte) 0xa5;
-            m.update(le32(7), v, BpfMap.BPF_ANY);
+            m.update(le32(7), v, UpdateFlags.ANY);
             Path pin = fs.dir.resolve("big");
-            m.pin(pin.toString());
+            m.pin(pin);
 
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Path jar = Kernel.root().resolve("loader/target/jbpf.jar");
@@ -129,12 +132,12 @@ class MapEdgeCasesIT {
     @Test
     void batchWithinAByteBudgetReadsEveryEntry() {
         int valueSize = 256 << 10;
-        try (BpfMap m = BpfMap.create("edge_budget", MapType.HASH, 4, valueSize, 1024, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("edge_budget", MapType.HASH, 4, valueSize, 1024, MapFlag.NO_PREALLOC))) {
             for (int i = 0; i < 40; i++) {
                 byte[] v = new byte[valueSize];
                 v[0] = (byte) i;
                 v[valueSize - 1] = (byte) ~i;
-                m.update(le32(i), v, BpfMap.BPF_NOEXIST);
+                m.update(le32(i), v, UpdateFlags.NOEXIST);
             }
             MapBatch b = m.batchWithin(1 << 20);
             assertThat(b.capacity()).as("entries in 1 MiB of buffers").isEqualTo(3);
@@ -165,16 +168,16 @@ class MapEdgeCasesIT {
     @Test
     void bloomFilterTestsTheCallersValue() {
         try (BpfFs fs = new BpfFs();
-             BpfMap bloom = BpfMap.create("edge_bloom", MapType.BLOOM_FILTER, 0, 8, 64, 0)) {
+             BpfMap bloom = BpfMap.create(MapSpec.of("edge_bloom", MapType.BLOOM_FILTER, 0, 8, 64))) {
             Path pin = fs.dir.resolve("bloom");
-            bloom.pin(pin.toString());
+            bloom.pin(pin);
             assertThat(bloom.contains(le64(42))).as("fresh filter: 42").isFalse();
-            bloom.update(new byte[0], le64(42), BpfMap.BPF_ANY);
+            bloom.update(new byte[0], le64(42), UpdateFlags.ANY);
             assertThat(bloom.contains(le64(43))).as("43 after pushing 42").isFalse();
             assertThat(bloom.contains(le64(42))).as("42 after pushing 42").isTrue();
             assertThat(bloom.contains(le64(43))).as("43 again, right after a hit").isFalse();
             // bpftool (7.1) cannot pass a value to test; a second handle, whose buffers never held 42, agrees.
-            try (BpfMap other = BpfMap.fromPin(pin.toString())) {
+            try (BpfMap other = BpfMap.fromPin(pin)) {
                 assertThat(other.contains(le64(43))).as("other handle: 43").isFalse();
                 assertThat(other.contains(le64(42))).as("other handle: 42").isTrue();
             }
@@ -195,7 +198,7 @@ class MapEdgeCasesIT {
     /** contains() is for bloom filters only: elsewhere a lookup of a value would mean nothing. */
     @Test
     void containsOnOtherMapsIsRefused() {
-        try (BpfMap m = BpfMap.create("edge_notbloom", MapType.HASH, 4, 8, 4, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("edge_notbloom", MapType.HASH, 4, 8, 4))) {
             assertThatThrownBy(() -> m.contains(le64(1))).isInstanceOf(BpfException.class)
                     .hasMessageContaining("edge_notbloom").hasMessageContaining("BLOOM_FILTER");
         }
@@ -211,13 +214,13 @@ class MapEdgeCasesIT {
     @ParameterizedTest
     @EnumSource(value = MapType.class, names = {"QUEUE", "STACK"})
     void queueAndStackDumpSaysWhyAndPopsNothing(MapType type) {
-        try (BpfFs fs = new BpfFs(); BpfMap m = BpfMap.create("edge_qs", type, 0, 4, 8, 0)) {
+        try (BpfFs fs = new BpfFs(); BpfMap m = BpfMap.create(MapSpec.of("edge_qs", type, 0, 4, 8))) {
             for (int i = 1; i <= 3; i++) {
-                m.update(new byte[0], le32(i), BpfMap.BPF_ANY);
+                m.update(new byte[0], le32(i), UpdateFlags.ANY);
             }
             Path pin = fs.dir.resolve("qs");
-            m.pin(pin.toString());
-            String kind = MapType.nameOf(type.value);
+            m.pin(pin);
+            String kind = type.kernelName();
 
             assertThat(Sh.run("bpftool", "map", "dump", "pinned", pin.toString()).exit()).as("bpftool cannot dump it either")
                     .isNotZero();
@@ -244,9 +247,9 @@ class MapEdgeCasesIT {
     @Test
     void bloomFilterDumpSaysWhy() throws Exception {
         try (BpfFs fs = new BpfFs();
-             BpfMap bloom = BpfMap.create("edge_bloomd", MapType.BLOOM_FILTER, 0, 8, 64, 0)) {
+             BpfMap bloom = BpfMap.create(MapSpec.of("edge_bloomd", MapType.BLOOM_FILTER, 0, 8, 64))) {
             Path pin = fs.dir.resolve("bloom");
-            bloom.pin(pin.toString());
+            bloom.pin(pin);
             CliRun dump = jbpf("map", "dump", pin.toString());
             assertThat(dump.exit()).as(dump.err()).isEqualTo(1);
             assertThat(dump.err()).contains("edge_bloomd", "BLOOM_FILTER", "contains").doesNotContain("EINVAL");

@@ -1,5 +1,6 @@
 package io.jbpf;
 
+import io.jbpf.spec.MapSpec;
 import io.jbpf.uapi.Errno;
 import io.jbpf.common.BpfException;
 import static io.jbpf.testing.MapReads.assertSameContents;
@@ -26,7 +27,10 @@ import io.jbpf.testing.Objects;
 import io.jbpf.testing.ProgramLoop;
 import io.jbpf.testing.RawBatch;
 import io.jbpf.uapi.BpfCmd;
+import io.jbpf.uapi.LookupFlags;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,9 +61,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * visibility both ways and the error paths.
  */
 class MapPollingIT {
-    private static final int BPF_F_NO_PREALLOC = 1;
-    private static final int BPF_F_NO_COMMON_LRU = 2;
-    private static final int BPF_F_MMAPABLE = 0x400;
     private static final int XDP_PASS = 2;
 
     @BeforeEach
@@ -82,7 +83,7 @@ class MapPollingIT {
         for (int i = 0; i < n; i++) {
             byte[] k = key.apply(i);
             byte[] v = value.apply(i);
-            m.update(k, v, BpfMap.BPF_ANY);
+            m.update(k, v, UpdateFlags.ANY);
             assertThat(written.put(hex(k), hex(v))).as("test keys are distinct").isNull();
         }
         return written;
@@ -119,7 +120,7 @@ class MapPollingIT {
     @Test
     void hash65536_allPathsReadWhatWasWritten() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_hash64k", MapType.HASH, 4, 8, 65536, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_hash64k", MapType.HASH, 4, 8, 65536))) {
             Map<String, String> written = fill(m, 65536, i -> le32(hashKey(i)), i -> le64(mix(i)));
             assertAllPaths(m, written, 97, 65536);
         }
@@ -129,7 +130,7 @@ class MapPollingIT {
     /** A sparse, non-preallocated HASH after deletions through every delete path and in-place updates. */
     @Test
     void sparseHashWithDeletions_allPathsAgree() {
-        try (BpfMap m = BpfMap.create("poll_sparse", MapType.HASH, 4, 8, 8192, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_sparse", MapType.HASH, 4, 8, 8192, MapFlag.NO_PREALLOC))) {
             Map<String, String> expected = fill(m, 3000, i -> le32(hashKey(i) ^ 0x5a5a5a5a), i -> le64(mix(i + 7)));
             List<String> keys = new ArrayList<>(expected.keySet());
             MapCursor c = m.cursor();
@@ -153,7 +154,7 @@ class MapPollingIT {
                     case 4 -> {
                         c.key().put(0, k);
                         c.value().putLong(0, ~mix(i));
-                        c.update(BpfMap.BPF_EXIST);
+                        c.update(UpdateFlags.EXIST);
                         expected.put(keys.get(i), hex(le64(~mix(i))));
                         continue;
                     }
@@ -168,7 +169,7 @@ class MapPollingIT {
             assertThat(m.delete(le32(0x7fffffff))).as("delete of a never-written key").isFalse();
             c.key().put(0, unhex(keys.get(5)));
             c.value().putLong(0, 1);
-            assertThatThrownBy(() -> c.update(BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> c.update(UpdateFlags.NOEXIST)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
             assertThat(deleted).isEqualTo(1716); // i % 7 in 0..3 for i < 3000
             assertThat(expected).hasSize(3000 - deleted);
@@ -179,7 +180,7 @@ class MapPollingIT {
     @ParameterizedTest
     @ValueSource(ints = {256, 65536})
     void array_allPathsReadWhatWasWritten(int entries) {
-        try (BpfMap m = BpfMap.create("poll_arr", MapType.ARRAY, 4, 8, entries, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_arr", MapType.ARRAY, 4, 8, entries))) {
             Map<String, String> written = fill(m, entries, MapReads::le32, i -> le64(mix(i) | 1));
             assertAllPaths(m, written, 7, entries);
         }
@@ -191,14 +192,14 @@ class MapPollingIT {
      */
     @ParameterizedTest
     @CsvSource({
-        "PERCPU_ARRAY, 8, 1024, 1024, 0",
-        "PERCPU_HASH, 4, 2048, 1500, 0",
-        "LRU_PERCPU_HASH, 8, 4096, 1000, 0",
+        "PERCPU_ARRAY, 8, 1024, 1024",
+        "PERCPU_HASH, 4, 2048, 1500",
+        "LRU_PERCPU_HASH, 8, 4096, 1000",
     })
-    void perCpu_allPathsReadEveryCpuSlot(MapType type, int valueSize, int maxEntries, int n, int flags) {
+    void perCpu_allPathsReadEveryCpuSlot(MapType type, int valueSize, int maxEntries, int n) {
         int cpus = PossibleCpus.count();
         boolean array = type == MapType.PERCPU_ARRAY;
-        try (BpfMap m = BpfMap.create("poll_pcpu", type, 4, valueSize, maxEntries, flags)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_pcpu", type, 4, valueSize, maxEntries))) {
             assertThat(m.perCpu()).isTrue();
             assertThat(m.valueBufferSize()).isEqualTo(8 * cpus);
             Map<String, String> written = fill(m, n, i -> le32(array ? i : hashKey(i)), i -> {
@@ -218,7 +219,7 @@ class MapPollingIT {
     /** LRU_HASH filled to a quarter, so the kernel has no reason to evict. */
     @Test
     void lruHash_allPathsReadWhatWasWritten() {
-        try (BpfMap m = BpfMap.create("poll_lru", MapType.LRU_HASH, 4, 8, 4096, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_lru", MapType.LRU_HASH, 4, 8, 4096))) {
             Map<String, String> written = fill(m, 1000, i -> le32(hashKey(i + 1)), i -> le64(mix(-i)));
             assertAllPaths(m, written, 7, 4096);
         }
@@ -234,8 +235,8 @@ class MapPollingIT {
     @ParameterizedTest
     @CsvSource({"256, 8", "256, 12", "65536, 8"})
     void mmapableArray_allPathsAndSnapshotsAgree(int entries, int valueSize) {
-        try (BpfMap m = BpfMap.create("poll_mmap", MapType.ARRAY, 4, valueSize, entries, BPF_F_MMAPABLE);
-                MmapArray a = m.mmap(true)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_mmap", MapType.ARRAY, 4, valueSize, entries, MapFlag.MMAPABLE));
+                MmapArray a = m.mmap(MmapAccess.READ_WRITE)) {
             assertThat(a.entries()).isEqualTo(entries);
             assertThat(a.stride()).isEqualTo((valueSize + 7) & ~7);
             Map<String, String> written = new LinkedHashMap<>();
@@ -246,7 +247,7 @@ class MapPollingIT {
                     v.putInt(8, (int) mix(~i));
                 }
                 if (i % 2 == 0) {
-                    m.update(le32(i), v.array(), BpfMap.BPF_ANY);
+                    m.update(le32(i), v.array(), UpdateFlags.ANY);
                 } else {
                     a.putLong(i, 0, v.getLong(0));
                     if (valueSize == 12) {
@@ -269,7 +270,7 @@ class MapPollingIT {
         try (BpfObject o = load("corpus/globals_data.o")) {
             BpfMap data = o.map("globals_.data");
             BpfMap bss = o.map("globals_.bss");
-            try (MmapArray d = data.mmap(true); MmapArray b = bss.mmap(false)) {
+            try (MmapArray d = data.mmap(MmapAccess.READ_WRITE); MmapArray b = bss.mmap(MmapAccess.READ_ONLY)) {
                 assertThat(d.entries()).isEqualTo(1);
                 assertThat(d.stride()).isEqualTo(48);
                 assertThat(d.getLong(0, 0)).as("seed").isEqualTo(7);
@@ -293,20 +294,20 @@ class MapPollingIT {
                 // The other way: BpfMap.update and a cursor update show in the mapping.
                 byte[] changed = data.lookup(le32(0));
                 ByteBuffer.wrap(changed).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 11);
-                data.update(le32(0), changed, BpfMap.BPF_ANY);
+                data.update(le32(0), changed, UpdateFlags.ANY);
                 assertThat(d.getLong(0, 0)).isEqualTo(11);
                 MapCursor c = data.cursor();
                 c.key().putInt(0, 0);
                 assertThat(c.lookup()).isTrue();
                 c.value().putLong(24, 5000);
-                c.update(BpfMap.BPF_EXIST);
+                c.update(UpdateFlags.EXIST);
                 assertThat(d.getLong(0, 24)).isEqualTo(5000);
                 byte[] snap = new byte[48];
                 d.snapshot(snap);
                 assertThat(snap).isEqualTo(data.lookup(le32(0)));
             }
             // A program's write to an mmapable ARRAY declared in .maps.
-            try (BpfObject arrays = load("corpus/maps_array_family.o"); MmapArray a = arrays.map("a_mmap").mmap(false)) {
+            try (BpfObject arrays = load("corpus/maps_array_family.o"); MmapArray a = arrays.map("a_mmap").mmap(MmapAccess.READ_ONLY)) {
                 assertThat(a.getLong(2, 0)).isZero();
                 assertThat(arrays.program("xdp_array_family").testRun(packet(64), null, 1).retval()).isEqualTo(XDP_PASS);
                 assertThat(a.getLong(2, 0)).as("a_mmap[2] set by the program").isEqualTo(22);
@@ -320,14 +321,14 @@ class MapPollingIT {
     void mmap_frozenRodataOnlyReadOnly() {
         try (BpfObject o = load("corpus/globals_data.o")) {
             BpfMap ro = o.map("globals_.rodata");
-            try (MmapArray a = ro.mmap(false)) {
+            try (MmapArray a = ro.mmap(MmapAccess.READ_ONLY)) {
                 assertThat(a.getInt(0, 0)).as("cfg_mult").isEqualTo(3);
                 assertThat(a.getInt(0, 4)).as("cfg_tag").isEqualTo(0xabcd);
                 byte[] snap = new byte[8];
                 a.snapshot(snap);
                 assertThat(snap).isEqualTo(ro.lookup(le32(0)));
             }
-            assertThatThrownBy(() -> ro.mmap(true).close()).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> ro.mmap(MmapAccess.READ_WRITE).close()).isInstanceOf(BpfException.class)
                     .hasMessageContaining("globals_.rodata")
                     .satisfies(e -> assertThat(((BpfException) e).errno()).as("errno").isEqualTo(Errno.EPERM));
         }
@@ -337,22 +338,22 @@ class MapPollingIT {
     @Test
     void mmap_nonMmapableMapsGiveClearException() {
         int fds = Fds.count();
-        try (BpfMap plain = BpfMap.create("poll_nommap", MapType.ARRAY, 4, 8, 4, 0);
-                BpfMap hash = BpfMap.create("poll_hashmm", MapType.HASH, 4, 8, 4, 0);
-                BpfMap pcpu = BpfMap.create("poll_pcpumm", MapType.PERCPU_ARRAY, 4, 8, 4, 0);
+        try (BpfMap plain = BpfMap.create(MapSpec.of("poll_nommap", MapType.ARRAY, 4, 8, 4));
+                BpfMap hash = BpfMap.create(MapSpec.of("poll_hashmm", MapType.HASH, 4, 8, 4));
+                BpfMap pcpu = BpfMap.create(MapSpec.of("poll_pcpumm", MapType.PERCPU_ARRAY, 4, 8, 4));
                 BpfObject o = load("corpus/maps_array_family.o")) {
             for (BpfMap m : List.of(plain, hash, pcpu, o.map("a_plain"), o.map("a_percpu"), o.map("a_rdonly_prog"))) {
-                for (boolean writable : new boolean[] {false, true}) {
-                    assertThatThrownBy(() -> m.mmap(writable).close()).as(m.name())
+                for (MmapAccess access : MmapAccess.values()) {
+                    assertThatThrownBy(() -> m.mmap(access).close()).as(m.name())
                             .isInstanceOf(BpfException.class)
                             .hasMessageContaining(m.name())
                             .hasMessageContaining("BPF_F_MMAPABLE");
                 }
             }
         }
-        try (BpfMap closed = BpfMap.create("poll_closedmm", MapType.ARRAY, 4, 8, 4, BPF_F_MMAPABLE)) {
+        try (BpfMap closed = BpfMap.create(MapSpec.of("poll_closedmm", MapType.ARRAY, 4, 8, 4, MapFlag.MMAPABLE))) {
             closed.close();
-            assertThatThrownBy(() -> closed.mmap(false)).isInstanceOf(BpfException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> closed.mmap(MmapAccess.READ_ONLY)).isInstanceOf(BpfException.class).hasMessageContaining("closed");
         }
         assertThat(Fds.count()).isEqualTo(fds);
     }
@@ -361,8 +362,8 @@ class MapPollingIT {
     @Test
     void mmap_boundsSnapshotBuffersAndClose() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_mmbound", MapType.ARRAY, 4, 8, 16, BPF_F_MMAPABLE);
-                MmapArray a = m.mmap(true)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_mmbound", MapType.ARRAY, 4, 8, 16, MapFlag.MMAPABLE));
+                MmapArray a = m.mmap(MmapAccess.READ_WRITE)) {
             a.putLong(15, 0, 1515);
             assertThatThrownBy(() -> a.getLong(16, 0)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> a.getLong(-1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -436,7 +437,7 @@ class MapPollingIT {
      */
     @Test
     void bucketsLargerThanTheBatch_areReadKeyByKey() {
-        try (BpfMap m = BpfMap.create("poll_enospc", MapType.HASH, 4, 8, 64, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_enospc", MapType.HASH, 4, 8, 64))) {
             Map<String, String> written = fill(m, 64, i -> le32(hashKey(i)), i -> le64(mix(i)));
             MapBatch b = m.batch(1);
             for (int pass = 0; pass < 3; pass++) {
@@ -464,51 +465,59 @@ class MapPollingIT {
     }
 
     /**
-     * update(count, BPF_ANY) writes exactly the first count entries. (The kernel's batch update
-     * takes no BPF_NOEXIST/BPF_EXIST, only 0 or BPF_F_LOCK: see the disabled test below.)
+     * update(count, ANY) writes exactly the first count entries. (The kernel's batch update
+     * takes no BPF_NOEXIST/BPF_EXIST, only 0 or BPF_F_LOCK: see the test below.)
      */
     @Test
     void batchUpdate_hash_writesEachKeyAndHonoursCount() {
-        try (BpfMap m = BpfMap.create("poll_bupd", MapType.HASH, 4, 8, 1024, 0)) {
-            MapBatch b = m.batch(100);
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_bupd", MapType.HASH, 4, 8, 1024));
+             MapBatch b = m.batch(100)) {
             Map<String, String> expected = new LinkedHashMap<>();
             for (int i = 0; i < 100; i++) {
                 b.keys().putInt(i * 4, hashKey(i));
                 b.values().putLong(i * 8, mix(i));
                 expected.put(hex(le32(hashKey(i))), hex(le64(mix(i))));
             }
-            b.update(100, BpfMap.BPF_ANY);
+            b.update(100, UpdateFlags.ANY);
             assertAllPaths(m, expected, 7, 100);
 
             for (int i = 0; i < 100; i++) {
                 b.values().putLong(i * 8, mix(i + 1000));
             }
-            b.update(37, BpfMap.BPF_ANY);
+            b.update(37, UpdateFlags.ANY);
             for (int i = 0; i < 37; i++) {
                 expected.put(hex(le32(hashKey(i))), hex(le64(mix(i + 1000))));
             }
             assertAllPaths(m, expected, 7, 100);
-            b.update(0, BpfMap.BPF_ANY);
+            b.update(0, UpdateFlags.ANY);
             assertSameContents("after an empty batch", expected, MapReads.entries(m));
         }
     }
 
     /**
-     * When the kernel refuses a batch update before writing anything (here: BPF_NOEXIST, which
-     * generic_map_update_batch rejects with EINVAL before it stores batch.count), the error must
-     * not claim that the entries were written.
+     * When the kernel refuses a batch update before writing anything (here: BPF_F_LOCK on a map
+     * whose value has no bpf_spin_lock, which generic_map_update_batch rejects with EINVAL before
+     * it stores batch.count), the error must not claim that the entries were written. NOEXIST and
+     * EXIST, which the kernel has no batch form of, jbpf refuses itself, saying why.
      */
     @Test
     void batchUpdate_refusedBeforeWritingReportsNothingWritten() {
-        try (BpfMap m = BpfMap.create("poll_bupdflg", MapType.HASH, 4, 8, 64, 0)) {
-            MapBatch b = m.batch(10);
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_bupdflg", MapType.HASH, 4, 8, 64));
+             MapBatch b = m.batch(10)) {
             for (int i = 0; i < 10; i++) {
                 b.keys().putInt(i * 4, i);
                 b.values().putLong(i * 8, i);
             }
-            assertThatThrownBy(() -> b.update(10, BpfMap.BPF_NOEXIST)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> b.update(10, UpdateFlags.LOCK)).isInstanceOf(BpfException.class)
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EINVAL))
+                    .hasMessageContaining("0 of 10 written")
                     .hasMessageNotContaining("10 of 10 written");
+            for (UpdateFlags f : List.of(UpdateFlags.NOEXIST, UpdateFlags.EXIST, UpdateFlags.EXIST_LOCK)) {
+                assertThatThrownBy(() -> b.update(10, f)).isInstanceOf(BpfException.class)
+                        .hasMessage("map poll_bupdflg: update batch takes UpdateFlags.ANY or LOCK, not " + f + " ("
+                                + f.kernelName() + "): a batch always creates or replaces; use a MapCursor for "
+                                + "create-only or replace-only updates");
+            }
             assertThat(MapReads.entries(m)).as("nothing was written").isEmpty();
         }
     }
@@ -518,8 +527,8 @@ class MapPollingIT {
     @EnumSource(value = MapType.class, names = {"PERCPU_HASH", "PERCPU_ARRAY"})
     void batchUpdate_perCpu_writesEveryCpuSlot(MapType type) {
         int cpus = PossibleCpus.count();
-        try (BpfMap m = BpfMap.create("poll_bupdpc", type, 4, 8, 64, 0)) {
-            MapBatch b = m.batch(64);
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_bupdpc", type, 4, 8, 64));
+             MapBatch b = m.batch(64)) {
             int vs = m.valueBufferSize();
             Map<String, String> expected = new LinkedHashMap<>();
             for (int i = 0; i < 64; i++) {
@@ -532,7 +541,7 @@ class MapPollingIT {
                 b.values().put(i * vs, v);
                 expected.put(hex(le32(i)), hex(v));
             }
-            b.update(64, BpfMap.BPF_ANY);
+            b.update(64, UpdateFlags.ANY);
             assertAllPaths(m, expected, 7, 64);
         }
     }
@@ -540,8 +549,8 @@ class MapPollingIT {
     /** ARRAY batch update stops at the first bad index: the elements before it are written, the error says how many. */
     @Test
     void batchUpdate_array_stopsAtFirstOutOfRangeKey() {
-        try (BpfMap m = BpfMap.create("poll_bupdarr", MapType.ARRAY, 4, 8, 256, 0)) {
-            MapBatch b = m.batch(16);
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_bupdarr", MapType.ARRAY, 4, 8, 256));
+             MapBatch b = m.batch(16)) {
             for (int i = 0; i < 10; i++) {
                 b.keys().putInt(i * 4, 255 - i * 7);
                 b.values().putLong(i * 8, i + 1);
@@ -550,7 +559,7 @@ class MapPollingIT {
             b.values().putLong(80, 99);
             b.keys().putInt(44, 3);
             b.values().putLong(88, 33);
-            assertThatThrownBy(() -> b.update(12, BpfMap.BPF_ANY)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> b.update(12, UpdateFlags.ANY)).isInstanceOf(BpfException.class)
                     .hasMessageContaining("10 of 12 written")
                     .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.E2BIG));
             Map<String, String> expected = new TreeMap<>();
@@ -567,7 +576,7 @@ class MapPollingIT {
     /** delete(count) removes exactly those keys; the kernel stops at the first absent key and says how far it got. */
     @Test
     void batchDelete_removesExactlyThoseKeys() {
-        try (BpfMap m = BpfMap.create("poll_bdel", MapType.HASH, 4, 8, 1024, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_bdel", MapType.HASH, 4, 8, 1024))) {
             Map<String, String> expected = fill(m, 300, i -> le32(hashKey(i)), i -> le64(i));
             MapBatch b = m.batch(128);
             int n = 0;
@@ -599,7 +608,7 @@ class MapPollingIT {
     @ParameterizedTest
     @EnumSource(value = MapType.class, names = {"HASH", "PERCPU_HASH", "LRU_HASH"})
     void readAndDelete_drainsTheMap(MapType type) {
-        try (BpfMap m = BpfMap.create("poll_drain", type, 4, 8, 1024, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_drain", type, 4, 8, 1024))) {
             int vs = m.valueBufferSize();
             Map<String, String> written = fill(m, 500, i -> le32(hashKey(i)), i -> {
                 long[] perCpu = new long[vs / 8];
@@ -628,21 +637,21 @@ class MapPollingIT {
         Map<MapType, String> got = new LinkedHashMap<>();
         Map<MapType, String> expected = new LinkedHashMap<>();
         Object[][] types = {
-            {MapType.HASH, 4, 8, 0, "0/0"},
-            {MapType.PERCPU_HASH, 4, 8, 0, "0/0"},
-            {MapType.LRU_HASH, 4, 8, 0, "0/0"},
-            {MapType.LRU_PERCPU_HASH, 4, 8, 0, "0/0"},
-            {MapType.ARRAY, 4, 8, 0, "0/524"},
-            {MapType.PERCPU_ARRAY, 4, 8, 0, "0/524"},
-            {MapType.LPM_TRIE, 8, 4, BPF_F_NO_PREALLOC, "0/524"},
-            {MapType.DEVMAP, 4, 4, 0, "524/524"},
-            {MapType.DEVMAP_HASH, 4, 4, 0, "524/524"},
-            {MapType.QUEUE, 0, 4, 0, "524/524"},
-            {MapType.STACK, 0, 4, 0, "524/524"},
+            {MapType.HASH, 4, 8, new MapFlag[0], "0/0"},
+            {MapType.PERCPU_HASH, 4, 8, new MapFlag[0], "0/0"},
+            {MapType.LRU_HASH, 4, 8, new MapFlag[0], "0/0"},
+            {MapType.LRU_PERCPU_HASH, 4, 8, new MapFlag[0], "0/0"},
+            {MapType.ARRAY, 4, 8, new MapFlag[0], "0/524"},
+            {MapType.PERCPU_ARRAY, 4, 8, new MapFlag[0], "0/524"},
+            {MapType.LPM_TRIE, 8, 4, new MapFlag[] {MapFlag.NO_PREALLOC}, "0/524"},
+            {MapType.DEVMAP, 4, 4, new MapFlag[0], "524/524"},
+            {MapType.DEVMAP_HASH, 4, 4, new MapFlag[0], "524/524"},
+            {MapType.QUEUE, 0, 4, new MapFlag[0], "524/524"},
+            {MapType.STACK, 0, 4, new MapFlag[0], "524/524"},
         };
         for (Object[] t : types) {
             MapType type = (MapType) t[0];
-            try (BpfMap m = BpfMap.create("poll_sup", type, (int) t[1], (int) t[2], 8, (int) t[3])) {
+            try (BpfMap m = BpfMap.create(MapSpec.of("poll_sup", type, (int) t[1], (int) t[2], 8, (MapFlag[]) t[3]))) {
                 got.put(type, RawBatch.errno(m, BpfCmd.MAP_LOOKUP_BATCH) + "/"
                         + RawBatch.errno(m, BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH));
             }
@@ -660,7 +669,7 @@ class MapPollingIT {
     @EnumSource(value = MapType.class, names = {"DEVMAP", "DEVMAP_HASH"})
     void fallback_devmaps_readLikePerKeyIterationAndDrain(MapType type) {
         boolean hash = type == MapType.DEVMAP_HASH;
-        try (BpfMap m = BpfMap.create("poll_dev", type, 4, 4, 64, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_dev", type, 4, 4, 64))) {
             assertThat(RawBatch.lookupBatchErrno(m)).as("no kernel batch: the fallback is taken").isEqualTo(Errno.ENOTSUPP);
             // 20 entries, all redirecting to lo (ifindex 1): at slots 3i for DEVMAP, pseudo-random keys for DEVMAP_HASH.
             Map<String, String> written = fill(m, 20, i -> le32(hash ? hashKey(i) : 3 * i), i -> le32(1));
@@ -677,7 +686,7 @@ class MapPollingIT {
     /** LPM_TRIE: kernel batch reads, but no batch lookup-and-delete, so readAndDelete drains through the fallback. */
     @Test
     void lpmTrie_batchReadsAndFallbackDrain() {
-        try (BpfMap m = BpfMap.create("poll_lpm", MapType.LPM_TRIE, 8, 4, 64, BPF_F_NO_PREALLOC)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_lpm", MapType.LPM_TRIE, 8, 4, 64, MapFlag.NO_PREALLOC))) {
             Map<String, String> written = fill(m, 40, i -> {
                 ByteBuffer k = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                 k.putInt(i < 30 ? 16 : 24);
@@ -686,7 +695,7 @@ class MapPollingIT {
             }, i -> le32(1000 + i));
             // Nested prefixes too: 10.0.0.0/8 contains all the /16s.
             byte[] slash8 = {8, 0, 0, 0, 10, 0, 0, 0};
-            m.update(slash8, le32(8), BpfMap.BPF_NOEXIST);
+            m.update(slash8, le32(8), UpdateFlags.NOEXIST);
             written.put(hex(slash8), hex(le32(8)));
             assertAllPaths(m, written, 7, 64);
 
@@ -724,9 +733,9 @@ class MapPollingIT {
     @ParameterizedTest
     @EnumSource(value = MapType.class, names = {"QUEUE", "STACK"})
     void fallback_queueAndStack_failLikePerKeyIterationAndLoseNothing(MapType type) {
-        try (BpfMap m = BpfMap.create("poll_qs", type, 0, 4, 8, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_qs", type, 0, 4, 8))) {
             for (int i = 1; i <= 3; i++) {
-                m.update(new byte[0], le32(i), BpfMap.BPF_ANY);
+                m.update(new byte[0], le32(i), UpdateFlags.ANY);
             }
             MapCursor c = m.cursor();
             assertThatThrownBy(() -> m.batch(4)).isInstanceOf(BpfException.class).hasMessageContaining("poll_qs")
@@ -766,7 +775,7 @@ class MapPollingIT {
         }
         List<String> names = List.of("h_plain", "h_noprealloc", "h_percpu", "h_lru", "h_lru_percpu");
         try (BpfObject o = load("corpus/maps_hash_family.o")) {
-            assertThat(o.map("h_lru_percpu").info().flags()).isEqualTo(BPF_F_NO_COMMON_LRU);
+            assertThat(o.map("h_lru_percpu").info().flags()).containsExactly(MapFlag.NO_COMMON_LRU);
             List<BpfMap> maps = names.stream().map(o::map).toList();
             List<String> keys = new ArrayList<>();
             for (byte[] p : packets) {
@@ -774,7 +783,7 @@ class MapPollingIT {
             }
             for (BpfMap m : maps) {
                 for (String k : keys) {
-                    m.update(unhex(k), new byte[m.valueBufferSize()], BpfMap.BPF_NOEXIST);
+                    m.update(unhex(k), new byte[m.valueBufferSize()], UpdateFlags.NOEXIST);
                 }
                 assertThat(MapReads.entries(m).keySet()).as(m.name()).containsExactlyInAnyOrderElementsOf(keys);
             }
@@ -896,7 +905,7 @@ class MapPollingIT {
             long firstRuns;
             long lastRuns = 0;
             long lastCounter = 100;
-            try (MmapArray b = bss.mmap(false); MmapArray d = data.mmap(false)) {
+            try (MmapArray b = bss.mmap(MmapAccess.READ_ONLY); MmapArray d = data.mmap(MmapAccess.READ_ONLY)) {
                 byte[] snap = new byte[16];
                 ByteBuffer direct = ByteBuffer.allocateDirect(48).order(ByteOrder.LITTLE_ENDIAN);
                 MapCursor c = bss.cursor();
@@ -949,22 +958,22 @@ class MapPollingIT {
 
     @Test
     void wrongKeyAndValueSizes_giveClearExceptions() {
-        try (BpfMap h = BpfMap.create("poll_sizes", MapType.HASH, 4, 8, 16, 0);
-                BpfMap pc = BpfMap.create("poll_sizespc", MapType.PERCPU_HASH, 4, 8, 16, 0)) {
-            h.update(le32(1), le64(1), BpfMap.BPF_ANY);
+        try (BpfMap h = BpfMap.create(MapSpec.of("poll_sizes", MapType.HASH, 4, 8, 16));
+                BpfMap pc = BpfMap.create(MapSpec.of("poll_sizespc", MapType.PERCPU_HASH, 4, 8, 16))) {
+            h.update(le32(1), le64(1), UpdateFlags.ANY);
             for (byte[] bad : List.of(new byte[3], new byte[5], new byte[0])) {
                 String msg = "key is " + bad.length + " bytes, expected 4";
-                List<Runnable> ops = List.of(() -> h.lookup(bad), () -> h.update(bad, le64(2), BpfMap.BPF_ANY),
+                List<Runnable> ops = List.of(() -> h.lookup(bad), () -> h.update(bad, le64(2), UpdateFlags.ANY),
                         () -> h.delete(bad), () -> h.nextKey(bad), () -> h.lookupAndDelete(bad));
                 for (Runnable op : ops) {
                     assertThatThrownBy(op::run).isInstanceOf(BpfException.class).hasMessageContaining("poll_sizes")
                             .hasMessageContaining(msg);
                 }
             }
-            assertThatThrownBy(() -> h.update(le32(2), new byte[7], BpfMap.BPF_ANY)).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> h.update(le32(2), new byte[7], UpdateFlags.ANY)).isInstanceOf(BpfException.class)
                     .hasMessageContaining("value is 7 bytes, expected 8");
             int full = pc.valueBufferSize();
-            assertThatThrownBy(() -> pc.update(le32(2), le64(5), BpfMap.BPF_ANY)).as("per-CPU map needs all slots")
+            assertThatThrownBy(() -> pc.update(le32(2), le64(5), UpdateFlags.ANY)).as("per-CPU map needs all slots")
                     .isInstanceOf(BpfException.class).hasMessageContaining("value is 8 bytes, expected " + full);
             assertThat(MapReads.entries(h)).isEqualTo(Map.of(hex(le32(1)), hex(le64(1))));
             assertThat(MapReads.entries(pc)).isEmpty();
@@ -973,7 +982,7 @@ class MapPollingIT {
 
     @Test
     void batchCapacityAndCount_giveClearExceptions() {
-        try (BpfMap h = BpfMap.create("poll_cap", MapType.HASH, 4, 8, 16, 0)) {
+        try (BpfMap h = BpfMap.create(MapSpec.of("poll_cap", MapType.HASH, 4, 8, 16))) {
             for (int capacity : new int[] {0, -1}) {
                 assertThatThrownBy(() -> h.batch(capacity)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("capacity").hasMessageContaining(String.valueOf(capacity));
@@ -983,7 +992,7 @@ class MapPollingIT {
             assertThat(b.keys().capacity()).isEqualTo(7 * 4);
             assertThat(b.values().capacity()).isEqualTo(7 * 8);
             for (int count : new int[] {8, -1, Integer.MAX_VALUE}) {
-                assertThatThrownBy(() -> b.update(count, BpfMap.BPF_ANY)).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> b.update(count, UpdateFlags.ANY)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("count " + count);
                 assertThatThrownBy(() -> b.delete(count)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("count " + count);
@@ -995,7 +1004,7 @@ class MapPollingIT {
     /** Array elements cannot be deleted: readAndDelete (fallback: the kernel has no such batch op) throws and changes nothing. */
     @Test
     void readAndDelete_onArray_throwsAndKeepsContents() {
-        try (BpfMap m = BpfMap.create("poll_arrdrain", MapType.ARRAY, 4, 8, 16, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_arrdrain", MapType.ARRAY, 4, 8, 16))) {
             Map<String, String> written = fill(m, 16, MapReads::le32, i -> le64(i + 100));
             assertThatThrownBy(() -> m.batch(7).readAndDelete()).isInstanceOf(BpfException.class)
                     .hasMessageContaining("poll_arrdrain")
@@ -1011,9 +1020,9 @@ class MapPollingIT {
     @Test
     void cursorAndBatchAfterMapClosed_throwBpfException() {
         int fds = Fds.count();
-        try (BpfMap m = BpfMap.create("poll_closed", MapType.HASH, 4, 8, 16, 0)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("poll_closed", MapType.HASH, 4, 8, 16))) {
             int oldFd = m.fd();
-            m.update(le32(1), le64(10), BpfMap.BPF_ANY);
+            m.update(le32(1), le64(10), UpdateFlags.ANY);
             MapCursor c = m.cursor();
             MapBatch b = m.batch(7);
             assertThat(c.next()).isTrue();
@@ -1025,15 +1034,15 @@ class MapPollingIT {
     }
 
     private static void afterClose(BpfMap m, MapCursor c, MapBatch b, int oldFd) {
-        try (BpfMap other = BpfMap.create("poll_reuse", MapType.HASH, 4, 8, 16, 0)) {
+        try (BpfMap other = BpfMap.create(MapSpec.of("poll_reuse", MapType.HASH, 4, 8, 16))) {
             assertThat(other.fd()).as("the fd number is reused").isEqualTo(oldFd);
-            other.update(le32(1), le64(77), BpfMap.BPF_ANY);
+            other.update(le32(1), le64(77), UpdateFlags.ANY);
             c.key().putInt(0, 1);
             c.value().putLong(0, 99);
-            List<Runnable> ops = List.of(c::lookup, () -> c.lookup(0), () -> c.update(BpfMap.BPF_ANY), c::delete,
-                    c::lookupAndDelete, c::next, b::read, b::readAndDelete, () -> b.update(1, BpfMap.BPF_ANY),
+            List<Runnable> ops = List.of(c::lookup, () -> c.lookup(LookupFlags.LOCK), () -> c.update(UpdateFlags.ANY), c::delete,
+                    c::lookupAndDelete, c::next, b::read, b::readAndDelete, () -> b.update(1, UpdateFlags.ANY),
                     () -> b.delete(1), m::cursor, () -> m.batch(1), () -> m.lookup(le32(1)),
-                    () -> m.update(le32(1), le64(1), BpfMap.BPF_ANY), () -> m.delete(le32(1)), () -> m.nextKey(null),
+                    () -> m.update(le32(1), le64(1), UpdateFlags.ANY), () -> m.delete(le32(1)), () -> m.nextKey(null),
                     m::entries, m::fd);
             for (Runnable op : ops) {
                 assertThatThrownBy(op::run).isInstanceOf(BpfException.class).hasMessageContaining("poll_closed")

@@ -18,6 +18,7 @@ import io.jbpf.testing.Sh;
 import io.jbpf.testing.TestEnv;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
+import io.jbpf.uapi.UpdateFlags;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,19 +47,19 @@ class ObjectLoadIT {
         int before = Fds.count();
         try (BpfObject obj = BpfObject.load(Objects.path("xdp_legacy_maps.o"))) {
             BpfMap counter = obj.map("legacy_counter");
-            assertThat(counter.type()).isEqualTo(MapType.ARRAY.value);
+            assertThat(counter.type()).isEqualTo(MapType.ARRAY);
             assertThat(counter.keySize()).isEqualTo(4);
             assertThat(counter.valueSize()).isEqualTo(8);
             assertThat(counter.maxEntries()).isEqualTo(4);
             BpfMap hash = obj.map("legacy_ifindex_hash");
             assertThat(hash.info().name()).as("kernel names are 15 characters").isEqualTo("legacy_ifindex_");
-            assertThat(hash.type()).isEqualTo(MapType.HASH.value);
+            assertThat(hash.type()).isEqualTo(MapType.HASH);
 
             assertThat(hash.lookup(u32(7))).isNull();
-            hash.update(u32(7), u64(70), BpfMap.BPF_ANY);
-            hash.update(u32(9), u64(90), BpfMap.BPF_NOEXIST);
+            hash.update(u32(7), u64(70), UpdateFlags.ANY);
+            hash.update(u32(9), u64(90), UpdateFlags.NOEXIST);
             assertThat(hash.lookup(u32(7))).isEqualTo(u64(70));
-            assertThatThrownBy(() -> hash.update(u32(9), u64(1), BpfMap.BPF_NOEXIST))
+            assertThatThrownBy(() -> hash.update(u32(9), u64(1), UpdateFlags.NOEXIST))
                     .isInstanceOf(BpfException.class).hasMessageContaining("legacy_ifindex_hash").hasMessageContaining("EEXIST");
             assertThat(hash.entries()).hasSize(2);
             assertThat(hash.delete(u32(7))).isTrue();
@@ -69,7 +70,7 @@ class ObjectLoadIT {
                     .hasMessageContaining("key is 3 bytes, expected 4");
 
             BpfProgram prog = obj.program("xdp_legacy_func");
-            assertThat(prog.type()).isEqualTo(ProgType.XDP.value);
+            assertThat(prog.type()).isEqualTo(ProgType.XDP);
             assertThat(prog.info().mapIds()).contains(counter.id(), hash.id());
             // Cross-check with bpftool (test-only): same id, name and tag.
             Sh.Result show = Sh.run("bpftool", "prog", "show", "id", String.valueOf(prog.id()));
@@ -92,7 +93,7 @@ class ObjectLoadIT {
             for (int cpu = 0; cpu < cpus; cpu++) {
                 b.putLong(cpu * 16, cpu + 1).putLong(cpu * 16 + 8, 100L * (cpu + 1));
             }
-            stats.update(u32(2), v, BpfMap.BPF_ANY);
+            stats.update(u32(2), v, UpdateFlags.ANY);
             assertThat(stats.lookup(u32(2))).isEqualTo(v);
             assertThat(stats.lookup(u32(0))).isEqualTo(new byte[16 * cpus]);
             assertThat(stats.entries()).hasSize(5);

@@ -59,7 +59,7 @@ class RelocatorTest {
     }
 
     private static ByteBuffer relocated(BpfObjectSpec spec, ProgramSpec p, Set<String> missing) {
-        return ByteBuffer.wrap(Relocator.relocate(spec, p, new FakeKernel(missing))).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.wrap(Relocator.relocate(p, new FakeKernel(missing))).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static int src(ByteBuffer b, int insn) {

@@ -207,8 +207,8 @@ class ScriptedTestEnvIT {
         assertThat(nsDump.exit()).as("the pin is visible inside NAME-xdp: %s", nsDump.all()).isZero();
         assertThat(XdpIcmpEchoIT.totalPackets(nsDump.out(), 3)).isEqualTo(2 * n);
         // The README's polling snippet: the per-CPU value summed over every possible CPU's slot.
-        try (BpfMap stats2 = BpfMap.fromPin(pin.toString())) {
-            MapCursor c = stats2.cursor();
+        try (BpfMap stats2 = BpfMap.fromPin(pin);
+             MapCursor c = stats2.cursor()) {
             c.key().putInt(0, 3);
             assertThat(c.lookup()).isTrue();
             long packets = 0;

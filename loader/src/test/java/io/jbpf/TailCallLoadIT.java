@@ -54,7 +54,7 @@ class TailCallLoadIT {
         assertThat(env.ipLink()).contains("name xdp_dispatch");
 
         env.ping(3, false); // tail_two answers XDP_TX, which bounces the request: no reply is expected
-        try (BpfMap hits = BpfMap.fromPin(pins.resolve("hits").toString())) {
+        try (BpfMap hits = BpfMap.fromPin(pins.resolve("hits"))) {
             assertThat(u64(hits, 2)).as("tail_two ran for the device's packets").isPositive();
             assertThat(u64(hits, 3)).as("no packet fell through the dispatcher").isZero();
             assertThat(u64(hits, 0)).isZero();

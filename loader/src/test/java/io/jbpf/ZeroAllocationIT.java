@@ -2,8 +2,11 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.spec.MapSpec;
 import io.jbpf.testing.Kernel;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,19 +51,19 @@ class ZeroAllocationIT {
 
     @Test
     void cursorLookupAndUpdate() {
-        try (BpfMap hash = BpfMap.create("za_hash", MapType.HASH, 4, 8, 256, 0);
-             BpfMap percpu = BpfMap.create("za_percpu", MapType.PERCPU_ARRAY, 4, 16, 256, 0)) {
-            MapCursor c = hash.cursor();
+        try (BpfMap hash = BpfMap.create(MapSpec.of("za_hash", MapType.HASH, 4, 8, 256));
+             BpfMap percpu = BpfMap.create(MapSpec.of("za_percpu", MapType.PERCPU_ARRAY, 4, 16, 256));
+             MapCursor c = hash.cursor()) {
             c.key().putInt(0, 7);
             c.value().putLong(0, 42);
-            c.update(BpfMap.BPF_ANY);
+            c.update(UpdateFlags.ANY);
             long[] sink = new long[2]; // sum of the values read, lookups made
             assertThat(allocatedInARound(() -> {
                 c.lookup();
                 sink[0] += c.value().getLong(0);
                 sink[1]++;
             })).as("lookup bytes").isZero();
-            assertThat(allocatedInARound(() -> c.update(BpfMap.BPF_EXIST))).as("update bytes").isZero();
+            assertThat(allocatedInARound(() -> c.update(UpdateFlags.EXIST))).as("update bytes").isZero();
             MapCursor miss = hash.cursor(); // a key that is absent: JDK 17's downcall path calls twice
             miss.key().putInt(0, 8);
             assertThat(allocatedInARound(() -> {
@@ -77,14 +80,14 @@ class ZeroAllocationIT {
 
     @Test
     void batchReadAndMmapRead() {
-        try (BpfMap hash = BpfMap.create("za_bhash", MapType.HASH, 4, 8, 1024, 0);
-             BpfMap arr = BpfMap.create("za_mmap", MapType.ARRAY, 4, 8, 1024, 0x400)) {
-            MapBatch w = hash.batch(1024);
+        try (BpfMap hash = BpfMap.create(MapSpec.of("za_bhash", MapType.HASH, 4, 8, 1024));
+             BpfMap arr = BpfMap.create(MapSpec.of("za_mmap", MapType.ARRAY, 4, 8, 1024, MapFlag.MMAPABLE));
+             MapBatch w = hash.batch(1024)) {
             for (int i = 0; i < 1000; i++) {
                 w.keys().putInt(i * 4, i);
                 w.values().putLong(i * 8, i);
             }
-            w.update(1000, BpfMap.BPF_ANY);
+            w.update(1000, UpdateFlags.ANY);
             MapBatch b = hash.batch(1024);
             long[] seen = new long[2]; // entries read, passes made
             assertThat(allocatedInARound(() -> {
@@ -96,7 +99,7 @@ class ZeroAllocationIT {
             })).as("batch full read bytes").isZero();
             assertThat(seen[0]).isEqualTo(1000L * seen[1]);
 
-            try (MmapArray m = arr.mmap(true)) {
+            try (MmapArray m = arr.mmap(MmapAccess.READ_WRITE)) {
                 m.putLong(5, 0, 55);
                 long[] sum = new long[2]; // sum of the values read, reads made
                 assertThat(allocatedInARound(() -> {

@@ -2,6 +2,7 @@ package io.jbpf.bench;
 
 import io.jbpf.BpfMap;
 import io.jbpf.MapCursor;
+import io.jbpf.MmapAccess;
 import io.jbpf.MmapArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,7 +51,7 @@ public class ArrayFullReadBench {
         BpfMap m = maps.map(map);
         entries = m.maxEntries();
         cursor = m.cursor();
-        mmap = m.mmap(false);
+        mmap = m.mmap(MmapAccess.READ_ONLY);
         if (mmap.stride() != Long.BYTES) { // the snapshot sums below read 8-byte entries
             throw new IllegalStateException(map + ": entries " + mmap.stride() + " bytes apart, not 8");
         }
@@ -68,6 +69,7 @@ public class ArrayFullReadBench {
     @TearDown
     public void tearDown() {
         mmap.close();
+        cursor.close();
         maps.close();
     }
 

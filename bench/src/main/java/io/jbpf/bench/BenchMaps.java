@@ -2,7 +2,10 @@ package io.jbpf.bench;
 
 import io.jbpf.BpfMap;
 import io.jbpf.MapCursor;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.UpdateFlags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,21 +32,20 @@ public final class BenchMaps implements AutoCloseable {
     public static final int BATCH_CAPACITY = 4096;
     /** The key single-element benchmarks look up and update. */
     public static final int KEY = 42;
-    static final int BPF_F_MMAPABLE = 0x400;
 
     /** Pin file names are the enum names in lower case; ref.c uses the same names. */
     public enum Def {
-        ARR256(MapType.ARRAY, 256, BPF_F_MMAPABLE),
-        ARR64K(MapType.ARRAY, 65_536, BPF_F_MMAPABLE),
-        HASH256(MapType.HASH, 256, 0),
-        HASH64K(MapType.HASH, 65_536, 0),
-        PCPU256(MapType.PERCPU_ARRAY, 256, 0);
+        ARR256(MapType.ARRAY, 256, MapFlag.MMAPABLE),
+        ARR64K(MapType.ARRAY, 65_536, MapFlag.MMAPABLE),
+        HASH256(MapType.HASH, 256),
+        HASH64K(MapType.HASH, 65_536),
+        PCPU256(MapType.PERCPU_ARRAY, 256);
 
         final MapType type;
         final int entries;
-        final int flags;
+        final MapFlag[] flags;
 
-        Def(MapType type, int entries, int flags) {
+        Def(MapType type, int entries, MapFlag... flags) {
             this.type = type;
             this.entries = entries;
             this.flags = flags;
@@ -78,7 +80,7 @@ public final class BenchMaps implements AutoCloseable {
             BenchMaps b = new BenchMaps(Path.of(pins), false);
             try {
                 for (Def d : Def.values()) {
-                    b.maps.put(d, BpfMap.fromPin(b.dir.resolve(d.pinName()).toString()));
+                    b.maps.put(d, BpfMap.fromPin(b.dir.resolve(d.pinName())));
                 }
             } catch (RuntimeException e) {
                 b.close();
@@ -95,10 +97,10 @@ public final class BenchMaps implements AutoCloseable {
         try {
             Files.createDirectory(dir);
             for (Def d : Def.values()) {
-                BpfMap m = BpfMap.create("bench_" + d.pinName(), d.type, 4, 8, d.entries, d.flags);
+                BpfMap m = BpfMap.create(MapSpec.of("bench_" + d.pinName(), d.type, 4, 8, d.entries, d.flags));
                 b.maps.put(d, m);
                 fill(m, d.entries);
-                m.pin(dir.resolve(d.pinName()).toString());
+                m.pin(dir.resolve(d.pinName()));
             }
         } catch (IOException e) {
             b.removePins();
@@ -116,14 +118,15 @@ public final class BenchMaps implements AutoCloseable {
     }
 
     private static void fill(BpfMap m, int entries) {
-        MapCursor c = m.cursor();
-        int slots = m.valueBufferSize() / 8;
-        for (int k = 0; k < entries; k++) {
-            c.key().putInt(0, k);
-            for (int cpu = 0; cpu < slots; cpu++) {
-                c.value().putLong(cpu * 8, valueOf(k) + cpu);
+        try (MapCursor c = m.cursor()) {
+            int slots = m.valueBufferSize() / 8;
+            for (int k = 0; k < entries; k++) {
+                c.key().putInt(0, k);
+                for (int cpu = 0; cpu < slots; cpu++) {
+                    c.value().putLong(cpu * 8, valueOf(k) + cpu);
+                }
+                c.update(UpdateFlags.ANY);
             }
-            c.update(BpfMap.BPF_ANY);
         }
     }
 

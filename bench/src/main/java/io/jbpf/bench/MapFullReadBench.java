@@ -62,6 +62,8 @@ public class MapFullReadBench {
 
     @TearDown
     public void tearDown() {
+        batch.close();
+        cursor.close();
         maps.close();
     }
 

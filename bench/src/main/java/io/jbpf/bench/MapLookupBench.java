@@ -2,6 +2,7 @@ package io.jbpf.bench;
 
 import io.jbpf.BpfMap;
 import io.jbpf.MapCursor;
+import io.jbpf.uapi.UpdateFlags;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +57,8 @@ public class MapLookupBench {
         for (int off = 0; off < value.capacity(); off += 8) {
             value.putLong(off, BenchMaps.valueOf(BenchMaps.KEY) + off / 8);
         }
-        cursor.update(BpfMap.BPF_ANY);
+        cursor.update(UpdateFlags.ANY);
+        cursor.close();
         maps.close();
     }
 
@@ -71,6 +73,6 @@ public class MapLookupBench {
     @Benchmark
     public void update() {
         value.putLong(0, ++counter);
-        cursor.update(BpfMap.BPF_ANY);
+        cursor.update(UpdateFlags.ANY);
     }
 }

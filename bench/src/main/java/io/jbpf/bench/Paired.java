@@ -8,8 +8,10 @@ import com.kenai.jffi.MemoryIO;
 import com.kenai.jffi.Type;
 import io.jbpf.BpfMap;
 import io.jbpf.MapCursor;
+import io.jbpf.MmapAccess;
 import io.jbpf.MmapArray;
 import io.jbpf.internal.sys.ElemCall;
+import io.jbpf.uapi.UpdateFlags;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -116,8 +118,13 @@ public final class Paired {
     }
 
     private void single(String op, String name, BpfMap bpfMap) {
+        try (MapCursor cursor = bpfMap.cursor()) {
+            single(op, name, bpfMap, cursor);
+        }
+    }
+
+    private void single(String op, String name, BpfMap bpfMap, MapCursor cursor) {
         boolean update = op.equals("update");
-        MapCursor cursor = bpfMap.cursor();
         ByteBuffer value = cursor.value();
         cursor.key().putInt(0, BenchMaps.KEY);
         if (!cursor.lookup()) {
@@ -137,7 +144,7 @@ public final class Paired {
             for (int i = 0; i < CALLS; i++) {
                 if (update) {
                     value.putLong(0, ++counter[0]);
-                    cursor.update(BpfMap.BPF_ANY);
+                    cursor.update(UpdateFlags.ANY);
                 } else if (!cursor.lookup()) {
                     throw new IllegalStateException("key vanished");
                 }
@@ -148,7 +155,7 @@ public final class Paired {
             return t;
         }, () -> invoker.invokeN5(ctx5, loop, update ? 1 : 0, bpfMap.fd(), cKeyAddr, cValueAddr, CALLS));
         value.put(0, saved);
-        cursor.update(BpfMap.BPF_ANY);
+        cursor.update(UpdateFlags.ANY);
     }
 
     private static void check(String name, long jbpf, long c) {
@@ -167,7 +174,7 @@ public final class Paired {
         }
         ByteBuffer cSum = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
         long cSumAddr = MemoryIO.getInstance().getDirectBufferAddress(cSum);
-        try (MmapArray a = bpfMap.mmap(false)) {
+        try (MmapArray a = bpfMap.mmap(MmapAccess.READ_ONLY)) {
             LongSupplier c = () -> invoker.invokeN4(ctx4, mmapSum, cMem, entries, reads, cSumAddr);
             long[] last = {0};
             alternate("mmap/" + name, reads, () -> {

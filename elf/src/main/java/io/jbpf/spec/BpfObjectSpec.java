@@ -127,7 +127,7 @@ public final class BpfObjectSpec {
     public Set<String> tailCallTargets() {
         Set<String> out = new LinkedHashSet<>();
         for (MapSpec m : maps.values()) {
-            if (m.type() == MapType.PROG_ARRAY.value) {
+            if (m.type() == MapType.PROG_ARRAY) {
                 out.addAll(new TreeMap<>(m.initialValues()).values());
             }
         }

@@ -1,22 +1,30 @@
 package io.jbpf.spec;
 
 import io.jbpf.common.BpfException;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * A map as the object file declares it, before it exists in the kernel.
+ * A map as the object file declares it, before it exists in the kernel; or made by hand with
+ * {@link #of} for {@code BpfMap.create}.
  *
  * @param name            the symbol name (the kernel gets it truncated to 15 characters); for
  *                        global data, libbpf's name such as {@code myobj.rodata}
- * @param section         {@code .maps} for BTF-defined maps, {@code maps} for legacy ones, or the
- *                        data section ({@code .data}, {@code .rodata.str1.1} ...) it holds
+ * @param section         {@code .maps} for BTF-defined maps, {@code maps} for legacy ones, the
+ *                        data section ({@code .data}, {@code .rodata.str1.1} ...) it holds, or empty
+ *                        for a map made with {@link #of}
  * @param offset          offset of the definition within its section (relocations point there)
- * @param type            {@code bpf_map_type} value (kept as int so unknown types still show)
+ * @param type            the map type; an object naming a type this jbpf does not know is refused when read
  * @param keySize         key size in bytes
  * @param valueSize       value size in bytes
  * @param maxEntries      {@code max_entries}
- * @param flags           {@code map_flags}
+ * @param flags           {@code map_flags}; an object with a flag this jbpf does not know is refused when read
  * @param numaNode        NUMA node, used when flags carry BPF_F_NUMA_NODE
  * @param mapExtra        {@code map_extra} (bloom filter hash count, arena address)
  * @param pinning         where the map is pinned and shared, decided from the definition's {@code pinning}
@@ -29,8 +37,8 @@ import java.util.Map;
  *                        or a map (map-in-map), from {@code .values = { [i] = &x }}
  * @param data            for global data, the section's initial bytes; null for other maps
  */
-public record MapSpec(String name, String section, long offset, int type, int keySize, int valueSize,
-                      int maxEntries, int flags, int numaNode, long mapExtra, Pinning pinning,
+public record MapSpec(String name, String section, long offset, MapType type, int keySize, int valueSize,
+                      int maxEntries, Set<MapFlag> flags, int numaNode, long mapExtra, Pinning pinning,
                       int btfKeyTypeId, int btfValueTypeId, MapSpec inner, Map<Integer, String> initialValues,
                       byte[] data) {
 
@@ -75,27 +83,33 @@ public record MapSpec(String name, String section, long offset, int type, int ke
         }
     }
 
-    /** BPF_F_RDONLY_PROG: programs may only read the map (.rodata). */
-    public static final int BPF_F_RDONLY_PROG = 1 << 7;
-    /** BPF_F_MMAPABLE: the array can be mmap()ed. */
-    public static final int BPF_F_MMAPABLE = 1 << 10;
-
+    /** Null flags, pinning and slots stand for none; the flags are kept as an unmodifiable copy. */
     public MapSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(section, "section");
+        Objects.requireNonNull(type, "type");
+        flags = flags == null || flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
         pinning = pinning == null ? Pinning.NONE : pinning;
         initialValues = initialValues == null ? Map.of() : Map.copyOf(initialValues);
     }
 
     /** A map with no inner map, no initial slots and no data. */
-    public MapSpec(String name, String section, long offset, int type, int keySize, int valueSize,
-                   int maxEntries, int flags, int numaNode, long mapExtra, Pinning pinning,
+    public MapSpec(String name, String section, long offset, MapType type, int keySize, int valueSize,
+                   int maxEntries, Set<MapFlag> flags, int numaNode, long mapExtra, Pinning pinning,
                    int btfKeyTypeId, int btfValueTypeId) {
         this(name, section, offset, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra, pinning,
                 btfKeyTypeId, btfValueTypeId, null, Map.of(), null);
     }
 
-    /** Kernel name of the map type. */
-    public String typeName() {
-        return MapType.nameOf(type);
+    /**
+     * A map made by hand, for {@code BpfMap.create}: no BTF, not pinned, no initial contents, and
+     * {@code flags} such as {@link MapFlag#NO_PREALLOC} or {@link MapFlag#MMAPABLE}. (A map of
+     * maps also needs its inner maps' shape, {@code inner}: give it through the canonical
+     * constructor.)
+     */
+    public static MapSpec of(String name, MapType type, int keySize, int valueSize, int maxEntries, MapFlag... flags) {
+        return new MapSpec(name, "", 0, type, keySize, valueSize, maxEntries, Set.copyOf(List.of(flags)), 0, 0,
+                Pinning.NONE, 0, 0);
     }
 
     /** Defined the old way, as {@code struct bpf_map_def} in {@code SEC("maps")}. */

@@ -11,6 +11,7 @@ import io.jbpf.elf.ElfFormatException;
 import io.jbpf.elf.ElfRelocation;
 import io.jbpf.elf.ElfSection;
 import io.jbpf.elf.ElfSymbol;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -61,7 +63,7 @@ final class ObjectReader {
         Map<Integer, String> dataMapBySection = new HashMap<>();
         readDataMaps(maps, dataMapBySection);
         String kconfigMap = readExterns(maps);
-        List<ProgramSpec> programs = readPrograms(maps, dataMapBySection, kconfigMap);
+        // Before the programs: each program carries what loading it alone needs (ProgramSpec.Origin).
         byte[] kernelBtf = btf == null ? null : fixExternBtf(btf.withDatasecLayout(new Btf.DatasecLayout() {
             @Override
             public long sectionSize(String section) {
@@ -75,14 +77,19 @@ final class ObjectReader {
                         .map(ElfSymbol::value).orElse(-1L);
             }
         }));
+        String license = readString("license");
+        int version = readVersion();
+        List<ExternSpec> externList = List.copyOf(externs.values());
+        ProgramSpec.Origin origin = new ProgramSpec.Origin(source, license, version, externList, kernelBtf);
+        List<ProgramSpec> programs = readPrograms(maps, dataMapBySection, kconfigMap, origin);
         List<BpfObjectSpec.SectionInfo> sections = new ArrayList<>();
         for (ElfSection s : elf.sections()) {
             if (s.index() > 0) {
                 sections.add(new BpfObjectSpec.SectionInfo(s.index(), s.name(), sectionKind(s), s.size()));
             }
         }
-        return new BpfObjectSpec(objectName(), source, readString("license"), readVersion(), programs, maps,
-                readVariables(dataMapBySection), List.copyOf(externs.values()), btf, kernelBtf, sections);
+        return new BpfObjectSpec(objectName(), source, license, version, programs, maps,
+                readVariables(dataMapBySection), externList, btf, kernelBtf, sections);
     }
 
     private String objectName() {
@@ -148,11 +155,11 @@ final class ObjectReader {
         if (def == null || def.kind() != BtfKind.STRUCT) {
             throw new BpfException(where + ": definition is not a struct (BTF " + def + ")");
         }
-        int type = 0;
+        int rawType = 0;
         int keySize = 0;
         int valueSize = 0;
         int maxEntries = 0;
-        int flags = 0;
+        int rawFlags = 0;
         int numa = 0;
         int pinning = 0;
         long extra = 0;
@@ -161,9 +168,9 @@ final class ObjectReader {
         BtfType.Member values = null;
         for (BtfType.Member m : def.members()) {
             switch (m.name()) {
-                case "type" -> type = uintField(where, m);
+                case "type" -> rawType = uintField(where, m);
                 case "max_entries" -> maxEntries = uintField(where, m);
-                case "map_flags" -> flags = uintField(where, m);
+                case "map_flags" -> rawFlags = uintField(where, m);
                 case "numa_node" -> numa = uintField(where, m);
                 case "pinning" -> pinning = uintField(where, m);
                 case "map_extra" -> extra = ulongField(where, m);
@@ -181,12 +188,12 @@ final class ObjectReader {
                 default -> throw new BpfException(where + ": unknown field '" + m.name() + "' in map definition");
             }
         }
+        MapType type = mapType(where, rawType);
         MapSpec inner = null;
         Map<Integer, String> slots = Map.of();
         if (values != null) {
-            boolean progArray = type == MapType.PROG_ARRAY.value;
-            boolean mapInMap = type == MapType.ARRAY_OF_MAPS.value
-                    || type == MapType.HASH_OF_MAPS.value;
+            boolean progArray = type == MapType.PROG_ARRAY;
+            boolean mapInMap = type == MapType.ARRAY_OF_MAPS || type == MapType.HASH_OF_MAPS;
             if (!outer || !progArray && !mapInMap) {
                 throw new BpfException(where + ": 'values' is only for prog arrays and outer maps of maps");
             }
@@ -204,8 +211,23 @@ final class ObjectReader {
             valueSize = checkSize(where, "value", valueSize, 4);
             slots = slots(where, offset, symSize, values.offset() / 8, maxEntries, slotRels);
         }
-        return new MapSpec(name, BpfObjectSpec.MAPS_SECTION, offset, type, keySize, valueSize, maxEntries, flags,
-                numa, extra, MapSpec.Pinning.ofLibbpf(where, pinning), keyId, valueId, inner, slots, null);
+        return new MapSpec(name, BpfObjectSpec.MAPS_SECTION, offset, type, keySize, valueSize, maxEntries,
+                MapFlag.fromBits(where, rawFlags), numa, extra, MapSpec.Pinning.ofLibbpf(where, pinning), keyId, valueId, inner, slots, null);
+    }
+
+    /**
+     * The map type a definition names. A number this jbpf does not know is refused here, when the
+     * object is read, rather than passed on: jbpf could not say what the map is, nor size it.
+     */
+    private static MapType mapType(String where, int value) {
+        MapType t = MapType.of(value);
+        if (t == null) {
+            MapType[] known = MapType.values();
+            throw new BpfException(where + ": map type " + Integer.toUnsignedString(value) + " is not one this jbpf knows "
+                    + "(newer than this jbpf? it knows up to " + known[known.length - 1].kernelName() + " = "
+                    + known[known.length - 1].value + ")");
+        }
+        return t;
     }
 
     /** Initial slots of a map from the .rel.maps entries that fall inside its 'values' array. */
@@ -317,8 +339,8 @@ final class ObjectReader {
             if (maps.containsKey(s.name())) {
                 throw new BpfException(where + ": defined twice");
             }
-            maps.put(s.name(), new MapSpec(s.name(), BpfObjectSpec.LEGACY_MAPS_SECTION, s.value(), b.getInt(at),
-                    b.getInt(at + 4), b.getInt(at + 8), b.getInt(at + 12), b.getInt(at + 16), 0, 0,
+            maps.put(s.name(), new MapSpec(s.name(), BpfObjectSpec.LEGACY_MAPS_SECTION, s.value(), mapType(where, b.getInt(at)),
+                    b.getInt(at + 4), b.getInt(at + 8), b.getInt(at + 12), MapFlag.fromBits(where, b.getInt(at + 16)), 0, 0,
                     MapSpec.Pinning.ofIproute2(where, pinning), 0, 0));
         }
     }
@@ -342,11 +364,11 @@ final class ObjectReader {
             boolean rodata = isPrefixed(s.name(), ".rodata");
             // As libbpf 1.1 (Debian's bpftool): every global-data map is mmap()able, so user space
             // can read and write variables without a syscall.
-            int flags = (rodata ? MapSpec.BPF_F_RDONLY_PROG : 0) | MapSpec.BPF_F_MMAPABLE;
+            Set<MapFlag> flags = rodata ? EnumSet.of(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE) : EnumSet.of(MapFlag.MMAPABLE);
             if (maps.containsKey(name)) {
                 throw new BpfException(source + ": map name '" + name + "' for section " + s.name() + " is already taken");
             }
-            maps.put(name, new MapSpec(name, s.name(), 0, MapType.ARRAY.value, 4, (int) s.size(), 1,
+            maps.put(name, new MapSpec(name, s.name(), 0, MapType.ARRAY, 4, (int) s.size(), 1,
                     flags, 0, 0, MapSpec.Pinning.NONE, 0, datasec == null ? 0 : datasec.id(), null, Map.of(), elf.contents(s)));
             dataMapBySection.put(s.index(), name);
         }
@@ -464,8 +486,8 @@ final class ObjectReader {
         }
         String name = internalMapName(KCONFIG);
         BtfType datasec = btf.find(BtfKind.DATASEC, KCONFIG).orElseThrow();
-        maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.ARRAY.value, 4, off, 1,
-                MapSpec.BPF_F_RDONLY_PROG | MapSpec.BPF_F_MMAPABLE, 0, 0, MapSpec.Pinning.NONE, 0, datasec.id(), null, Map.of(),
+        maps.put(name, new MapSpec(name, KCONFIG, 0, MapType.ARRAY, 4, off, 1,
+                EnumSet.of(MapFlag.RDONLY_PROG, MapFlag.MMAPABLE), 0, 0, MapSpec.Pinning.NONE, 0, datasec.id(), null, Map.of(),
                 new byte[off]));
         return name;
     }
@@ -598,7 +620,7 @@ final class ObjectReader {
     }
 
     private List<ProgramSpec> readPrograms(Map<String, MapSpec> maps, Map<Integer, String> dataMapBySection,
-                                           String kconfigMap) {
+                                           String kconfigMap, ProgramSpec.Origin origin) {
         Map<Integer, List<ElfRelocation>> relsByTarget = new HashMap<>();
         for (ElfSection s : elf.sections()) {
             // Only code's relocations: those of debug sections (most of them) are not jbpf's business.
@@ -648,7 +670,7 @@ final class ObjectReader {
         }
         List<ProgramSpec> out = new ArrayList<>();
         for (Func e : entries) {
-            out.add(new Linker(e, subprogs, text, maps, dataMapBySection, kconfigMap).link());
+            out.add(new Linker(e, subprogs, text, maps, dataMapBySection, kconfigMap).link(origin));
         }
         return out;
     }
@@ -696,14 +718,14 @@ final class ObjectReader {
             this.dataMaps = dataMaps;
         }
 
-        ProgramSpec link() {
+        ProgramSpec link(ProgramSpec.Origin origin) {
             place(entry);
             relocate(entry);
             relocations.sort(Comparator.comparingInt(Relocation::instruction));
             List<String> names = order.subList(1, order.size()).stream().map(Func::name).toList();
             return new ProgramSpec(entry.name(), entry.section().name(), entry.start(), classify(entry.section()), code,
                     relocations, names, extInfo(ext == null ? null : ext.funcInfo()), extInfo(ext == null ? null : ext.lineInfo()),
-                    extInfo(ext == null ? null : ext.coreRelocations()).count());
+                    extInfo(ext == null ? null : ext.coreRelocations()).count(), origin);
         }
 
         private SectionDef classify(ElfSection sec) {

@@ -3,10 +3,13 @@ package io.jbpf.spec;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A program as the object file holds it: its instructions, the section it came from and the
- * references the loader must resolve. Immutable; {@link #instructions()} returns a copy.
+ * references the loader must resolve, with what of its object loading it needs (license, kernel
+ * version, externs, BTF), so that it can be loaded alone. Immutable; {@link #instructions()}
+ * returns a copy.
  */
 public final class ProgramSpec {
     /** Size of one BPF instruction ({@code struct bpf_insn}). */
@@ -22,10 +25,19 @@ public final class ProgramSpec {
     private final ExtInfo funcInfo;
     private final ExtInfo lineInfo;
     private final int coreRelocations;
+    private final Origin origin;
+
+    /**
+     * What a program takes from its object: shared by the object's programs, read once.
+     *
+     * @param kernelBtf the object's BTF as BPF_BTF_LOAD takes it, or null without BTF
+     */
+    record Origin(String source, String license, int kernelVersion, List<ExternSpec> externs, byte[] kernelBtf) {
+    }
 
     ProgramSpec(String name, String section, long sectionOffset, SectionDef def, byte[] instructions,
                 List<Relocation> relocations, List<String> subprograms, ExtInfo funcInfo, ExtInfo lineInfo,
-                int coreRelocations) {
+                int coreRelocations, Origin origin) {
         this.name = name;
         this.section = section;
         this.sectionOffset = sectionOffset;
@@ -36,6 +48,38 @@ public final class ProgramSpec {
         this.funcInfo = funcInfo;
         this.lineInfo = lineInfo;
         this.coreRelocations = coreRelocations;
+        this.origin = origin;
+    }
+
+    /** The object file it came from (its path), for messages. */
+    public String source() {
+        return origin.source();
+    }
+
+    /** Its object's {@code license} section; the kernel checks it for GPL-only helpers. */
+    public String license() {
+        return origin.license();
+    }
+
+    /** Its object's {@code version} section, or 0. */
+    public int kernelVersion() {
+        return origin.kernelVersion();
+    }
+
+    /**
+     * Its object's externs (kconfig values, ksyms, kfuncs), in the object's order, which decides the
+     * number a call to a missing weak kfunc is poisoned with; its {@link #relocations()} name them.
+     */
+    public List<ExternSpec> externs() {
+        return origin.externs();
+    }
+
+    /**
+     * Its object's BTF ready for BPF_BTF_LOAD, if the object has BTF: the types its
+     * {@link #funcInfo()} and {@link #lineInfo()} refer to.
+     */
+    public Optional<byte[]> kernelBtf() {
+        return Optional.ofNullable(origin.kernelBtf()).map(byte[]::clone);
     }
 
     /** The function's symbol name (or the section name for a section with no function symbol). */
@@ -77,6 +121,7 @@ public final class ProgramSpec {
         return instructions.clone();
     }
 
+    /** How many instructions {@link #instructions()} holds, subprograms included. */
     public int instructionCount() {
         return instructions.length / INSN_SIZE;
     }

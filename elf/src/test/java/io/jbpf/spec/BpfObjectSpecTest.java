@@ -18,11 +18,13 @@ import io.jbpf.testing.BpfObjects;
 import io.jbpf.testing.ElfPatch;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.MapType;
+import io.jbpf.uapi.ProgFlag;
 import io.jbpf.uapi.ProgType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +67,7 @@ class BpfObjectSpecTest {
                 assertThat(p.instructionCount()).isEqualTo(21);
                 assertThat(p.type()).isEqualTo(ProgType.XDP);
                 assertThat(p.expectedAttachType()).isEqualTo(AttachType.XDP);
-                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.XDP, AttachType.XDP, 0, false));
+                assertThat(p.sectionDef()).isEqualTo(new SectionDef(ProgType.XDP, AttachType.XDP, Set.of(), false));
                 assertThat(p.relocations()).containsExactly(
                         new Relocation(6, Relocation.Kind.MAP, "xdp_stats_map", ".maps", "xdp_stats_map", 0));
                 assertThat(opcode(p, 6)).isEqualTo(LD_IMM64);
@@ -117,8 +119,9 @@ class BpfObjectSpecTest {
 
             assertThat(spec.programsInSection("xdp")).containsExactly(pass, drop);
             assertThat(spec.programsInSection("xdp.frags")).containsExactly(frag);
-            assertThat(frag.sectionDef().progFlags()).isEqualTo(SectionNames.BPF_F_XDP_HAS_FRAGS);
-            assertThat(pass.sectionDef().progFlags()).isZero();
+            assertThat(frag.sectionDef().progFlags()).containsExactly(ProgFlag.XDP_HAS_FRAGS);
+            assertThat(ProgFlag.toBits(frag.sectionDef().progFlags())).isEqualTo(1 << 5);
+            assertThat(pass.sectionDef().progFlags()).isEmpty();
             assertThat(spec.maps()).containsOnlyKeys("xdp_stats_map");
         }
 
@@ -260,12 +263,12 @@ class BpfObjectSpecTest {
             assertThat(m.section()).isEqualTo(".maps");
             assertThat(m.legacy()).isFalse();
             assertThat(m.offset()).isZero();
-            assertThat(m.type()).isEqualTo(MapType.PERCPU_ARRAY.value).isEqualTo(6);
-            assertThat(m.typeName()).isEqualTo("BPF_MAP_TYPE_PERCPU_ARRAY");
+            assertThat(m.type()).isEqualTo(MapType.PERCPU_ARRAY);
+            assertThat(m.type().kernelName()).isEqualTo("BPF_MAP_TYPE_PERCPU_ARRAY");
             assertThat(m.keySize()).isEqualTo(4);
             assertThat(m.valueSize()).isEqualTo(16);
             assertThat(m.maxEntries()).isEqualTo(5);
-            assertThat(m.flags()).isZero();
+            assertThat(m.flags()).isEmpty();
             assertThat(m.numaNode()).isZero();
             assertThat(m.mapExtra()).isZero();
             assertThat(m.pinning()).isEqualTo(MapSpec.Pinning.NONE);
@@ -308,7 +311,7 @@ class BpfObjectSpecTest {
             }
             assertThat(spec.maps()).containsOnlyKeys("xdp_stats_map");
             MapSpec m = spec.maps().get("xdp_stats_map");
-            assertThat(List.of(m.type(), m.keySize(), m.valueSize(), m.maxEntries())).containsExactly(6, 4, 16, 5);
+            assertThat(List.of(m.type(), m.keySize(), m.valueSize(), m.maxEntries())).containsExactly(MapType.PERCPU_ARRAY, 4, 16, 5);
         }
 
         @Test
@@ -318,15 +321,15 @@ class BpfObjectSpecTest {
             // In definition (offset) order.
             assertThat(spec.maps().keySet()).containsExactly("legacy_counter", "legacy_ifindex_hash");
             assertThat(spec.maps().get("legacy_counter")).isEqualTo(
-                    new MapSpec("legacy_counter", "maps", 0, MapType.ARRAY.value, 4, 8, 4, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
+                    new MapSpec("legacy_counter", "maps", 0, MapType.ARRAY, 4, 8, 4, Set.of(), 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().get("legacy_ifindex_hash")).isEqualTo(
-                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.HASH.value, 4, 8, 16, 0, 0, 0, MapSpec.Pinning.NONE, 0, 0));
+                    new MapSpec("legacy_ifindex_hash", "maps", 20, MapType.HASH, 4, 8, 16, Set.of(), 0, 0, MapSpec.Pinning.NONE, 0, 0));
             assertThat(spec.maps().values()).allSatisfy(m -> {
                 assertThat(m.legacy()).isTrue();
                 assertThat(m.btfKeyTypeId()).isZero();
                 assertThat(m.btfValueTypeId()).isZero();
             });
-            assertThat(spec.maps().get("legacy_ifindex_hash").typeName()).isEqualTo("BPF_MAP_TYPE_HASH");
+            assertThat(spec.maps().get("legacy_ifindex_hash").type().kernelName()).isEqualTo("BPF_MAP_TYPE_HASH");
             // The object still has BTF (for the program), just not for the maps.
             assertThat(spec.btf()).isPresent();
         }

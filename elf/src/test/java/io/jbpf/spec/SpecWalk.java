@@ -38,9 +38,9 @@ final class SpecWalk {
         Btf btf = spec.btf().orElse(null);
         BtfFormatter formatter = btf == null ? null : new BtfFormatter(btf);
         for (MapSpec m : spec.maps().values()) {
-            n += m.name().length() + m.typeName().length() + m.keySize() + m.valueSize() + m.maxEntries() + m.flags()
+            n += m.name().length() + m.type().kernelName().length() + m.keySize() + m.valueSize() + m.maxEntries() + m.flags().size()
                     + m.section().length() + (m.legacy() ? 1 : 0) + (m.internal() ? 1 : 0) + m.initialValues().size();
-            n += m.inner() == null ? 0 : m.inner().typeName().length();
+            n += m.inner() == null ? 0 : m.inner().type().kernelName().length();
             if (formatter != null) {
                 n += format(btf, formatter, m.btfKeyTypeId(), null);
                 n += format(btf, formatter, m.btfValueTypeId(), m.data());

@@ -8,6 +8,7 @@ import io.jbpf.spec.MapSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.spec.Relocation;
 import io.jbpf.spec.VariableSpec;
+import io.jbpf.uapi.MapFlag;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,9 +50,9 @@ final class InspectCommand extends CliCommand {
         }
         out.println("\nMaps:");
         for (MapSpec m : spec.maps().values()) {
-            out.println("  " + left(m.name(), 24) + " " + left(m.typeName(), 28) + " key " + right(m.keySize(), 3)
+            out.println("  " + left(m.name(), 24) + " " + left(m.type().kernelName(), 28) + " key " + right(m.keySize(), 3)
                     + "  value " + right(m.valueSize(), 5) + "  max_entries " + right(m.maxEntries(), 7)
-                    + "  flags 0x" + Integer.toHexString(m.flags()) + (m.legacy() ? "  (legacy maps section)"
+                    + "  flags 0x" + Integer.toHexString(MapFlag.toBits(m.flags())) + (m.legacy() ? "  (legacy maps section)"
                             : m.internal() ? "  (global data " + m.section() + ")" : ""));
         }
         if (!spec.variables().isEmpty()) {
@@ -113,11 +114,11 @@ final class InspectCommand extends CliCommand {
         for (MapSpec m : spec.maps().values()) {
             Map<String, Object> mm = new LinkedHashMap<>();
             mm.put("name", m.name());
-            mm.put("type", m.typeName());
+            mm.put("type", m.type().kernelName());
             mm.put("key_size", m.keySize());
             mm.put("value_size", m.valueSize());
             mm.put("max_entries", m.maxEntries());
-            mm.put("flags", m.flags());
+            mm.put("flags", MapFlag.toBits(m.flags()));
             mm.put("legacy", m.legacy());
             mm.put("section", m.section());
             maps.add(mm);

@@ -41,7 +41,7 @@ final class LoadCommand extends CliCommand {
     private final OptionSpec forceOpt = flag("replace a program already attached", "--force", "-F");
     private final OptionSpec pinOpt = option("DIR", Path.class, "pin the loaded programs and maps in this bpffs directory",
             "--pin");
-    private final OptionSpec pinPathOpt = optionWithDefault("DIR", String.class, LoadOptions.DEFAULT_PIN_ROOT,
+    private final OptionSpec pinPathOpt = optionWithDefault("DIR", Path.class, LoadOptions.DEFAULT_PIN_ROOT.toString(),
             "bpffs root for pinned maps: LIBBPF_PIN_BY_NAME maps as DIR/NAME, iproute2 PIN_OBJECT_NS and "
             + "PIN_GLOBAL_NS maps under DIR/tc/ (default: ${DEFAULT-VALUE})", "--pin-path");
     private final OptionSpec jsonOpt = flag("print the result as JSON", "--json");
@@ -67,7 +67,7 @@ final class LoadCommand extends CliCommand {
         program = programOpt.getValue();
         pinDir = pinOpt.getValue();
         json = isSet(jsonOpt);
-        String pinPath = pinPathOpt.getValue();
+        Path pinPath = pinPathOpt.getValue();
         XdpMode xdpMode = XdpMode.parse(modeOpt.getValue());
         if (device == null && pinDir == null) {
             throw usageError(
@@ -88,7 +88,7 @@ final class LoadCommand extends CliCommand {
             obj.warnings().forEach(w -> err().println("jbpf: warning: " + w));
             if (pinDir == null) {
                 // The kernel empties a prog array when its last user-space reference goes: jbpf's fd, at exit.
-                obj.maps().values().stream().filter(m -> m.type() == MapType.PROG_ARRAY.value)
+                obj.maps().values().stream().filter(m -> m.type() == MapType.PROG_ARRAY)
                         .forEach(m -> err().println("jbpf: warning: prog array " + m.name()
                                 + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
             }

@@ -9,7 +9,6 @@ import io.jbpf.btf.BtfFormatter;
 import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.MapSpec;
-import io.jbpf.uapi.MapType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -58,12 +57,12 @@ final class MapDumpCommand extends CliCommand {
         device = deviceOpt.getValue();
         id = idOpt.getValue();
         BpfObjectSpec objSpec = null;
-        String pin = null;
+        Path pin = null;
         if (source != null) {
             if (isElf(source)) {
                 objSpec = BpfObjectSpec.read(source);
             } else {
-                pin = source.toString();
+                pin = source;
             }
         }
         String problem = MapSelection.problem(pin, id, mapName, device);
@@ -75,11 +74,10 @@ final class MapDumpCommand extends CliCommand {
             // Batch reads, one system call per many entries, into buffers sized by bytes rather
             // than by max_entries (a sparse map of large values would otherwise take gigabytes);
             // each entry is printed as soon as it is read, so memory does not grow with the map.
-            MapBatch batch = map.batchWithin(BATCH_BYTES);
             Printer printer = new Printer(map, out(), isSet(jsonOpt));
             int ks = map.keySize();
             int vs = map.valueBufferSize();
-            try {
+            try (MapBatch batch = map.batchWithin(BATCH_BYTES)) {
                 for (int n = batch.read(); n > 0; n = batch.read()) {
                     for (int i = 0; i < n; i++) {
                         byte[] k = new byte[ks];
@@ -98,7 +96,7 @@ final class MapDumpCommand extends CliCommand {
         return 0;
     }
 
-    private BpfMap locate(String pin) {
+    private BpfMap locate(Path pin) {
         if (id != null) {
             return BpfMap.fromId(id);
         }
@@ -225,7 +223,7 @@ final class MapDumpCommand extends CliCommand {
             if (json) {
                 out.print('[');
             } else {
-                out.println("map " + map.info().name() + " (id " + map.id() + ", " + MapType.nameOf(map.type()) + ", key "
+                out.println("map " + map.info().name() + " (id " + map.id() + ", " + map.type().kernelName() + ", key "
                         + map.keySize() + " B, value " + map.valueSize() + " B, max_entries " + Integer.toUnsignedString(map.maxEntries()) + "):");
             }
         }

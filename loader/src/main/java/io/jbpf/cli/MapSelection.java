@@ -1,5 +1,6 @@
 package io.jbpf.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ final class MapSelection {
      * What is wrong with a selection, as a usage error's message, or null when it names one map.
      * {@code pin}, {@code id}, {@code mapName} and {@code device} are null when not given.
      */
-    static String problem(String pin, Integer id, String mapName, String device) {
+    static String problem(Path pin, Integer id, String mapName, String device) {
         List<String> given = new ArrayList<>();
         if (pin != null) {
             given.add("the pinned path " + pin);

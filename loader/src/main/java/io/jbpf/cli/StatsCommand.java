@@ -103,6 +103,7 @@ final class StatsCommand extends CliCommand {
                     changed(out, attached, now, next);
                     attached = now;
                     if (newMap) {
+                        cursor.close();
                         map.close();
                         map = null;
                         watch(next);
@@ -120,6 +121,9 @@ final class StatsCommand extends CliCommand {
                 n++;
             }
         } finally {
+            if (cursor != null) {
+                cursor.close();
+            }
             if (map != null) {
                 map.close();
             }
@@ -129,9 +133,9 @@ final class StatsCommand extends CliCommand {
 
     /** Reads {@code m} from now on (taking ownership of it): checks its shape and takes its first reading. */
     private void watch(BpfMap m) {
-        if (m.type() != MapType.ARRAY.value && m.type() != MapType.PERCPU_ARRAY.value
+        if (m.type() != MapType.ARRAY && m.type() != MapType.PERCPU_ARRAY
                 || m.keySize() != 4 || m.valueSize() < 16) {
-            String shape = MapType.nameOf(m.type()) + " with key " + m.keySize() + " B and value " + m.valueSize() + " B";
+            String shape = m.type().kernelName() + " with key " + m.keySize() + " B and value " + m.valueSize() + " B";
             m.close();
             throw new BpfException("map " + mapName + " is " + shape + "; jbpf stats reads an array indexed by XDP action "
                     + "whose value starts with __u64 rx_packets, rx_bytes");

@@ -43,8 +43,8 @@ public final class TracepointLink implements Link {
     /** Attaches {@code prog} (a BPF_PROG_TYPE_TRACEPOINT program) to {@code category/name}. */
     public static TracepointLink attach(BpfProgram prog, String category, String name) {
         String tp = category + "/" + name;
-        if (prog.type() != ProgType.TRACEPOINT.value) {
-            throw new BpfException("program " + prog.name() + " is " + ProgType.nameOf(prog.type())
+        if (prog.type() != ProgType.TRACEPOINT) {
+            throw new BpfException("program " + prog.name() + " is " + prog.type().kernelName()
                     + ", not a tracepoint program; it cannot attach to " + tp);
         }
         long id = tracepointId(category, name);

@@ -61,7 +61,7 @@ public final class XdpBpfLink implements Link {
             KernelInfo.Link info = KernelInfo.link(fd, "pinned link " + path);
             if (info.type() != LinkType.XDP) {
                 throw new BpfException("pinned link " + path + " (link id " + info.id() + ") is a "
-                        + (info.type() == null ? "link of unknown type" : info.type().kernelName()) + " link, not an XDP link");
+                        + info.type().kernelName() + " link, not an XDP link");
             }
             String device = deviceName(info);
             return new XdpBpfLink(device, info.id(), new LinkFd(fd, "XDP link " + info.id() + " on " + device, path));
@@ -120,8 +120,8 @@ public final class XdpBpfLink implements Link {
         int r = link.update(program);
         if (r < 0) {
             String what = "update XDP link " + id + " on " + device + " to program " + program.name();
-            if (-r == Errno.EINVAL && program.type() != ProgType.XDP.value) {
-                throw new BpfException(what + ": it is " + ProgType.nameOf(program.type())
+            if (-r == Errno.EINVAL && program.type() != ProgType.XDP) {
+                throw new BpfException(what + ": it is " + program.type().kernelName()
                         + ", and an XDP link runs only XDP programs", -r);
             }
             throw new BpfException(what, -r);

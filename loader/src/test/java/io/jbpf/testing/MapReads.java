@@ -43,7 +43,9 @@ public final class MapReads {
 
     /** Through a new {@link MapCursor}: next() + lookup() into its direct buffers. */
     public static Map<String, String> cursor(BpfMap m) {
-        return cursor(m.cursor(), m);
+        try (MapCursor c = m.cursor()) {
+            return cursor(c, m);
+        }
     }
 
     /** Through {@code c} from its first key (rewinds it first). */
@@ -67,7 +69,9 @@ public final class MapReads {
 
     /** Through a new {@link MapBatch} of {@code capacity} (read() until it returns 0). */
     public static BatchPass batch(BpfMap m, int capacity) {
-        return batch(m.batch(capacity), m);
+        try (MapBatch b = m.batch(capacity)) {
+            return batch(b, m);
+        }
     }
 
     /** Through {@code b} from the start of the map (rewinds it first). */

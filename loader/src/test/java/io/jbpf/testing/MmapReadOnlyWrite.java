@@ -1,7 +1,10 @@
 package io.jbpf.testing;
 
 import io.jbpf.BpfMap;
+import io.jbpf.MmapAccess;
 import io.jbpf.MmapArray;
+import io.jbpf.spec.MapSpec;
+import io.jbpf.uapi.MapFlag;
 import io.jbpf.uapi.MapType;
 
 /**
@@ -14,8 +17,8 @@ public final class MmapReadOnlyWrite {
     }
 
     public static void main(String[] args) {
-        try (BpfMap m = BpfMap.create("ro_probe", MapType.ARRAY, 4, 8, 4, 0x400);
-                MmapArray a = m.mmap(false)) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("ro_probe", MapType.ARRAY, 4, 8, 4, MapFlag.MMAPABLE));
+                MmapArray a = m.mmap(MmapAccess.READ_ONLY)) {
             System.out.println("mapped");
             System.out.flush();
             try {

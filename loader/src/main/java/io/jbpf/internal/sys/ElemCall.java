@@ -25,7 +25,7 @@ public final class ElemCall {
     private static final MethodHandle TRIVIAL = Runtime.version().feature() == 17
             && ModuleLayer.boot().findModule("jdk.incubator.foreign").isPresent() ? trivial() : null;
 
-    private final NativeMemory attr = Native.allocate(MapElem.SIZE);
+    private final NativeMemory attr = Native.allocateReleasable(MapElem.SIZE);
     private final long attrAddress = attr.address();
     /** Lookups and lookup-and-delete as downcalls. */
     private final boolean downcall;
@@ -67,6 +67,11 @@ public final class ElemCall {
     /** How many failed downcalls were made again through jffi to learn errno. */
     public int retries() {
         return retries;
+    }
+
+    /** Frees the attr; no call may follow (the owning cursor refuses them once closed). */
+    public void close() {
+        attr.release();
     }
 
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */

@@ -8,10 +8,12 @@ import com.kenai.jffi.Library;
 import com.kenai.jffi.MemoryIO;
 import com.kenai.jffi.PageManager;
 import com.kenai.jffi.Type;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Native calls and native memory through jffi, jnr-ffi's own call layer. jbpf binds each libc
@@ -24,6 +26,8 @@ public final class Native {
     private static final Library LIBC = Library.getCachedInstance("libc.so.6", Library.LAZY | Library.GLOBAL);
     private static final Invoker INVOKER = Invoker.getInstance();
     private static final MemoryIO IO = MemoryIO.getInstance();
+    /** Bytes of releasable memory not yet freed: how tests see that closing a cursor frees its buffers. */
+    private static final AtomicLong RELEASABLE_BYTES = new AtomicLong();
 
     private Native() {
     }
@@ -113,7 +117,46 @@ public final class Native {
     /** Zeroed native memory (at least 1 byte), freed when the returned object becomes unreachable. */
     public static NativeMemory allocate(int size) {
         ByteBuffer b = ByteBuffer.allocateDirect(Math.max(1, size)).order(ByteOrder.LITTLE_ENDIAN);
-        return new NativeMemory(b, IO.getDirectBufferAddress(b));
+        return new NativeMemory(b, IO.getDirectBufferAddress(b), null);
+    }
+
+    /**
+     * Zeroed native memory (at least 1 byte) that {@link NativeMemory#release()} frees at once:
+     * for the buffers of cursors and batches, which close() gives back instead of leaving them to
+     * the GC (a batch's buffers can take hundreds of megabytes). If never released, it is freed
+     * when its buffer becomes unreachable, as {@link #allocate} memory is. Direct buffers cannot
+     * be freed on demand, so this is malloc'ed memory seen through a buffer.
+     */
+    public static NativeMemory allocateReleasable(int size) {
+        int n = Math.max(1, size);
+        long address = IO.allocateMemory(n, true);
+        if (address == 0) {
+            throw new OutOfMemoryError("cannot allocate " + n + " bytes of native memory");
+        }
+        ByteBuffer b = IO.newDirectByteBuffer(address, n).order(ByteOrder.LITTLE_ENDIAN);
+        RELEASABLE_BYTES.addAndGet(n);
+        // Registered on the buffer, not on the NativeMemory: whoever still holds the buffer (or a
+        // slice of it, which keeps it reachable) keeps the memory, as with allocateDirect.
+        return new NativeMemory(b, address, Cleaners.CLEANER.register(b, new Free(address, n)));
+    }
+
+    /** Bytes of {@link #allocateReleasable} memory allocated and not yet freed, in this JVM. */
+    public static long releasableBytes() {
+        return RELEASABLE_BYTES.get();
+    }
+
+    /** Frees one releasable block; holds no reference to its buffer, which the cleaner watches. */
+    private record Free(long address, int size) implements Runnable {
+        @Override
+        public void run() {
+            IO.freeMemory(address);
+            RELEASABLE_BYTES.addAndGet(-size);
+        }
+    }
+
+    /** The cleaner thread starts only when the first releasable block is made. */
+    private static final class Cleaners {
+        static final Cleaner CLEANER = Cleaner.create();
     }
 
     /** Native memory holding a copy of {@code bytes}. */

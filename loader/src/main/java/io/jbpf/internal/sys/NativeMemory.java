@@ -1,19 +1,36 @@
 package io.jbpf.internal.sys;
 
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A block of native memory that jbpf owns: a little-endian direct buffer and its address, for
- * passing to the kernel. Freed with the buffer, when it becomes unreachable. Not thread-safe.
+ * passing to the kernel. Freed with the buffer, when it becomes unreachable, or, for memory from
+ * {@link Native#allocateReleasable}, at once by {@link #release()}. Not thread-safe.
  */
 public final class NativeMemory {
     private final ByteBuffer buffer;
     private final long address;
+    /** Frees releasable memory (at most once, whoever comes first: release() or the cleaner); else null. */
+    private final Cleaner.Cleanable free;
 
-    NativeMemory(ByteBuffer buffer, long address) {
+    NativeMemory(ByteBuffer buffer, long address, Cleaner.Cleanable free) {
         this.buffer = buffer;
         this.address = address;
+        this.free = free;
+    }
+
+    /**
+     * Returns releasable memory to the system now (a second call does nothing); memory from
+     * {@link Native#allocate} is left to the GC. Afterwards neither this object nor any buffer
+     * obtained from it may be touched, nor its address handed to the kernel: the owner (a
+     * cursor, a batch) makes sure of that by refusing calls once closed.
+     */
+    public void release() {
+        if (free != null) {
+            free.clean();
+        }
     }
 
     /** The address to hand to the kernel. */

@@ -31,6 +31,9 @@ public final class ElemCall {
 
     /** Through jffi: native access off, or a map whose calls may take long. */
     private final NativeMemory fallback;
+    /** Owns attr and state on the FFM path, so that close() frees them at once. */
+    private final Arena arena;
+    private boolean closed;
     private final MemorySegment attr;
     private final MemorySegment state;
     private final long attrAddress;
@@ -44,7 +47,8 @@ public final class ElemCall {
      */
     public ElemCall(long key, long value, boolean shortCalls, boolean failedUpdatesEvict) {
         if (FFM && shortCalls) {
-            Arena arena = Arena.ofAuto();
+            // Shared: a cursor may be made on one thread and used on another.
+            arena = Arena.ofShared();
             attr = arena.allocate(MapElem.SIZE, 8);
             state = arena.allocate(STATE);
             attr.set(ValueLayout.JAVA_LONG, MapElem.KEY, key);
@@ -52,7 +56,8 @@ public final class ElemCall {
             attrAddress = attr.address();
             fallback = null;
         } else {
-            fallback = Native.allocate(MapElem.SIZE);
+            arena = null;
+            fallback = Native.allocateReleasable(MapElem.SIZE);
             fallback.putLong(MapElem.KEY, key);
             fallback.putLong(MapElem.VALUE, value);
             attr = null;
@@ -84,6 +89,19 @@ public final class ElemCall {
     /** Failed calls made again to learn errno: none here (see the JDK 17 version). */
     public int retries() {
         return 0;
+    }
+
+    /** Frees the attr and errno state; no call may follow (the owning cursor refuses them once closed). */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (arena != null) {
+            arena.close();
+        } else {
+            fallback.release();
+        }
     }
 
     /** Runs {@code cmd} (a command on one element) on map {@code fd}; the kernel's result or -errno. */
