@@ -1,6 +1,7 @@
 package io.jbpf;
 
 import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.BpfFdType;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;

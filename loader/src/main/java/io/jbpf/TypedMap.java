@@ -10,12 +10,12 @@ import java.util.function.BiConsumer;
  * A map seen through codecs: {@code TypedMap<Integer, Long>} for an array of counters. Convenient
  * rather than fast (values are boxed); the allocation-free path is {@link MapCursor}. Per-CPU
  * maps give one value per possible CPU ({@link #getPerCpu}). Thread-safe: calls serialise on
- * the view's cursor.
+ * the view's cursor. Closing the view frees that cursor's native buffers, not the map.
  *
  * @param <K> key type
  * @param <V> value type
  */
-public final class TypedMap<K, V> {
+public final class TypedMap<K, V> implements AutoCloseable {
     private final BpfMap map;
     private final MapCodec<K> keys;
     private final MapCodec<V> values;
@@ -76,5 +76,11 @@ public final class TypedMap<K, V> {
                 action.accept(keys.read(cursor.key(), 0), values.read(cursor.value(), 0));
             }
         }
+    }
+
+    /** Frees the view's cursor (its native buffers); the map stays open. Calls after this fail. */
+    @Override
+    public synchronized void close() {
+        cursor.close();
     }
 }

@@ -4,6 +4,7 @@ import io.jbpf.BpfProgram;
 import io.jbpf.KernelInfo;
 import io.jbpf.Pins;
 import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.BpfFdType;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import java.io.IOException;
@@ -35,22 +36,7 @@ final class LinkFd {
         if (fd < 0) {
             throw new BpfException("pinned link " + path, -fd);
         }
-        String target;
-        try {
-            target = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return fd; // no /proc: the kernel's own checks are all there is
-        }
-        // "bpf-link" for fds from BPF_OBJ_GET and LINK_GET_FD_BY_ID, "bpf_link" for those from LINK_CREATE.
-        if (!target.equals("anon_inode:bpf-link") && !target.equals("anon_inode:bpf_link")) {
-            Native.closeQuietly(fd);
-            String kind = switch (target) {
-                case "anon_inode:bpf-map" -> "a BPF map";
-                case "anon_inode:bpf-prog" -> "a BPF program";
-                default -> target;
-            };
-            throw new BpfException("pinned link " + path + ": is " + kind + ", not a link; name a pinned link instead");
-        }
+        BpfFdType.require(fd, BpfFdType.LINK, "pinned link " + path);
         return fd;
     }
 

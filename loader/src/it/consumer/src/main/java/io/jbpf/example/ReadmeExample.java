@@ -1,6 +1,5 @@
 package io.jbpf.example;
 
-import io.jbpf.BpfMap;
 import io.jbpf.BpfObject;
 import io.jbpf.LoadOptions;
 import io.jbpf.TypedMap;
@@ -34,10 +33,9 @@ public final class ReadmeExample {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         BpfObjectSpec spec = BpfObjectSpec.read(Path.of("bpf-src/build/xdp_icmp_echo.o")); // parsing only, no kernel
         try (BpfObject obj = BpfObject.load(spec, LoadOptions.defaults());
-             XdpLink link = XdpLink.attach(obj.program("xdp_icmp_echo_func"), device, XdpMode.NATIVE, IfAttached.FAIL)) {
+             XdpLink link = XdpLink.attach(obj.program("xdp_icmp_echo_func"), device, XdpMode.NATIVE, IfAttached.FAIL);
+             TypedMap<Integer, DataRec> counters = obj.map("xdp_stats_map").typed(Integer.class, DataRec.class)) {
             System.out.println("attached " + link);
-            BpfMap stats = obj.map("xdp_stats_map");                  // the object's own: closed with it
-            TypedMap<Integer, DataRec> counters = stats.typed(Integer.class, DataRec.class);
             for (int s = 1; s <= seconds; s++) {
                 Thread.sleep(1000);
                 for (XdpAction action : List.of(XdpAction.PASS, XdpAction.TX)) {
@@ -46,6 +44,6 @@ public final class ReadmeExample {
                     System.out.println(s + "s " + action.kernelName() + " " + packets + " packets");
                 }
             }
-        }   // closes the link, which detaches the program (if still ours), then the object's maps and programs
+        }   // closes the view, then the link (detaching the program if still ours), then the object
     }
 }

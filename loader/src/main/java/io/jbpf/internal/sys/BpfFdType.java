@@ -1,7 +1,6 @@
-package io.jbpf;
+package io.jbpf.internal.sys;
 
 import io.jbpf.common.BpfException;
-import io.jbpf.internal.sys.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,10 @@ import java.nio.file.Path;
  * names the anonymous inode behind each fd by its type, as {@code /proc/self/fd} shows
  * ({@code anon_inode:bpf-map}); bpftool tells pins apart the same way.
  */
-enum BpfFdType {
+public enum BpfFdType {
     MAP("bpf-map", "map", "a BPF map"),
     PROGRAM("bpf-prog", "program", "a BPF program"),
+    // "bpf_link" for an fd from BPF_LINK_CREATE, "bpf-link" for one from BPF_OBJ_GET or LINK_GET_FD_BY_ID
     LINK("bpf_link", "link", "a BPF link"),
     BTF("btf", "BTF object", "a BTF object"),
     ITERATOR("bpf_iter", "iterator", "a BPF iterator"),
@@ -36,7 +36,7 @@ enum BpfFdType {
      * fd's origin ("pinned map /sys/fs/bpf/x"). When /proc is not mounted the type cannot be read
      * and the fd is let through, as before this check existed.
      */
-    static void require(int fd, BpfFdType expected, String what) {
+    public static void require(int fd, BpfFdType expected, String what) {
         String target;
         try {
             target = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
@@ -44,7 +44,7 @@ enum BpfFdType {
             return;
         }
         String inode = target.startsWith("anon_inode:") ? target.substring("anon_inode:".length()) : null;
-        if (expected.inodeName.equals(inode)) {
+        if (expected.is(inode)) {
             return;
         }
         Native.closeQuietly(fd);
@@ -53,12 +53,16 @@ enum BpfFdType {
                 + expected.noun + " instead");
     }
 
+    private boolean is(String inode) {
+        return inodeName.equals(inode) || (this == LINK && "bpf-link".equals(inode));
+    }
+
     private static String describe(String inode, String target) {
         for (BpfFdType t : values()) {
-            if (t.inodeName.equals(inode)) {
+            if (t.is(inode)) {
                 return t.description;
             }
         }
-        return "not a BPF map or program (" + target + ")";
+        return "not a BPF object (" + target + ")";
     }
 }
