@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * XDP attachment made over netlink, which has no kernel link object; its methods say where that
  * makes a difference.
  */
-public sealed interface Link extends AutoCloseable permits XdpLink, XdpBpfLink, TracepointLink {
+public interface Link extends AutoCloseable {
     /**
      * What the kernel reports about this attachment now: for a bpf_link, BPF_OBJ_GET_INFO_BY_FD
      * on its fd (the ids {@code bpftool link show} prints).
