@@ -481,6 +481,21 @@ class CgroupIT {
         assertNoFdLeak();
     }
 
+    @Test
+    void closingAnAttachmentAfterItsCgroupWasRemovedIsQuiet() throws IOException {
+        Path cg = cgroup("removed");
+        try (BpfObject obj = load("cgroup_skb.o")) {
+            CgroupAttachment a = CgroupAttachment.attach(obj.program("cg_tag1"), cg, CgroupAttachMode.EXCLUSIVE);
+            Files.delete(cg);
+            a.close();
+            assertThatThrownBy(() -> a.update(obj.program("cg_tag2"))).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("the attachment is closed");
+            assertThatThrownBy(() -> CgroupLink.fromPin(PINS.resolve("nothing-here"))).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("pinned link " + PINS.resolve("nothing-here"));
+        }
+        assertNoFdLeak();
+    }
+
     /** One entry of {@code bpftool cgroup show/tree -j}: id, attach_type, attach_flags (absent for effective), name. */
     private record Listed(int id, String attachType, String flags, String name) {
     }

@@ -119,17 +119,21 @@ final class Cgroups {
 
     /** Where cgroup v2 is mounted in this process's mount namespace, from /proc/self/mounts. */
     static List<Path> mounts() {
-        List<Path> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-                String[] f = line.split(" ");
-                if (f.length > 2 && f[2].equals("cgroup2")) {
-                    // Octal escapes (\040 for a space) as the kernel writes them.
-                    out.add(Path.of(unescape(f[1])));
-                }
-            }
+            return cgroup2Mounts(Files.readAllLines(Path.of("/proc/self/mounts")));
         } catch (IOException e) {
-            // no /proc: no mount to name
+            return List.of(); // no /proc: no mount to name
+        }
+    }
+
+    /** The mount points of the cgroup2 lines of a mounts file ({@code fstab} format, one mount a line). */
+    static List<Path> cgroup2Mounts(List<String> lines) {
+        List<Path> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && f[2].equals("cgroup2")) {
+                out.add(Path.of(unescape(f[1])));
+            }
         }
         return out;
     }
@@ -139,6 +143,7 @@ final class Cgroups {
         return m.isEmpty() ? "no mount point (mount -t cgroup2 none /sys/fs/cgroup)" : m.toString();
     }
 
+    /** Undoes the octal escapes ({@code \040} for a space) the kernel writes in mount paths. */
     private static String unescape(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
