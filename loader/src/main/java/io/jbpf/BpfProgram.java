@@ -6,6 +6,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.spec.ProgramSpec;
+import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
@@ -19,20 +20,26 @@ import java.util.Map;
 public final class BpfProgram implements AutoCloseable {
     private final String name;
     private final String section;
+    private final AttachType expectedAttachType;
     private final KernelInfo.Program info;
     private volatile int fd;
 
-    private BpfProgram(int fd, String name, String section, KernelInfo.Program info) {
+    private BpfProgram(int fd, String name, String section, AttachType expectedAttachType, KernelInfo.Program info) {
         this.fd = fd;
         this.name = name;
         this.section = section;
+        this.expectedAttachType = expectedAttachType;
         this.info = info;
     }
 
-    /** Takes ownership of {@code fd}; {@code name} and {@code section} are null for programs opened by id or pin. */
-    static BpfProgram adopt(int fd, String name, String section) {
+    /**
+     * Takes ownership of {@code fd}; {@code name}, {@code section} and {@code expectedAttachType}
+     * are null for programs opened by id or pin (the kernel does not report the last).
+     */
+    static BpfProgram adopt(int fd, String name, String section, AttachType expectedAttachType) {
         try {
-            return new BpfProgram(fd, name, section, KernelInfo.program(fd, name == null ? "program" : "program " + name));
+            return new BpfProgram(fd, name, section, expectedAttachType,
+                    KernelInfo.program(fd, name == null ? "program" : "program " + name));
         } catch (RuntimeException e) {
             Native.closeQuietly(fd);
             throw e;
@@ -74,7 +81,7 @@ public final class BpfProgram implements AutoCloseable {
         if (fd < 0) {
             throw new BpfException("program id " + id, -fd);
         }
-        return adopt(fd, null, null);
+        return adopt(fd, null, null, null);
     }
 
     /** Opens the program pinned at {@code path} in bpffs; a pinned map or link is refused. */
@@ -84,7 +91,7 @@ public final class BpfProgram implements AutoCloseable {
             throw new BpfException("pinned program " + path, -fd);
         }
         BpfFdType.require(fd, BpfFdType.PROGRAM, "pinned program " + path);
-        return adopt(fd, null, null);
+        return adopt(fd, null, null, null);
     }
 
     /** The function name from the object file, or the kernel's (15 chars at most) for programs opened by id. */
@@ -95,6 +102,16 @@ public final class BpfProgram implements AutoCloseable {
     /** The ELF section it came from, or null for programs opened by id. */
     public String section() {
         return section;
+    }
+
+    /**
+     * The attach type the program was loaded for ({@code expected_attach_type}, from its section
+     * name: {@code cgroup/connect4} is {@link AttachType#CGROUP_INET4_CONNECT}), which attach
+     * calls use when none is given; null when the section names none, or for programs opened by id
+     * or pin, whose load the kernel does not describe.
+     */
+    public AttachType expectedAttachType() {
+        return expectedAttachType;
     }
 
     /** The program's fd, owned by this object: valid until {@link #close()}. */

@@ -216,7 +216,7 @@ final class ObjectLoader {
         try {
             BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
             if (r.fd() >= 0) {
-                return BpfProgram.adopt(r.fd(), p.name(), p.section());
+                return BpfProgram.adopt(r.fd(), p.name(), p.section(), p.expectedAttachType());
             }
             // Load again with a log to say why; grow the buffer while the kernel says it is too small.
             int size = LOG_START;
@@ -224,7 +224,7 @@ final class ObjectLoader {
                 NativeMemory log = Native.allocate(size);
                 r = BpfSyscall.progLoad(attr, options.logLevel().value, log.address(), size);
                 if (r.fd() >= 0) {
-                    return BpfProgram.adopt(r.fd(), p.name(), p.section());
+                    return BpfProgram.adopt(r.fd(), p.name(), p.section(), p.expectedAttachType());
                 }
                 if (r.fd() == -Errno.ENOSPC && size < LOG_MAX) {
                     size = Math.min(LOG_MAX, Math.max(size * 4, r.logTrueSize()));

@@ -249,4 +249,64 @@ public final class BpfAttr {
 
     /** BPF_OBJ_NAME_LEN: names are 15 characters and a NUL. */
     public static final int OBJ_NAME_LEN = 16;
+
+    // --- cgroup ---
+
+    /** BPF_PROG_ATTACH and BPF_PROG_DETACH (the classic 20 bytes; relative_fd and expected_revision are not used). */
+    public static final class ProgAttach {
+        /** {@code target_fd}: the cgroup directory's fd. */
+        public static final int TARGET_FD = 0;
+        /** {@code attach_bpf_fd}: the program; DETACH needs it for a multi list (ENOENT without it). */
+        public static final int ATTACH_BPF_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int ATTACH_FLAGS = 12;
+        /** {@code replace_bpf_fd}: the program to swap out, with {@link #F_REPLACE}. */
+        public static final int REPLACE_BPF_FD = 16;
+        public static final int SIZE = 20;
+        /** BPF_F_ALLOW_OVERRIDE: a descendant cgroup's program replaces this one for the descendant. */
+        public static final int F_ALLOW_OVERRIDE = 1;
+        /** BPF_F_ALLOW_MULTI: a list of programs, this cgroup's and its ancestors' all run. */
+        public static final int F_ALLOW_MULTI = 2;
+        /** BPF_F_REPLACE: swap {@code replace_bpf_fd} for the new program in place (multi lists only). */
+        public static final int F_REPLACE = 4;
+
+        private ProgAttach() {
+        }
+    }
+
+    /** BPF_PROG_QUERY (Linux 6.6 layout; older kernels accept the first 40 bytes). */
+    public static final class ProgQuery {
+        public static final int TARGET_FD = 0;
+        public static final int ATTACH_TYPE = 4;
+        /** {@code query_flags}: in, {@link #F_QUERY_EFFECTIVE}. */
+        public static final int QUERY_FLAGS = 8;
+        /** {@code attach_flags}: out, the flags of the cgroup's list for the attach type. */
+        public static final int ATTACH_FLAGS = 12;
+        /** {@code prog_ids}: in, a pointer to u32[prog_cnt]. */
+        public static final int PROG_IDS = 16;
+        /** {@code prog_cnt}: in, the array's capacity; out, how many programs there are. */
+        public static final int PROG_CNT = 24;
+        /** {@code prog_attach_flags}: in, a pointer to u32[prog_cnt] for each program's flags (not with EFFECTIVE). */
+        public static final int PROG_ATTACH_FLAGS = 32;
+        /** The end of prog_attach_flags: what cgroup queries pass. */
+        public static final int SIZE_WITH_PROG_FLAGS = 40;
+        /** The end of prog_cnt: the size kernels before 6.0 know. */
+        public static final int SIZE_CLASSIC = 28;
+        /** BPF_F_QUERY_EFFECTIVE: the programs that run for the cgroup, its ancestors' included. */
+        public static final int F_QUERY_EFFECTIVE = 1;
+
+        private ProgQuery() {
+        }
+    }
+
+    /** The {@code cgroup} member of {@code struct bpf_link_info}. */
+    public static final class CgroupLinkInfo {
+        /** u64: the cgroup directory's inode number. */
+        public static final int CGROUP_ID = 16;
+        public static final int ATTACH_TYPE = 24;
+        public static final int SIZE = 32;
+
+        private CgroupLinkInfo() {
+        }
+    }
 }

@@ -306,4 +306,58 @@ public final class BpfSyscall {
         byte[] b = name.getBytes(StandardCharsets.US_ASCII);
         a.put(offset, b, 0, Math.min(b.length, BpfAttr.OBJ_NAME_LEN - 1));
     }
+
+    // --- cgroup ---
+
+    /**
+     * BPF_PROG_ATTACH of program {@code progFd} to cgroup {@code cgroupFd}; {@code replaceFd} is
+     * read only with {@link BpfAttr.ProgAttach#F_REPLACE} in {@code flags}. 0 or -errno.
+     */
+    public static int progAttach(int cgroupFd, int progFd, int attachType, int flags, int replaceFd) {
+        NativeMemory a = attr(BpfAttr.ProgAttach.SIZE);
+        a.putInt(BpfAttr.ProgAttach.TARGET_FD, cgroupFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_BPF_FD, progFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_FLAGS, flags);
+        a.putInt(BpfAttr.ProgAttach.REPLACE_BPF_FD, replaceFd);
+        return call(BpfCmd.PROG_ATTACH, a, BpfAttr.ProgAttach.SIZE);
+    }
+
+    /** BPF_PROG_DETACH of program {@code progFd} from cgroup {@code cgroupFd}. 0 or -errno. */
+    public static int progDetach(int cgroupFd, int progFd, int attachType) {
+        NativeMemory a = attr(BpfAttr.ProgAttach.SIZE);
+        a.putInt(BpfAttr.ProgAttach.TARGET_FD, cgroupFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_BPF_FD, progFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_TYPE, attachType);
+        return call(BpfCmd.PROG_DETACH, a, BpfAttr.ProgAttach.SIZE);
+    }
+
+    /**
+     * The outcome of BPF_PROG_QUERY: {@code error} 0 or -errno, the list's {@code attachFlags} and
+     * the number of programs attached ({@code count}, also when the arrays were too small: ENOSPC).
+     */
+    public record ProgQueryResult(int error, int attachFlags, int count) {
+    }
+
+    /**
+     * BPF_PROG_QUERY on {@code targetFd} for {@code attachType}, filling up to {@code capacity}
+     * ids at {@code progIds} and, unless {@code progAttachFlags} is 0, each program's flags there
+     * (kernels before 6.0 refuse that with E2BIG; pass 0 to ask as they can answer).
+     */
+    public static ProgQueryResult progQuery(int targetFd, int attachType, int queryFlags, long progIds,
+                                            long progAttachFlags, int capacity) {
+        int size = progAttachFlags == 0 ? BpfAttr.ProgQuery.SIZE_CLASSIC : BpfAttr.ProgQuery.SIZE_WITH_PROG_FLAGS;
+        NativeMemory a = attr(size);
+        a.putInt(BpfAttr.ProgQuery.TARGET_FD, targetFd);
+        a.putInt(BpfAttr.ProgQuery.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags);
+        a.putLong(BpfAttr.ProgQuery.PROG_IDS, progIds);
+        a.putInt(BpfAttr.ProgQuery.PROG_CNT, capacity);
+        if (progAttachFlags != 0) {
+            a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, progAttachFlags);
+        }
+        int r = call(BpfCmd.PROG_QUERY, a, size);
+        return new ProgQueryResult(Math.min(r, 0), a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS),
+                a.getInt(BpfAttr.ProgQuery.PROG_CNT));
+    }
 }
