@@ -249,4 +249,72 @@ public final class BpfAttr {
 
     /** BPF_OBJ_NAME_LEN: names are 15 characters and a NUL. */
     public static final int OBJ_NAME_LEN = 16;
+
+    // --- tc ---
+
+    /**
+     * BPF_LINK_CREATE for TCX (Linux 6.6+): the common head, then {@code tcx.relative_fd} (or
+     * relative_id) and {@code tcx.expected_revision}. Cgroup links use the same tail.
+     */
+    public static final class LinkCreate {
+        public static final int PROG_FD = 0;
+        /** {@code target_fd} or {@code target_ifindex}. */
+        public static final int TARGET = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        /** {@code tcx.relative_fd} / {@code relative_id}, read with BPF_F_BEFORE or BPF_F_AFTER. */
+        public static final int RELATIVE = 16;
+        /** {@code tcx.expected_revision}: 0 = don't check; a mismatch gives ESTALE. */
+        public static final int EXPECTED_REVISION = 24;
+        public static final int SIZE = 32;
+        /** Attach flags of the multi-program API (upstream linux/bpf.h; BPF_F_LINK from the BTF enum). */
+        public static final int BPF_F_REPLACE = 4;
+        public static final int BPF_F_BEFORE = 8;
+        public static final int BPF_F_AFTER = 16;
+        public static final int BPF_F_ID = 32;
+        public static final int BPF_F_LINK = 8192;
+
+        private LinkCreate() {
+        }
+    }
+
+    /** BPF_PROG_QUERY (the 6.6+ layout, with link ids and revision). */
+    public static final class ProgQuery {
+        /** {@code target_fd} or {@code target_ifindex}. */
+        public static final int TARGET = 0;
+        public static final int ATTACH_TYPE = 4;
+        public static final int QUERY_FLAGS = 8;
+        public static final int ATTACH_FLAGS = 12;
+        public static final int PROG_IDS = 16;
+        /** In: capacity of the id arrays; out: the number attached. */
+        public static final int COUNT = 24;
+        public static final int PROG_ATTACH_FLAGS = 32;
+        public static final int LINK_IDS = 40;
+        public static final int LINK_ATTACH_FLAGS = 48;
+        /** Out: counts every attach, detach and replace; 1 when nothing was ever attached. */
+        public static final int REVISION = 56;
+        public static final int SIZE = 64;
+
+        private ProgQuery() {
+        }
+    }
+
+    /** BPF_LINK_DETACH. */
+    public static final class LinkDetach {
+        public static final int LINK_FD = 0;
+        public static final int SIZE = 4;
+
+        private LinkDetach() {
+        }
+    }
+
+    /** The {@code tcx} member of {@code struct bpf_link_info} (after the 16-byte head). */
+    public static final class TcxLinkInfo {
+        public static final int IFINDEX = 16;
+        public static final int ATTACH_TYPE = 20;
+        public static final int SIZE = 24;
+
+        private TcxLinkInfo() {
+        }
+    }
 }

@@ -306,4 +306,69 @@ public final class BpfSyscall {
         byte[] b = name.getBytes(StandardCharsets.US_ASCII);
         a.put(offset, b, 0, Math.min(b.length, BpfAttr.OBJ_NAME_LEN - 1));
     }
+
+    // --- tc ---
+
+    /**
+     * BPF_LINK_CREATE with the multi-program tail (TCX; cgroup links share it): {@code relative}
+     * is a program or link fd, or an id with BPF_F_ID, read with BPF_F_BEFORE/AFTER;
+     * {@code expectedRevision} 0 skips the revision check. Returns the link fd or -errno.
+     */
+    public static int linkCreate(int progFd, int target, int attachType, int flags, int relative, long expectedRevision) {
+        NativeMemory a = attr(BpfAttr.LinkCreate.SIZE);
+        a.putInt(BpfAttr.LinkCreate.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreate.TARGET, target);
+        a.putInt(BpfAttr.LinkCreate.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.LinkCreate.FLAGS, flags);
+        a.putInt(BpfAttr.LinkCreate.RELATIVE, relative);
+        a.putLong(BpfAttr.LinkCreate.EXPECTED_REVISION, expectedRevision);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreate.SIZE);
+    }
+
+    /**
+     * What BPF_PROG_QUERY reported: {@code error} 0 or -errno; program and link ids in run order
+     * (a link id is 0 for a program attached without a link), and the hook's revision.
+     */
+    public record ProgQueryResult(int error, int[] progIds, int[] linkIds, long revision) {
+    }
+
+    /**
+     * BPF_PROG_QUERY of the programs attached at {@code target} (an ifindex for TCX, a cgroup or
+     * netns fd) for {@code attachType}; {@code capacity} is how many ids to fetch at most.
+     */
+    public static ProgQueryResult progQuery(int target, int attachType, int queryFlags, int capacity) {
+        NativeMemory ids = Native.allocate(4 * Math.max(1, capacity));
+        NativeMemory links = Native.allocate(4 * Math.max(1, capacity));
+        NativeMemory a = attr(BpfAttr.ProgQuery.SIZE);
+        a.putInt(BpfAttr.ProgQuery.TARGET, target);
+        a.putInt(BpfAttr.ProgQuery.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags);
+        a.putLong(BpfAttr.ProgQuery.PROG_IDS, ids.address());
+        a.putInt(BpfAttr.ProgQuery.COUNT, capacity);
+        a.putLong(BpfAttr.ProgQuery.LINK_IDS, links.address());
+        int r = call(BpfCmd.PROG_QUERY, a, BpfAttr.ProgQuery.SIZE);
+        Reference.reachabilityFence(ids);
+        Reference.reachabilityFence(links);
+        if (r < 0) {
+            return new ProgQueryResult(r, new int[0], new int[0], 0);
+        }
+        int n = Math.min(a.getInt(BpfAttr.ProgQuery.COUNT), capacity);
+        int[] progIds = new int[n];
+        int[] linkIds = new int[n];
+        for (int i = 0; i < n; i++) {
+            progIds[i] = ids.getInt(4 * i);
+            linkIds[i] = links.getInt(4 * i);
+        }
+        return new ProgQueryResult(0, progIds, linkIds, a.getLong(BpfAttr.ProgQuery.REVISION));
+    }
+
+    /**
+     * BPF_LINK_DETACH: detaches link {@code linkFd}'s program now, even while the link is pinned
+     * or open elsewhere; the fd stays valid (the link is "defunct"). Returns 0 or -errno.
+     */
+    public static int linkDetach(int linkFd) {
+        NativeMemory a = attr(BpfAttr.LinkDetach.SIZE);
+        a.putInt(BpfAttr.LinkDetach.LINK_FD, linkFd);
+        return call(BpfCmd.LINK_DETACH, a, BpfAttr.LinkDetach.SIZE);
+    }
 }
