@@ -48,7 +48,12 @@ public final class TcNet implements AutoCloseable {
             for (String[] d : new String[][] {{net.ns, net.dev}, {net.peerNs, net.peerDev}, {net.ns, "lo"}, {net.peerNs, "lo"}}) {
                 sh("ip", "-n", d[0], "link", "set", d[1], "up");
             }
-            assertThat(net.ping(1)).as("the pair answers pings before any program is attached").isEqualTo(1);
+            // A veth just set up may still lack carrier for a moment (longer on a busy machine): wait
+            // for the first answer, so every test starts from a pair that works.
+            int tries = 0;
+            while (net.ping(1) != 1) {
+                assertThat(++tries).as("the pair answers pings before any program is attached").isLessThan(10);
+            }
             return net;
         } catch (RuntimeException | AssertionError e) {
             net.close();
