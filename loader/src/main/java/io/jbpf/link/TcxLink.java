@@ -66,8 +66,8 @@ public final class TcxLink implements Link {
                         + device + " " + direction + " through TCX", errno);
             }
             if (errno == Errno.EINVAL) {
-                throw new BpfException(what + ": the kernel refused the TCX link; TCX needs Linux 6.6 or later "
-                        + "(on older kernels attach a clsact filter with ClsBpfFilter.attach)", errno);
+                throw new BpfException(what + ": the kernel refused the TCX link; kernels before Linux 6.6 have no "
+                        + "TCX (attach a clsact filter with ClsBpfFilter.attach there)", errno);
             }
             throw new BpfException(what, errno);
         }
