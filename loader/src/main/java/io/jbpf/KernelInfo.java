@@ -189,7 +189,7 @@ public final class KernelInfo {
      *                   is no kernel link object (an XDP program attached over netlink)
      * @param type       the kind of link
      * @param progId     the id of the program the link runs
-     * @param ifindex    the device of an XDP link, else 0
+     * @param ifindex    the device of an XDP or TCX link (0 once detached), else 0
      * @param tracepoint the tracepoint name ({@code sys_enter_getpid}, without its category) of a
      *                   perf-event link on a tracepoint, else null; null also on kernels before 6.6,
      *                   which report nothing about perf-event links
@@ -216,7 +216,7 @@ public final class KernelInfo {
             get(fd, info, BpfAttr.LinkInfo.SIZE, what);
             tracepoint = name.getString(0, Math.max(1, len));
         }
-        int ifindex = type == LinkType.XDP ? info.getInt(BpfAttr.LinkInfo.XDP_IFINDEX) : 0;
+        int ifindex = type == LinkType.XDP || type == LinkType.TCX ? info.getInt(BpfAttr.LinkInfo.XDP_IFINDEX) : 0;
         return new Link(id, type, info.getInt(BpfAttr.LinkInfo.PROG_ID), ifindex, tracepoint);
     }
 }

@@ -44,7 +44,10 @@ class DifferentialIT {
         List<String> out = new ArrayList<>();
         Path build = Objects.path("");
         try (Stream<Path> files = Files.walk(build)) {
-            files.filter(p -> p.toString().endsWith(".o")).sorted().forEach(p -> out.add(build.relativize(p).toString()));
+            // build/hooks/ holds each attach hook's test programs (bpf-src/hooks/MANIFEST.md), in sections
+            // libbpf 1.1 may not know (tcx/ingress): they are not part of the corpus compared here.
+            files.filter(p -> p.toString().endsWith(".o") && !build.relativize(p).startsWith("hooks")).sorted()
+                    .forEach(p -> out.add(build.relativize(p).toString()));
         }
         Path manifest = Kernel.root().resolve("bpf-src/corpus/MANIFEST.md");
         Set<String> refused = Files.exists(manifest) ? refusedByLibbpf(Files.readAllLines(manifest)) : Set.of();

@@ -28,6 +28,7 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int ENOMSG = 42;
     public static final int ENODATA = 61;
+    public static final int ENOLINK = 67;
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     public static final int EBADFD = 77;
@@ -71,6 +72,7 @@ public final class Errno {
             case ELOOP -> "ELOOP (Too many levels of symbolic links)";
             case ENOMSG -> "ENOMSG (No message of desired type)";
             case ENODATA -> "ENODATA (No data available)";
+            case ENOLINK -> "ENOLINK (Link has been severed)";
             case EPROTO -> "EPROTO (Protocol error)";
             case EOVERFLOW -> "EOVERFLOW (Value too large for defined data type)";
             case EBADFD -> "EBADFD (File descriptor in bad state)";

@@ -27,7 +27,11 @@ class SectionNamesTest {
         "xdp_legacy,                           XDP,                     XDP,                            0,  true",
         "xdp/foo,                              XDP,                     XDP,                            0,  true",
         "tc,                                   SCHED_CLS,               ,                                   0,  false",
-        "tc/ingress,                           SCHED_CLS,               ,                                   0,  false",
+        "tc/ingress,                           SCHED_CLS,               TCX_INGRESS,                    0,  false",
+        "tc/egress,                            SCHED_CLS,               TCX_EGRESS,                     0,  false",
+        "tcx/ingress,                          SCHED_CLS,               TCX_INGRESS,                    0,  false",
+        "tcx/egress,                           SCHED_CLS,               TCX_EGRESS,                     0,  false",
+        "tc/other,                             SCHED_CLS,               ,                                   0,  false",
         "classifier,                           SCHED_CLS,               ,                                   0,  false",
         "classifier/foo,                       SCHED_CLS,               ,                                   0,  false",
         "action,                               SCHED_ACT,               ,                                   0,  false",
@@ -74,7 +78,7 @@ class SectionNamesTest {
     @ParameterizedTest
     @ValueSource(strings = {"foo", "tracepointx", "tracepointx/a/b", "tpx/a", "kprobex", "fentryfoo", "socketx",
         "lsmfoo/x", "cgroup_skb", "cgroup_skb/other", "Xdp", " xdp", "", ".text", "license", ".maps", "maps",
-        "syscall/x", "sk_lookup/x"})
+        "syscall/x", "sk_lookup/x", "tcx", "tcx/other", "tcxfoo"})
     void unknownSections(String section) {
         assertThat(SectionNames.classify(section)).isEmpty();
     }

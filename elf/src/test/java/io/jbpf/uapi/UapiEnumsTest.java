@@ -41,6 +41,9 @@ class UapiEnumsTest {
         assertThat(ProgType.TRACING.value).isEqualTo(26);
         assertThat(AttachType.XDP.value).isEqualTo(37);
         assertThat(AttachType.TRACE_FENTRY.value).isEqualTo(24);
+        assertThat(AttachType.TCX_INGRESS.value).isEqualTo(46);
+        assertThat(AttachType.TCX_EGRESS.value).isEqualTo(47);
+        assertThat(AttachType.TRACE_UPROBE_SESSION.value).isEqualTo(57);
         assertThat(BpfCmd.PROG_LOAD.value).isEqualTo(5);
         assertThat(BpfCmd.BTF_LOAD.value).isEqualTo(18);
         assertThat(BpfCmd.LINK_CREATE.value).isEqualTo(28);
@@ -59,7 +62,7 @@ class UapiEnumsTest {
         assertThat(ProgType.nameOf(6)).isEqualTo("BPF_PROG_TYPE_XDP");
         assertThat(ProgType.nameOf(1000)).isEqualTo("unknown(1000)");
         assertThat(AttachType.nameOf(37)).isEqualTo("BPF_XDP");
-        assertThat(AttachType.nameOf(44)).isEqualTo("unknown(44)");
+        assertThat(AttachType.nameOf(58)).isEqualTo("unknown(58)");
         assertThat(BpfCmd.nameOf(-3)).isEqualTo("unknown(-3)");
         assertThat(XdpAction.nameOf(2)).isEqualTo("XDP_PASS");
         assertThat(XdpAction.nameOf(5)).isEqualTo("unknown(5)");

@@ -141,10 +141,8 @@ public final class CgroupQuery {
         // 6.0 know no such field (E2BIG): then every program has the list's flags.
         boolean perProgram = queryFlags == 0;
         while (true) {
-            NativeMemory ids = Native.allocate(capacity * 4);
-            NativeMemory flags = Native.allocate(capacity * 4);
-            BpfSyscall.ProgQueryResult r = BpfSyscall.progQuery(fd, type.value, queryFlags, ids.address(),
-                    perProgram ? flags.address() : 0, capacity);
+            BpfSyscall.ProgQueryResult r = BpfSyscall.progQuery(fd, type.value, queryFlags, capacity,
+                    perProgram ? BpfSyscall.ProgQueryExtra.PROG_ATTACH_FLAGS : BpfSyscall.ProgQueryExtra.NONE);
             if (r.error() == -Errno.E2BIG && perProgram) {
                 perProgram = false;
                 continue;
@@ -159,14 +157,11 @@ public final class CgroupQuery {
             if (r.error() < 0) {
                 throw new BpfException("query " + type.kernelName() + " programs", -r.error());
             }
-            int n = Math.min(r.count(), capacity);
-            int[] idArray = new int[n];
-            int[] flagArray = new int[n];
-            for (int i = 0; i < n; i++) {
-                idArray[i] = ids.getInt(i * 4);
-                flagArray[i] = perProgram ? flags.getInt(i * 4) : r.attachFlags();
+            int[] flags = perProgram ? r.progAttachFlags() : new int[r.progIds().length];
+            if (!perProgram) {
+                java.util.Arrays.fill(flags, r.attachFlags());
             }
-            return new Ids(idArray, flagArray);
+            return new Ids(r.progIds(), flags);
         }
     }
 

@@ -274,24 +274,62 @@ public final class BpfAttr {
         }
     }
 
-    /** BPF_PROG_QUERY (Linux 6.6 layout; older kernels accept the first 40 bytes). */
+    // --- tc ---
+
+    /**
+     * BPF_LINK_CREATE for TCX (Linux 6.6+): the common head, then {@code tcx.relative_fd} (or
+     * relative_id) and {@code tcx.expected_revision}. Cgroup links use the same tail.
+     */
+    public static final class LinkCreate {
+        public static final int PROG_FD = 0;
+        /** {@code target_fd} or {@code target_ifindex}. */
+        public static final int TARGET = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        /** {@code tcx.relative_fd} / {@code relative_id}, read with BPF_F_BEFORE or BPF_F_AFTER. */
+        public static final int RELATIVE = 16;
+        /** {@code tcx.expected_revision}: 0 = don't check; a mismatch gives ESTALE. */
+        public static final int EXPECTED_REVISION = 24;
+        public static final int SIZE = 32;
+        /** Attach flags of the multi-program API (upstream linux/bpf.h; BPF_F_LINK from the BTF enum). */
+        public static final int BPF_F_REPLACE = 4;
+        public static final int BPF_F_BEFORE = 8;
+        public static final int BPF_F_AFTER = 16;
+        public static final int BPF_F_ID = 32;
+        public static final int BPF_F_LINK = 8192;
+
+        private LinkCreate() {
+        }
+    }
+
+    /**
+     * BPF_PROG_QUERY, the 6.6+ layout: older kernels know only a prefix ({@link #SIZE_CLASSIC}
+     * before 6.0, {@link #SIZE_WITH_PROG_FLAGS} before 6.6) and refuse more with E2BIG.
+     */
     public static final class ProgQuery {
-        public static final int TARGET_FD = 0;
+        /** {@code target_fd} (cgroup, netns or map fd) or {@code target_ifindex} (TCX). */
+        public static final int TARGET = 0;
         public static final int ATTACH_TYPE = 4;
         /** {@code query_flags}: in, {@link #F_QUERY_EFFECTIVE}. */
         public static final int QUERY_FLAGS = 8;
-        /** {@code attach_flags}: out, the flags of the cgroup's list for the attach type. */
+        /** {@code attach_flags}: out, the flags of a cgroup's list for the attach type. */
         public static final int ATTACH_FLAGS = 12;
-        /** {@code prog_ids}: in, a pointer to u32[prog_cnt]. */
+        /** {@code prog_ids}: in, a pointer to u32[count]. */
         public static final int PROG_IDS = 16;
-        /** {@code prog_cnt}: in, the array's capacity; out, how many programs there are. */
-        public static final int PROG_CNT = 24;
-        /** {@code prog_attach_flags}: in, a pointer to u32[prog_cnt] for each program's flags (not with EFFECTIVE). */
+        /** {@code prog_cnt}/{@code count}: in, the arrays' capacity; out, how many programs there are. */
+        public static final int COUNT = 24;
+        /** {@code prog_attach_flags}: in, a pointer to u32[count] for each program's flags (not with EFFECTIVE). */
         public static final int PROG_ATTACH_FLAGS = 32;
-        /** The end of prog_attach_flags: what cgroup queries pass. */
-        public static final int SIZE_WITH_PROG_FLAGS = 40;
+        /** {@code link_ids}: in, a pointer to u32[count]; 0 for a program attached without a link. */
+        public static final int LINK_IDS = 40;
+        public static final int LINK_ATTACH_FLAGS = 48;
+        /** {@code revision}: out, counts every attach, detach and replace at the hook. */
+        public static final int REVISION = 56;
         /** The end of prog_cnt: the size kernels before 6.0 know. */
         public static final int SIZE_CLASSIC = 28;
+        /** The end of prog_attach_flags: the size kernels before 6.6 know. */
+        public static final int SIZE_WITH_PROG_FLAGS = 40;
+        public static final int SIZE = 64;
         /** BPF_F_QUERY_EFFECTIVE: the programs that run for the cgroup, its ancestors' included. */
         public static final int F_QUERY_EFFECTIVE = 1;
 
@@ -307,6 +345,25 @@ public final class BpfAttr {
         public static final int SIZE = 32;
 
         private CgroupLinkInfo() {
+        }
+    }
+
+    /** BPF_LINK_DETACH. */
+    public static final class LinkDetach {
+        public static final int LINK_FD = 0;
+        public static final int SIZE = 4;
+
+        private LinkDetach() {
+        }
+    }
+
+    /** The {@code tcx} member of {@code struct bpf_link_info} (after the 16-byte head). */
+    public static final class TcxLinkInfo {
+        public static final int IFINDEX = 16;
+        public static final int ATTACH_TYPE = 20;
+        public static final int SIZE = 24;
+
+        private TcxLinkInfo() {
         }
     }
 }

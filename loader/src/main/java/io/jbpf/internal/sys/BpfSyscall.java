@@ -332,32 +332,94 @@ public final class BpfSyscall {
         return call(BpfCmd.PROG_DETACH, a, BpfAttr.ProgAttach.SIZE);
     }
 
+    // --- tc ---
+
     /**
-     * The outcome of BPF_PROG_QUERY: {@code error} 0 or -errno, the list's {@code attachFlags} and
-     * the number of programs attached ({@code count}, also when the arrays were too small: ENOSPC).
+     * BPF_LINK_CREATE with the multi-program tail (TCX; cgroup links share it): {@code relative}
+     * is a program or link fd, or an id with BPF_F_ID, read with BPF_F_BEFORE/AFTER;
+     * {@code expectedRevision} 0 skips the revision check. Returns the link fd or -errno.
      */
-    public record ProgQueryResult(int error, int attachFlags, int count) {
+    public static int linkCreate(int progFd, int target, int attachType, int flags, int relative, long expectedRevision) {
+        NativeMemory a = attr(BpfAttr.LinkCreate.SIZE);
+        a.putInt(BpfAttr.LinkCreate.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreate.TARGET, target);
+        a.putInt(BpfAttr.LinkCreate.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.LinkCreate.FLAGS, flags);
+        a.putInt(BpfAttr.LinkCreate.RELATIVE, relative);
+        a.putLong(BpfAttr.LinkCreate.EXPECTED_REVISION, expectedRevision);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreate.SIZE);
+    }
+
+    /** Which optional per-program arrays a BPF_PROG_QUERY asks for (each needs a newer kernel). */
+    public enum ProgQueryExtra {
+        /** Program ids only: every kernel with BPF_PROG_QUERY. */
+        NONE,
+        /** And each program's attach flags (cgroups; Linux 6.0+, not with EFFECTIVE). */
+        PROG_ATTACH_FLAGS,
+        /** And each program's link id and the hook's revision (TCX, cgroups; Linux 6.6+). */
+        LINK_IDS
     }
 
     /**
-     * BPF_PROG_QUERY on {@code targetFd} for {@code attachType}, filling up to {@code capacity}
-     * ids at {@code progIds} and, unless {@code progAttachFlags} is 0, each program's flags there
-     * (kernels before 6.0 refuse that with E2BIG; pass 0 to ask as they can answer).
+     * What BPF_PROG_QUERY reported: {@code error} 0 or -errno; {@code count} how many programs are
+     * attached (also with ENOSPC, when the arrays were too small); the ids in run order, at most
+     * the capacity asked for; {@code progAttachFlags} and {@code linkIds} empty unless asked for
+     * (a link id is 0 for a program attached without a link); a cgroup list's {@code attachFlags}.
      */
-    public static ProgQueryResult progQuery(int targetFd, int attachType, int queryFlags, long progIds,
-                                            long progAttachFlags, int capacity) {
-        int size = progAttachFlags == 0 ? BpfAttr.ProgQuery.SIZE_CLASSIC : BpfAttr.ProgQuery.SIZE_WITH_PROG_FLAGS;
+    public record ProgQueryResult(int error, int count, int attachFlags, int[] progIds, int[] progAttachFlags,
+                                  int[] linkIds, long revision) {
+    }
+
+    /**
+     * BPF_PROG_QUERY of the programs attached at {@code target} (an ifindex for TCX, a cgroup,
+     * netns or map fd otherwise) for {@code attachType}, fetching at most {@code capacity} ids.
+     */
+    public static ProgQueryResult progQuery(int target, int attachType, int queryFlags, int capacity, ProgQueryExtra extra) {
+        int n = Math.max(1, capacity);
+        NativeMemory ids = Native.allocate(4 * n);
+        NativeMemory extras = Native.allocate(4 * n);
+        int size = switch (extra) {
+            case NONE -> BpfAttr.ProgQuery.SIZE_CLASSIC;
+            case PROG_ATTACH_FLAGS -> BpfAttr.ProgQuery.SIZE_WITH_PROG_FLAGS;
+            case LINK_IDS -> BpfAttr.ProgQuery.SIZE;
+        };
         NativeMemory a = attr(size);
-        a.putInt(BpfAttr.ProgQuery.TARGET_FD, targetFd);
+        a.putInt(BpfAttr.ProgQuery.TARGET, target);
         a.putInt(BpfAttr.ProgQuery.ATTACH_TYPE, attachType);
         a.putInt(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags);
-        a.putLong(BpfAttr.ProgQuery.PROG_IDS, progIds);
-        a.putInt(BpfAttr.ProgQuery.PROG_CNT, capacity);
-        if (progAttachFlags != 0) {
-            a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, progAttachFlags);
+        a.putLong(BpfAttr.ProgQuery.PROG_IDS, ids.address());
+        a.putInt(BpfAttr.ProgQuery.COUNT, capacity);
+        if (extra == ProgQueryExtra.PROG_ATTACH_FLAGS) {
+            a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, extras.address());
+        } else if (extra == ProgQueryExtra.LINK_IDS) {
+            a.putLong(BpfAttr.ProgQuery.LINK_IDS, extras.address());
         }
         int r = call(BpfCmd.PROG_QUERY, a, size);
-        return new ProgQueryResult(Math.min(r, 0), a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS),
-                a.getInt(BpfAttr.ProgQuery.PROG_CNT));
+        Reference.reachabilityFence(ids);
+        Reference.reachabilityFence(extras);
+        int count = a.getInt(BpfAttr.ProgQuery.COUNT);
+        int got = r < 0 ? 0 : Math.min(count, capacity);
+        int[] progIds = new int[got];
+        int[] extraValues = new int[extra == ProgQueryExtra.NONE ? 0 : got];
+        for (int i = 0; i < got; i++) {
+            progIds[i] = ids.getInt(4 * i);
+            if (extraValues.length > 0) {
+                extraValues[i] = extras.getInt(4 * i);
+            }
+        }
+        return new ProgQueryResult(Math.min(r, 0), count, a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), progIds,
+                extra == ProgQueryExtra.PROG_ATTACH_FLAGS ? extraValues : new int[0],
+                extra == ProgQueryExtra.LINK_IDS ? extraValues : new int[0],
+                extra == ProgQueryExtra.LINK_IDS && r >= 0 ? a.getLong(BpfAttr.ProgQuery.REVISION) : 0);
+    }
+
+    /**
+     * BPF_LINK_DETACH: detaches link {@code linkFd}'s program now, even while the link is pinned
+     * or open elsewhere; the fd stays valid (the link is "defunct"). Returns 0 or -errno.
+     */
+    public static int linkDetach(int linkFd) {
+        NativeMemory a = attr(BpfAttr.LinkDetach.SIZE);
+        a.putInt(BpfAttr.LinkDetach.LINK_FD, linkFd);
+        return call(BpfCmd.LINK_DETACH, a, BpfAttr.LinkDetach.SIZE);
     }
 }
