@@ -28,9 +28,11 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int ENOMSG = 42;
     public static final int ENODATA = 61;
+    public static final int ENOLINK = 67;
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     public static final int EBADFD = 77;
+    public static final int ENOTSOCK = 88;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
     public static final int ENETDOWN = 100;
@@ -71,9 +73,11 @@ public final class Errno {
             case ELOOP -> "ELOOP (Too many levels of symbolic links)";
             case ENOMSG -> "ENOMSG (No message of desired type)";
             case ENODATA -> "ENODATA (No data available)";
+            case ENOLINK -> "ENOLINK (Link has been severed)";
             case EPROTO -> "EPROTO (Protocol error)";
             case EOVERFLOW -> "EOVERFLOW (Value too large for defined data type)";
             case EBADFD -> "EBADFD (File descriptor in bad state)";
+            case ENOTSOCK -> "ENOTSOCK (Socket operation on non-socket)";
             case EOPNOTSUPP -> "EOPNOTSUPP (Operation not supported)";
             case EADDRINUSE -> "EADDRINUSE (Address already in use)";
             case ENETDOWN -> "ENETDOWN (Network is down)";
