@@ -44,7 +44,10 @@ class DifferentialIT {
         List<String> out = new ArrayList<>();
         Path build = Objects.path("");
         try (Stream<Path> files = Files.walk(build)) {
-            files.filter(p -> p.toString().endsWith(".o")).sorted().forEach(p -> out.add(build.relativize(p).toString()));
+            // Not build/hooks: those programs are for each hook's own test, and some have sections
+            // (netfilter, tcx) that bpftool's libbpf 1.1 does not know.
+            files.filter(p -> p.toString().endsWith(".o") && !build.relativize(p).startsWith("hooks")).sorted()
+                    .forEach(p -> out.add(build.relativize(p).toString()));
         }
         Path manifest = Kernel.root().resolve("bpf-src/corpus/MANIFEST.md");
         Set<String> refused = Files.exists(manifest) ? refusedByLibbpf(Files.readAllLines(manifest)) : Set.of();
