@@ -22,7 +22,9 @@ import java.nio.file.Path;
  * Linux 6.10+): it then runs for the sockets in that map, on the data they receive
  * ({@link Hook#STREAM_PARSER}, {@link Hook#STREAM_VERDICT}, {@link Hook#SKB_VERDICT}) or send
  * ({@link Hook#MSG_VERDICT}), and can redirect it to another socket of the map. Put sockets in the
- * map as values (their fds, {@link Sockets#fd}) with {@link BpfMap#update}. The attachment lasts
+ * map as values (their fds, {@link Sockets#fd}) with {@link BpfMap#update}, after attaching: the
+ * kernel gives a socket the map's programs when it is added, so sockets added before keep running
+ * none (and ones added before an {@link #update} keep the old program). The attachment lasts
  * while this is open or pinned; it can be pinned and updated like any bpf_link. Thread-safe.
  */
 public final class SockmapAttachment implements Link {
