@@ -119,7 +119,7 @@ public final class SectionNames {
         new Entry("struct_ops+", ProgType.STRUCT_OPS, null, NONE),
         new Entry("struct_ops.s+", ProgType.STRUCT_OPS, null, SLEEPABLE),
         new Entry("sk_lookup", ProgType.SK_LOOKUP, AttachType.SK_LOOKUP, NONE),
-        new Entry("netfilter", ProgType.NETFILTER, null, NONE)
+        new Entry("netfilter", ProgType.NETFILTER, AttachType.NETFILTER, NONE)
     );
 
     private SectionNames() {

@@ -32,6 +32,7 @@ public final class Errno {
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     public static final int EBADFD = 77;
+    public static final int ENOTSOCK = 88;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
     public static final int ENETDOWN = 100;
@@ -76,6 +77,7 @@ public final class Errno {
             case EPROTO -> "EPROTO (Protocol error)";
             case EOVERFLOW -> "EOVERFLOW (Value too large for defined data type)";
             case EBADFD -> "EBADFD (File descriptor in bad state)";
+            case ENOTSOCK -> "ENOTSOCK (Socket operation on non-socket)";
             case EOPNOTSUPP -> "EOPNOTSUPP (Operation not supported)";
             case EADDRINUSE -> "EADDRINUSE (Address already in use)";
             case ENETDOWN -> "ENETDOWN (Network is down)";

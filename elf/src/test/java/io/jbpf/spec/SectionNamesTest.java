@@ -63,7 +63,7 @@ class SectionNamesTest {
         "sk_skb/stream_parser,                 SK_SKB,                  SK_SKB_STREAM_PARSER,           0,  false",
         "sk_skb/other,                         SK_SKB,                  ,                                   0,  false",
         "sk_lookup,                            SK_LOOKUP,               SK_LOOKUP,                      0,  false",
-        "netfilter,                            NETFILTER,               ,                                   0,  false",
+        "netfilter,                            NETFILTER,               NETFILTER,                      0,  false",
     })
     void knownSections(String section, ProgType type, AttachType attach, int flags, boolean legacy) {
         Set<ProgFlag> set = EnumSet.noneOf(ProgFlag.class);

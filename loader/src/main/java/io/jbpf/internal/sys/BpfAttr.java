@@ -366,4 +366,46 @@ public final class BpfAttr {
         private TcxLinkInfo() {
         }
     }
+
+    // --- sockets, netns, LWT, netfilter ---
+
+    /** BPF_LINK_CREATE with attach type BPF_NETFILTER: the common head, then {@code link_create.netfilter}. */
+    public static final class LinkCreateNetfilter {
+        public static final int PROG_FD = 0;
+        /** 0: a netfilter link hooks the calling thread's network namespace. */
+        public static final int TARGET_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        /** NFPROTO_IPV4 2, NFPROTO_IPV6 10. */
+        public static final int PF = 16;
+        /** enum nf_inet_hooks: PRE_ROUTING 0 .. POST_ROUTING 4. */
+        public static final int HOOKNUM = 20;
+        /** s32; INT_MIN and INT_MAX are refused (ERANGE). */
+        public static final int PRIORITY = 24;
+        /** BPF_F_NETFILTER_IP_DEFRAG 1. */
+        public static final int NF_FLAGS = 28;
+        public static final int SIZE = 32;
+
+        private LinkCreateNetfilter() {
+        }
+    }
+
+    /** The members of {@code struct bpf_link_info}'s union for netns, netfilter and sockmap links. */
+    public static final class LinkInfoSock {
+        /** {@code netns.netns_ino}: the inode of the namespace ({@code stat -L -c %i /run/netns/X}); 0 once detached. */
+        public static final int NETNS_INO = 16;
+        public static final int NETNS_ATTACH_TYPE = 20;
+        public static final int NETFILTER_PF = 16;
+        public static final int NETFILTER_HOOKNUM = 20;
+        public static final int NETFILTER_PRIORITY = 24;
+        public static final int NETFILTER_FLAGS = 28;
+        /** {@code sockmap.map_id} (Linux 6.10+). */
+        public static final int SOCKMAP_MAP_ID = 16;
+        public static final int SOCKMAP_ATTACH_TYPE = 20;
+        /** The end of the last member read. */
+        public static final int SIZE = 32;
+
+        private LinkInfoSock() {
+        }
+    }
 }

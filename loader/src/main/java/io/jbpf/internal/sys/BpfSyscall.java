@@ -422,4 +422,32 @@ public final class BpfSyscall {
         a.putInt(BpfAttr.LinkDetach.LINK_FD, linkFd);
         return call(BpfCmd.LINK_DETACH, a, BpfAttr.LinkDetach.SIZE);
     }
+
+    // --- sockets, netns, LWT, netfilter ---
+
+    /**
+     * BPF_LINK_CREATE of a netfilter link for program {@code progFd} in the calling thread's
+     * network namespace: protocol family {@code pf}, hook {@code hooknum}, {@code priority},
+     * {@code nfFlags}. Returns the link fd or -errno.
+     */
+    public static int linkCreateNetfilter(int progFd, int pf, int hooknum, int priority, int nfFlags) {
+        NativeMemory a = attr(BpfAttr.LinkCreateNetfilter.SIZE);
+        a.putInt(BpfAttr.LinkCreateNetfilter.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreateNetfilter.ATTACH_TYPE, io.jbpf.uapi.AttachType.NETFILTER.value);
+        a.putInt(BpfAttr.LinkCreateNetfilter.PF, pf);
+        a.putInt(BpfAttr.LinkCreateNetfilter.HOOKNUM, hooknum);
+        a.putInt(BpfAttr.LinkCreateNetfilter.PRIORITY, priority);
+        a.putInt(BpfAttr.LinkCreateNetfilter.NF_FLAGS, nfFlags);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreateNetfilter.SIZE);
+    }
+
+    /**
+     * Fills {@code info} with the first {@link BpfAttr.LinkInfoSock#SIZE} bytes of the
+     * bpf_link_info of link {@code linkFd}; 0 or -errno.
+     */
+    public static int linkInfoSock(int linkFd, NativeMemory info) {
+        int r = objGetInfoByFd(linkFd, info.address(), BpfAttr.LinkInfoSock.SIZE);
+        Reference.reachabilityFence(info);
+        return r;
+    }
 }

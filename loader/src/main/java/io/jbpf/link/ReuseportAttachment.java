@@ -1,0 +1,145 @@
+package io.jbpf.link;
+
+import io.jbpf.BpfProgram;
+import io.jbpf.KernelInfo;
+import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.NetCalls;
+import io.jbpf.uapi.Errno;
+import io.jbpf.uapi.LinkType;
+import io.jbpf.uapi.ProgType;
+import java.nio.channels.NetworkChannel;
+import java.nio.file.Path;
+
+/**
+ * An {@code sk_reuseport} program (BPF_PROG_TYPE_SK_REUSEPORT) attached to an SO_REUSEPORT group
+ * of sockets with {@code setsockopt(SO_ATTACH_REUSEPORT_EBPF)} on one of them: for each new
+ * connection or datagram the program picks the group's socket ({@code bpf_sk_select_reuseport}
+ * with a REUSEPORT_SOCKARRAY map), instead of the kernel's hash. The program belongs to the group:
+ * {@link #close()} detaches it (SO_DETACH_REUSEPORT_BPF), and closing every socket of the group
+ * drops it too. There is no bpf_link behind it, so it cannot be pinned. Thread-safe.
+ */
+public final class ReuseportAttachment implements Link {
+    private final int fd;
+    private final long cookie;
+    private final String socket;
+    private int progId;
+    private boolean closed;
+
+    private ReuseportAttachment(int fd, long cookie, String socket, int progId) {
+        this.fd = fd;
+        this.cookie = cookie;
+        this.socket = socket;
+        this.progId = progId;
+    }
+
+    /**
+     * Attaches {@code prog} to the reuseport group of {@code channel}, which must have
+     * SO_REUSEPORT set (StandardSocketOptions.SO_REUSEPORT) and be bound.
+     */
+    public static ReuseportAttachment attach(BpfProgram prog, NetworkChannel channel) {
+        int fd = Sockets.fd(channel);
+        return attach(prog, fd, "socket " + channel + " (fd " + fd + ")");
+    }
+
+    /** Attaches {@code prog} to the reuseport group of socket {@code socketFd}. */
+    public static ReuseportAttachment attach(BpfProgram prog, int socketFd) {
+        return attach(prog, socketFd, "socket fd " + socketFd);
+    }
+
+    private static ReuseportAttachment attach(BpfProgram prog, int fd, String socket) {
+        String what = "attach reuseport program " + prog.name() + " to the SO_REUSEPORT group of " + socket;
+        requireType(prog, what);
+        long cookie = Sockets.cookie(fd);
+        if (cookie < 0) {
+            throw new BpfException(what + ": fd " + fd + " is not an open socket", Errno.ENOTSOCK);
+        }
+        set(fd, prog, what);
+        return new ReuseportAttachment(fd, cookie, socket, prog.id());
+    }
+
+    private static void set(int fd, BpfProgram prog, String what) {
+        int r = Sockets.setIntOption(fd, NetCalls.SO_ATTACH_REUSEPORT_EBPF, prog.fd());
+        if (r == -Errno.EINVAL) {
+            throw new BpfException(what + " (SO_ATTACH_REUSEPORT_EBPF): the socket has no SO_REUSEPORT group (set "
+                    + "SO_REUSEPORT before binding it), or the program does not fit the socket's protocol", -r);
+        }
+        if (r < 0) {
+            throw new BpfException(what + " (SO_ATTACH_REUSEPORT_EBPF)", -r);
+        }
+    }
+
+    private static void requireType(BpfProgram prog, String what) {
+        if (prog.type() != ProgType.SK_REUSEPORT) {
+            throw new BpfException(what + ": program " + prog.name() + " is " + prog.type().kernelName()
+                    + "; SO_ATTACH_REUSEPORT_EBPF takes only BPF_PROG_TYPE_SK_REUSEPORT programs (section \"sk_reuseport\")");
+        }
+    }
+
+    /** The fd of the socket it was attached through. */
+    public int socketFd() {
+        return fd;
+    }
+
+    /**
+     * What jbpf knows of the attachment, since it is no kernel link: {@code id} 0, {@code type}
+     * {@link LinkType#UNSPEC}, {@code progId} the program attached by this object (or by
+     * {@link #update}), 0 once closed.
+     */
+    @Override
+    public synchronized KernelInfo.Link info() {
+        return new KernelInfo.Link(0, LinkType.UNSPEC, closed ? 0 : progId, 0, null);
+    }
+
+    /** Refused: the program belongs to the socket group, with no bpf_link to pin; it lasts as long as the group. */
+    @Override
+    public void pin(Path path) {
+        throw new BpfException("pin reuseport program (id " + progId + ") on " + socket + " at " + path
+                + ": a program attached with SO_ATTACH_REUSEPORT_EBPF belongs to its SO_REUSEPORT group and has no "
+                + "bpf_link to pin; it lasts as long as the group's sockets (SockmapAttachment attaches socket "
+                + "programs through pinnable links)");
+    }
+
+    /** Nothing to do: a reuseport program is never pinned. */
+    @Override
+    public void unpin() {
+    }
+
+    /** {@inheritDoc} SO_ATTACH_REUSEPORT_EBPF again, which swaps the group's program in one step. */
+    @Override
+    public synchronized void update(BpfProgram program) {
+        String what = "replace reuseport program on " + socket + " with program " + program.name();
+        requireType(program, what);
+        if (closed) {
+            throw new BpfException(what + ": the attachment is closed");
+        }
+        if (Sockets.cookie(fd) != cookie) {
+            throw new BpfException(what + ": the socket was closed (fd " + fd + " is no longer that socket)");
+        }
+        set(fd, program, what);
+        progId = program.id();
+    }
+
+    /**
+     * Detaches the program (SO_DETACH_REUSEPORT_BPF). When the socket is gone already (its fd
+     * closed, or reused by another socket, told apart by SO_COOKIE), nothing is done.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Sockets.cookie(fd) != cookie) {
+            return;
+        }
+        int r = Sockets.setIntOption(fd, NetCalls.SO_DETACH_REUSEPORT_BPF, 0);
+        if (r < 0 && r != -Errno.ENOENT) {
+            throw new BpfException("detach reuseport program from " + socket + " (SO_DETACH_REUSEPORT_BPF)", -r);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReuseportAttachment[" + socket + ", prog " + progId + "]";
+    }
+}
