@@ -23,10 +23,12 @@ public final class Jbpf {
         COMMANDS.put("map", MapCommand::new);
         COMMANDS.put("stats", StatsCommand::new);
         COMMANDS.put("features", FeaturesCommand::new);
+        COMMANDS.put("prog", ProgCommand::new);
     }
 
     /** Commands that call the kernel (all but inspect). */
-    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features");
+    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features",
+            "prog");
 
     private Jbpf() {
     }

@@ -306,4 +306,49 @@ public final class BpfSyscall {
         byte[] b = name.getBytes(StandardCharsets.US_ASCII);
         a.put(offset, b, 0, Math.min(b.length, BpfAttr.OBJ_NAME_LEN - 1));
     }
+
+    // --- cli (listing and inspection: prog/map/link list, net, cgroup tree) ---
+
+    /** The next program id after {@code startId}, or -ENOENT after the last. */
+    public static int progGetNextId(int startId) {
+        NativeMemory a = attr(GetId.SIZE);
+        a.putInt(GetId.ID, startId);
+        int r = call(BpfCmd.PROG_GET_NEXT_ID, a, GetId.SIZE);
+        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+    }
+
+    /**
+     * BPF_LINK_DETACH: detaches link {@code linkFd} from its hook; the link object stays (its info
+     * then shows no target) until its last fd and pin go. 0 or -errno (EOPNOTSUPP for link types
+     * that cannot detach, such as perf-event and raw tracepoint links).
+     */
+    public static int linkDetach(int linkFd) {
+        NativeMemory a = attr(4);
+        a.putInt(0, linkFd);
+        return call(BpfCmd.LINK_DETACH, a, 4);
+    }
+
+    /** What BPF_PROG_QUERY reported: {@code error} is 0 or -errno; {@code count} may exceed the ids' capacity. */
+    public record ProgQueryResult(int error, int attachFlags, int count, long revision) {
+    }
+
+    /**
+     * BPF_PROG_QUERY on {@code target} (a cgroup or netns fd, or an ifindex for tcx) for
+     * {@code attachType}: fills {@code progIds}, {@code progAttachFlags} and {@code linkIds}
+     * (caller-owned u32 arrays of {@code capacity} entries; an address may be 0 when not wanted).
+     */
+    public static ProgQueryResult progQuery(int target, int attachType, int queryFlags, long progIds,
+                                            long progAttachFlags, long linkIds, int capacity) {
+        NativeMemory a = attr(BpfAttr.ProgQuery.SIZE);
+        a.putInt(BpfAttr.ProgQuery.TARGET, target);
+        a.putInt(BpfAttr.ProgQuery.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags);
+        a.putLong(BpfAttr.ProgQuery.PROG_IDS, progIds);
+        a.putInt(BpfAttr.ProgQuery.PROG_CNT, capacity);
+        a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, progAttachFlags);
+        a.putLong(BpfAttr.ProgQuery.LINK_IDS, linkIds);
+        int r = call(BpfCmd.PROG_QUERY, a, BpfAttr.ProgQuery.SIZE);
+        return new ProgQueryResult(Math.min(r, 0), a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS),
+                a.getInt(BpfAttr.ProgQuery.PROG_CNT), a.getLong(BpfAttr.ProgQuery.REVISION));
+    }
 }
