@@ -24,11 +24,14 @@ public final class Jbpf {
         COMMANDS.put("stats", StatsCommand::new);
         COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("prog", ProgCommand::new);
+        COMMANDS.put("link", LinkCommand::new);
+        COMMANDS.put("net", NetCommand::new);
+        COMMANDS.put("cgroup", CgroupCommand::new);
     }
 
     /** Commands that call the kernel (all but inspect). */
     private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features",
-            "prog");
+            "prog", "link", "net", "cgroup");
 
     private Jbpf() {
     }
