@@ -108,7 +108,14 @@ final class Disassembler {
                 if (aluOp == 0x8) {
                     return p + r + dst + " = -" + r + dst;
                 }
-                if (aluOp == 0xb && off != 0) {
+                if (aluOp == 0xb && x && off == 1 && cls == 0x07) {
+                    return p + "r" + dst + " = addr_space_cast(r" + src + ", " + (imm >>> 16) + ", " + (imm & 0xffff) + ")";
+                }
+                if (aluOp == 0xb && x && off == -1 && cls == 0x07) {
+                    // the kernel's own per-CPU address conversion (BPF_ADDR_PERCPU), as upstream disasm.c prints it
+                    return p + "r" + dst + " = &(void __percpu *)(r" + src + ")";
+                }
+                if (aluOp == 0xb && (off == 8 || off == 16 || off == 32)) {
                     return p + r + dst + " = (s" + off + ")" + r + src;
                 }
                 String o = aluOp < ALU_OPS.length ? ALU_OPS[aluOp] : "?";

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * dissector.
  */
 final class NetCommand extends CliCommand {
-    private static final Path OWN_NETNS = Path.of("/proc/self/ns/net");
+    /** This thread's network namespace (/proc/self is the main thread's, which may be another). */
+    private static final Path OWN_NETNS = Path.of("/proc/thread-self/ns/net");
 
     private final OptionSpec deviceOpt = option("DEV", String.class, "only this device", "--dev", "-d");
     private final OptionSpec json = flag("print as JSON, with bpftool's field names", "--json", "-j");
