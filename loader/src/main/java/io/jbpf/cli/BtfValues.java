@@ -182,7 +182,7 @@ final class BtfValues {
         BigInteger max = signed ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
                 : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
         if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
-            throw new IllegalArgumentException(where + ": " + n + " does not fit a " + (signed ? "signed" : "unsigned") + " "
+            throw new IllegalArgumentException(where + ": " + n + " does not fit " + (signed ? "a signed" : "an unsigned") + " "
                     + bits + "-bit integer (" + min + " to " + max + ")");
         }
         long x = n.longValue();
