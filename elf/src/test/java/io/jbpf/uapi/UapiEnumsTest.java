@@ -59,7 +59,8 @@ class UapiEnumsTest {
         assertThat(ProgType.nameOf(6)).isEqualTo("BPF_PROG_TYPE_XDP");
         assertThat(ProgType.nameOf(1000)).isEqualTo("unknown(1000)");
         assertThat(AttachType.nameOf(37)).isEqualTo("BPF_XDP");
-        assertThat(AttachType.nameOf(44)).isEqualTo("unknown(44)");
+        assertThat(AttachType.nameOf(46)).isEqualTo("BPF_TCX_INGRESS");
+        assertThat(AttachType.nameOf(58)).isEqualTo("unknown(58)");
         assertThat(BpfCmd.nameOf(-3)).isEqualTo("unknown(-3)");
         assertThat(XdpAction.nameOf(2)).isEqualTo("XDP_PASS");
         assertThat(XdpAction.nameOf(5)).isEqualTo("unknown(5)");
