@@ -10,6 +10,8 @@ import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,6 +94,20 @@ public final class BpfProgram implements AutoCloseable {
         }
         BpfFdType.require(fd, BpfFdType.PROGRAM, "pinned program " + path);
         return adopt(fd, null, null, null);
+    }
+
+    /** Ids of every program in the kernel, in id order. */
+    public static List<Integer> ids() {
+        List<Integer> ids = new ArrayList<>();
+        for (int next = BpfSyscall.progGetNextId(0); next > 0; next = BpfSyscall.progGetNextId(next)) {
+            ids.add(next);
+        }
+        return ids;
+    }
+
+    /** Pins the program at {@code path} in bpffs, so it stays loaded and others can open it ({@link #fromPin}). */
+    public void pin(Path path) {
+        Pins.pin(fd(), path, "program " + name());
     }
 
     /** The function name from the object file, or the kernel's (15 chars at most) for programs opened by id. */

@@ -25,8 +25,26 @@ public final class KernelInfo {
      * @param name   the kernel's name for it (15 characters at most)
      * @param tag    the program tag: a hash of the instructions with map fds zeroed, as bpftool prints it
      * @param mapIds ids of the maps the program uses
+     * @param details  sizes, load time, owner and run statistics, as {@code bpftool prog show} prints them
      */
-    public record Program(int id, ProgType type, String name, String tag, int[] mapIds) {
+    public record Program(int id, ProgType type, String name, String tag, int[] mapIds, ProgramDetails details) {
+    }
+
+    /**
+     * The rest of {@code bpf_prog_info} that tools print.
+     *
+     * @param xlatedBytes   size of the instructions after the verifier's rewrites ({@code bytes_xlated})
+     * @param jitedBytes    size of the JIT-compiled code, 0 when not JIT-compiled
+     * @param loadTimeNs    when the program was loaded, in nanoseconds since boot (CLOCK_BOOTTIME)
+     * @param uid           the user id that loaded it
+     * @param gplCompatible whether its license lets it call GPL-only helpers
+     * @param btfId         id of its BTF object, 0 without BTF
+     * @param runTimeNs     total run time; 0 unless run statistics are on (sysctl kernel.bpf_stats_enabled)
+     * @param runCount      number of runs; 0 unless run statistics are on
+     * @param verifiedInsns instructions the verifier processed (Linux 5.16+, else 0)
+     */
+    public record ProgramDetails(int xlatedBytes, int jitedBytes, long loadTimeNs, int uid, boolean gplCompatible,
+                                 int btfId, long runTimeNs, long runCount, int verifiedInsns) {
     }
 
     /**
@@ -85,8 +103,37 @@ public final class KernelInfo {
         byte[] tag = new byte[BpfAttr.ProgInfo.TAG_SIZE];
         info.get(BpfAttr.ProgInfo.TAG, tag, 0, tag.length);
         int id = info.getInt(BpfAttr.ProgInfo.ID);
+        ProgramDetails details = new ProgramDetails(info.getInt(BpfAttr.ProgInfo.XLATED_PROG_LEN),
+                info.getInt(BpfAttr.ProgInfoDetail.JITED_PROG_LEN), info.getLong(BpfAttr.ProgInfo.LOAD_TIME),
+                info.getInt(BpfAttr.ProgInfoDetail.CREATED_BY_UID),
+                (info.getInt(BpfAttr.ProgInfoDetail.GPL_COMPATIBLE) & 1) != 0, info.getInt(BpfAttr.ProgInfoDetail.BTF_ID),
+                info.getLong(BpfAttr.ProgInfoDetail.RUN_TIME_NS), info.getLong(BpfAttr.ProgInfoDetail.RUN_CNT),
+                info.getInt(BpfAttr.ProgInfoDetail.VERIFIED_INSNS));
         return new Program(id, progType(what, id, info.getInt(BpfAttr.ProgInfo.TYPE)),
-                name(info, BpfAttr.ProgInfo.NAME), HexFormat.of().formatHex(tag), ids);
+                name(info, BpfAttr.ProgInfo.NAME), HexFormat.of().formatHex(tag), ids, details);
+    }
+
+    /**
+     * The instructions of the program behind {@code fd} as the kernel runs them, after the
+     * verifier's rewrites ({@code bpftool prog dump xlated}): 8 bytes each, map references as
+     * map ids. Empty when the kernel hides them (kernel.kptr_restrict, no CAP_SYS_ADMIN).
+     */
+    public static byte[] xlated(int fd, String what) {
+        NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
+        get(fd, info, BpfAttr.ProgInfo.SIZE, what);
+        int len = info.getInt(BpfAttr.ProgInfo.XLATED_PROG_LEN);
+        if (len == 0) {
+            return new byte[0];
+        }
+        // Second call with a buffer for exactly the length the first one reported.
+        NativeMemory insns = Native.allocate(len);
+        info.fill(0, BpfAttr.ProgInfo.SIZE, (byte) 0);
+        info.putInt(BpfAttr.ProgInfo.XLATED_PROG_LEN, len);
+        info.putLong(BpfAttr.ProgInfoDetail.XLATED_PROG_INSNS, insns.address());
+        get(fd, info, BpfAttr.ProgInfo.SIZE, what);
+        byte[] out = new byte[Math.min(len, info.getInt(BpfAttr.ProgInfo.XLATED_PROG_LEN))];
+        insns.get(0, out, 0, out.length);
+        return out;
     }
 
     /**

@@ -63,6 +63,7 @@ class UapiEnumsTest {
         assertThat(ProgType.nameOf(1000)).isEqualTo("unknown(1000)");
         assertThat(AttachType.nameOf(37)).isEqualTo("BPF_XDP");
         assertThat(AttachType.nameOf(45)).isEqualTo("BPF_NETFILTER");
+        assertThat(AttachType.nameOf(46)).isEqualTo("BPF_TCX_INGRESS");
         assertThat(AttachType.nameOf(58)).isEqualTo("unknown(58)");
         assertThat(BpfCmd.nameOf(-3)).isEqualTo("unknown(-3)");
         assertThat(XdpAction.nameOf(2)).isEqualTo("XDP_PASS");

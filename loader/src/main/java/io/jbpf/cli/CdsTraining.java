@@ -19,6 +19,8 @@ public final class CdsTraining {
         String[][] runs = {
             {"--help"}, {"load", "--help"}, {"inspect", obj}, {"inspect", "--json", obj}, {"status"},
             {"map", "dump", "--map", "jbpf_cds_training_no_such_map"}, {"load", obj, "--dev", "jbpf_cds_no_dev"},
+            // the bpftool-shaped listings only read
+            {"prog", "list", "--json"}, {"map", "list"}, {"link", "list"}, {"net"},
         };
         for (String[] run : runs) {
             try {

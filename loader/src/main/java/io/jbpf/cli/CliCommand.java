@@ -77,6 +77,22 @@ abstract class CliCommand implements Callable<Integer> {
         return p;
     }
 
+    /**
+     * Adds the positional words from {@code index} on, {@code arity} of them ("0..*", "1..*", "3"):
+     * bpftool-style commands read them in order ({@code id 7 key hex 01 00}), see {@link Words}.
+     */
+    final PositionalParamSpec words(int index, String arity, String label, String description) {
+        PositionalParamSpec p = PositionalParamSpec.builder().index(index + "..*").arity(arity).paramLabel(label)
+                .type(java.util.List.class).auxiliaryTypes(String.class).description(description).build();
+        spec.addPositional(p);
+        return p;
+    }
+
+    /** Adds {@code command} as subcommand {@code name} of this one. */
+    final void sub(String name, CliCommand command) {
+        spec.addSubcommand(name, new CommandLine(command.spec));
+    }
+
     private OptionSpec add(OptionSpec.Builder b) {
         OptionSpec o = b.build();
         spec.addOption(o);

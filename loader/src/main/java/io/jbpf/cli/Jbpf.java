@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * The {@code jbpf} command line: load, unload, status, inspect, map, stats, features. Exit codes: 0 ok,
+ * The {@code jbpf} command line: load, unload, status, inspect, map, stats, features, and the bpftool-shaped
+ * prog, map, link, net, cgroup, attach and detach. Exit codes: 0 ok,
  * 1 failure, 2 usage (an unknown option, a missing or malformed value, a value out of its range).
  */
 public final class Jbpf {
@@ -23,10 +24,17 @@ public final class Jbpf {
         COMMANDS.put("map", MapCommand::new);
         COMMANDS.put("stats", StatsCommand::new);
         COMMANDS.put("features", FeaturesCommand::new);
+        COMMANDS.put("prog", ProgCommand::new);
+        COMMANDS.put("link", LinkCommand::new);
+        COMMANDS.put("net", NetCommand::new);
+        COMMANDS.put("cgroup", CgroupCommand::new);
+        COMMANDS.put("attach", AttachCommand::new);
+        COMMANDS.put("detach", DetachCommand::new);
     }
 
     /** Commands that call the kernel (all but inspect). */
-    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features");
+    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features",
+            "prog", "link", "net", "cgroup", "attach", "detach");
 
     private Jbpf() {
     }

@@ -8,8 +8,6 @@ import io.jbpf.PinLog;
 import io.jbpf.Pins;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpAttach;
-import io.jbpf.link.XdpBusyException;
-import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ProgramSpec;
@@ -17,6 +15,7 @@ import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,13 @@ final class LoadCommand extends CliCommand {
             "bpffs root for pinned maps: LIBBPF_PIN_BY_NAME maps as DIR/NAME, iproute2 PIN_OBJECT_NS and "
             + "PIN_GLOBAL_NS maps under DIR/tc/ (default: ${DEFAULT-VALUE})", "--pin-path");
     private final OptionSpec jsonOpt = flag("print the result as JSON", "--json");
+    private final OptionSpec attachOpt = flag("attach every program by its section (not only the XDP one), and pin "
+            + "the links under --pin DIR/links so they outlive jbpf; jbpf attaches " + Attachments.supported(), "--attach");
+    private final OptionSpec xdpViaOpt = optionWithDefault("HOW", String.class, "netlink",
+            "attach XDP over netlink (stays after exit) or through a bpf_link (pinned under --pin DIR/links): "
+            + "netlink or link (default: ${DEFAULT-VALUE})", "--xdp-via");
+    private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs (with --attach)",
+            "--cgroup");
 
     private String device;
     private String section;
@@ -53,10 +59,11 @@ final class LoadCommand extends CliCommand {
     private boolean json;
 
     LoadCommand() {
-        super("load", "Load a BPF object: attach its XDP program to a device, and/or pin its programs and maps.",
-                "Without --section/--prog every program is loaded and the XDP one is attached if there is exactly one "
-                        + "that is not a tail-call target of the object's prog arrays. Those targets load with any "
-                        + "selection. If the attach fails, pins this load made are removed again.");
+        super("load", "Load a BPF object: attach its programs, and/or pin its programs and maps.",
+                "Without --section/--prog every program is loaded. With --dev alone, the XDP program is attached if there"
+                        + " is exactly one that is not a tail-call target of the object's prog arrays (those targets load "
+                        + "with any selection). With --attach, every such entry program is attached by its section. If an "
+                        + "attach fails, attachments and pins this load made are taken back.");
     }
 
     @Override
@@ -69,13 +76,21 @@ final class LoadCommand extends CliCommand {
         json = isSet(jsonOpt);
         Path pinPath = pinPathOpt.getValue();
         XdpMode xdpMode = XdpMode.parse(modeOpt.getValue());
-        if (device == null && pinDir == null) {
+        boolean attachAll = isSet(attachOpt);
+        if (device == null && pinDir == null && !attachAll) {
             throw usageError(
                     "Missing required option: --dev DEV to attach, --pin DIR to pin, or both (nothing else outlives jbpf)");
         }
+        Attachments.Target target = new Attachments.Target(device, xdpMode,
+                isSet(forceOpt) ? IfAttached.REPLACE : IfAttached.FAIL, Attachments.XdpVia.parse(xdpViaOpt.getValue()), null,
+                cgroupOpt.getValue());
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
-        ProgramSpec toAttach = device == null ? null : xdpProgram(spec, selected);
+        List<ProgramSpec> toAttach = attachAll ? entries(spec, selected)
+                : device == null ? List.of() : List.of(xdpProgram(spec, selected));
+        if (attachAll) {
+            toAttach.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));
+        }
         if (device != null) {
             XdpAttach.ifindex(device); // an unknown device fails before anything is loaded
         }
@@ -93,38 +108,60 @@ final class LoadCommand extends CliCommand {
                                 + " is emptied when jbpf exits, so tail calls through it stop; use --pin DIR to keep it"));
             }
             // A load that fails after pinning leaves bpffs as it found it: the --pin DIR pins and the
-            // pins of the object's pinned maps go again, pins that were there before stay.
+            // pins of the object's pinned maps go again, pins that were there before stay; links
+            // made are closed unpinned, which detaches them.
             PinLog cliPins = new PinLog();
             List<Path> pins;
-            XdpLink link = null;
-            BpfProgram prog = toAttach == null ? null : obj.program(toAttach.name());
+            List<Attachments.Attached> attached = new ArrayList<>();
+            List<Path> linkPins = new ArrayList<>();
             try {
                 pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir, cliPins);
-                if (prog != null) {
-                    // Not closed: netlink attachments outlive the process, which is what a loader is for.
-                    link = attach(prog, xdpMode);
+                for (ProgramSpec ps : toAttach) {
+                    attached.add(Attachments.attach(obj.program(ps.name()), target));
+                }
+                for (Attachments.Attached a : attached) {
+                    if (a.outlivesProcess()) {
+                        continue; // netlink XDP: not a bpf_link, nothing to pin
+                    }
+                    if (pinDir == null) {
+                        throw new BpfException("program " + a.program().name() + " is attached to " + a.where()
+                                + " through a bpf_link, which ends when jbpf exits: give --pin DIR to pin it under DIR/links");
+                    }
+                    cliPins.createDirectories(pinDir.resolve("links"));
+                    Path at = pinDir.resolve("links").resolve(a.program().name().replace('.', '_'));
+                    a.link().pin(at);
+                    linkPins.add(at);
                 }
             } catch (RuntimeException e) {
+                for (Attachments.Attached a : attached) {
+                    a.link().unpin();
+                    a.link().close(); // detaches: an unpinned bpf_link, and a netlink XDP program if still ours
+                }
                 cliPins.undo();
                 obj.pinLog().undo();
                 throw e;
             }
-            report(out, spec, obj, prog, link, pins);
+            report(out, spec, obj, attached, pins, linkPins);
+            // bpf_links are pinned by now: closing their fds leaves them attached. Netlink XDP
+            // attachments stay whatever happens to jbpf's objects.
+            attached.stream().filter(a -> !a.outlivesProcess()).forEach(a -> a.link().close());
         }
         return 0;
     }
 
-    private XdpLink attach(BpfProgram prog, XdpMode mode) {
-        boolean force = isSet(forceOpt);
-        try {
-            return XdpLink.attach(prog, device, mode, force ? IfAttached.REPLACE : IfAttached.FAIL);
-        } catch (XdpBusyException e) {
-            // The library names its API; the CLI says which flag does the same, where one would help.
-            throw e.linkId() == 0 && !force ? new BpfException(e.message("use --force to replace it"), e.errno()) : e;
+    /** The programs --attach attaches: the selected ones that are not tail-call targets of the object's prog arrays. */
+    private List<ProgramSpec> entries(BpfObjectSpec spec, List<ProgramSpec> selected) {
+        List<ProgramSpec> entries = selected.stream()
+                .filter(p -> program != null || !spec.tailCallTargets().contains(p.name())).toList();
+        if (entries.isEmpty()) {
+            throw new BpfException(spec.source() + ": " + (selected.isEmpty() ? "the object has no programs to attach"
+                    : "every selected program is a tail-call target, which runs only through its prog array"));
         }
+        return entries;
     }
 
-    private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, BpfProgram prog, XdpLink link, List<Path> pins) {
+    private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, List<Attachments.Attached> attached,
+                        List<Path> pins, List<Path> linkPins) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("object", spec.source());
@@ -137,19 +174,33 @@ final class LoadCommand extends CliCommand {
                 return m;
             }).toList());
             o.put("maps", obj.maps().values().stream().map(m -> Map.of("name", m.name(), "id", m.id())).toList());
-            if (link != null) {
-                o.put("program", prog.name());
-                o.put("prog_id", prog.id());
-                o.put("dev", device);
-                o.put("mode", link.mode().label);
+            List<Map<String, Object>> att = new ArrayList<>();
+            int pinned = 0;
+            for (Attachments.Attached a : attached) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("program", a.program().name());
+                m.put("prog_id", a.program().id());
+                m.put("attached_to", a.where());
+                int linkId = a.link().info().id();
+                if (linkId != 0) {
+                    m.put("link_id", linkId);
+                }
+                if (!a.outlivesProcess()) {
+                    m.put("pin", linkPins.get(pinned++).toString());
+                }
+                att.add(m);
             }
+            o.put("attached", att);
             o.put("pins", pins.stream().map(Path::toString).toList());
             out.println(Json.write(o));
             return;
         }
-        if (link != null) {
-            out.println("Loaded " + prog.name() + " (section " + prog.section() + ") from " + spec.source() + " on " + device
-                    + " in " + link.mode() + " mode: prog id " + prog.id() + ", tag " + prog.tag());
+        int pinned = 0;
+        for (Attachments.Attached a : attached) {
+            BpfProgram prog = a.program();
+            out.println("Loaded " + prog.name() + " (section " + prog.section() + ") from " + spec.source() + " on "
+                    + a.where() + ": prog id " + prog.id() + ", tag " + prog.tag()
+                    + (a.outlivesProcess() ? "" : ", link pinned at " + linkPins.get(pinned++)));
         }
         if (!pins.isEmpty()) {
             out.println("Pinned " + obj.programs().size() + " programs and " + obj.maps().size() + " maps under " + pinDir);

@@ -70,7 +70,7 @@ final class MapDumpCommand extends CliCommand {
             throw usageError(problem);
         }
         try (BpfMap map = locate(pin)) {
-            Typing typing = typing(map, objSpec);
+            Typing typing = typing(map, objSpec, mapName);
             // Batch reads, one system call per many entries, into buffers sized by bytes rather
             // than by max_entries (a sparse map of large values would otherwise take gigabytes);
             // each entry is printed as soon as it is read, so memory does not grow with the map.
@@ -115,16 +115,20 @@ final class MapDumpCommand extends CliCommand {
                 : "several maps named '" + mapName + "' " + where + " (ids " + ids2 + "); pick one with --id");
     }
 
-    /** BTF formatter and key/value type ids for the map, or nulls when only hex can be shown. */
-    private record Typing(BtfFormatter formatter, int keyType, int valueType) {
+    /**
+     * The map's BTF, formatter and key/value type ids, or nulls when only hex can be shown (a
+     * type id is 0 when that half has no type).
+     */
+    record Typing(Btf btf, BtfFormatter formatter, int keyType, int valueType) {
     }
 
-    private Typing typing(BpfMap map, BpfObjectSpec objSpec) {
+    /** The types of {@code map}: from its kernel BTF, else from {@code objSpec}'s map {@code mapName} (both may be null). */
+    static Typing typing(BpfMap map, BpfObjectSpec objSpec, String mapName) {
         KernelInfo.Map info = map.info();
         if (info.btfId() != 0 && info.btfValueTypeId() != 0) {
             try {
                 Btf btf = Btf.parse("BTF of map " + info.name(), KernelInfo.btfById(info.btfId()));
-                return new Typing(new BtfFormatter(btf), info.btfKeyTypeId(), info.btfValueTypeId());
+                return new Typing(btf, new BtfFormatter(btf), info.btfKeyTypeId(), info.btfValueTypeId());
             } catch (BpfException e) {
                 // fall through to the object file's BTF or hex
             }
@@ -135,13 +139,14 @@ final class MapDumpCommand extends CliCommand {
                 // The BTF as loaded, not as clang wrote it: clang leaves a DATASEC's variable offsets
                 // zero, so global-data values need the filled-in layout (type ids are the same).
                 Btf btf = Btf.parse(objSpec.source() + ": .BTF", objSpec.kernelBtf().get());
-                return new Typing(new BtfFormatter(btf), ms.btfKeyTypeId(), ms.btfValueTypeId());
+                return new Typing(btf, new BtfFormatter(btf), ms.btfKeyTypeId(), ms.btfValueTypeId());
             }
         }
-        return new Typing(null, 0, 0);
+        return new Typing(null, null, 0, 0);
     }
 
-    private static Map<String, Object> row(BpfMap map, Typing t, byte[] key, byte[] value) {
+    /** One entry as a value tree: key and value (or per-CPU values and their total), typed where BTF allows. */
+    static Map<String, Object> row(BpfMap map, Typing t, byte[] key, byte[] value) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("key", t.formatter() != null && t.keyType() != 0 ? t.formatter().format(t.keyType(), key, 0)
                 : BtfFormatter.hex(key, 0, key.length));
@@ -212,7 +217,7 @@ final class MapDumpCommand extends CliCommand {
      * Prints rows as they come: JSON as one array (the same text as writing the whole list at
      * once), text as a header line, a line per entry and the count at the end.
      */
-    private static final class Printer {
+    static final class Printer {
         private final PrintWriter out;
         private final boolean json;
         private int rows;
@@ -231,7 +236,15 @@ final class MapDumpCommand extends CliCommand {
         void row(Map<String, Object> r) {
             if (json) {
                 out.print(rows > 0 ? "," + Json.write(r) : Json.write(r));
-            } else if (r.containsKey("value")) {
+            } else {
+                text(out, r);
+            }
+            rows++;
+        }
+
+        /** One entry in text: {@code key: K  value: V}, per-CPU values one line each. */
+        static void text(PrintWriter out, Map<String, Object> r) {
+            if (r.containsKey("value")) {
                 out.println("key: " + Json.text(r.get("key")) + "  value: " + Json.text(r.get("value")));
             } else {
                 out.println("key: " + Json.text(r.get("key")));
@@ -243,7 +256,6 @@ final class MapDumpCommand extends CliCommand {
                     out.println("  total  " + Json.text(r.get("total")));
                 }
             }
-            rows++;
         }
 
         void end() {

@@ -7,6 +7,7 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.NetCalls;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.Errno;
@@ -48,7 +49,7 @@ public final class NetnsLink implements Link {
                     + " and " + ProgType.SK_LOOKUP.kernelName() + " programs attach to a network namespace");
         };
         String what = "attach " + type.kernelName() + " program " + prog.name() + " to network namespace " + netns;
-        int nsFd = NetCalls.open(netns.toString(), NetCalls.O_RDONLY | NetCalls.O_CLOEXEC);
+        int nsFd = LibC.open(netns.toString(), LibC.O_RDONLY_CLOEXEC);
         if (nsFd < 0) {
             throw new BpfException(what + ": cannot open " + netns + " (a /run/netns/NAME or /proc/PID/ns/net file)",
                     Native.errno());

@@ -408,4 +408,66 @@ public final class BpfAttr {
         private LinkInfoSock() {
         }
     }
+
+    // --- cli (listing and inspection: prog/map/link list, net, cgroup tree) ---
+
+    /** The members of {@code struct bpf_prog_info} that {@link ProgInfo} does not name. */
+    public static final class ProgInfoDetail {
+        public static final int JITED_PROG_LEN = 16;
+        /** {@code xlated_prog_insns}: in, a buffer of {@code xlated_prog_len} bytes for the instructions. */
+        public static final int XLATED_PROG_INSNS = 32;
+        public static final int CREATED_BY_UID = 48;
+        public static final int IFINDEX = 80;
+        /** Bit 0 is {@code gpl_compatible}. */
+        public static final int GPL_COMPATIBLE = 84;
+        public static final int BTF_ID = 128;
+        /** {@code func_info_rec_size}, {@code func_info} (in: buffer), {@code nr_func_info}: BTF function records. */
+        public static final int FUNC_INFO_REC_SIZE = 132;
+        public static final int FUNC_INFO = 136;
+        public static final int NR_FUNC_INFO = 144;
+        public static final int RUN_TIME_NS = 192;
+        public static final int RUN_CNT = 200;
+        public static final int RECURSION_MISSES = 208;
+        public static final int VERIFIED_INSNS = 216;
+        public static final int ATTACH_BTF_OBJ_ID = 220;
+        public static final int ATTACH_BTF_ID = 224;
+
+        private ProgInfoDetail() {
+        }
+    }
+
+    /**
+     * The union of {@code struct bpf_link_info} by link type (64 bytes on 6.18; kernels that know
+     * fewer members write fewer bytes and leave the rest zero).
+     */
+    public static final class LinkInfoDetail {
+        public static final int SIZE = 64;
+        /** raw_tracepoint: {@code tp_name} (in: buffer), {@code tp_name_len} (in: its size; out: the name's with NUL). */
+        public static final int RAW_TP_NAME = 16;
+        public static final int RAW_TP_NAME_LEN = 24;
+        /** tracing: attach_type, target_obj_id, target_btf_id. */
+        public static final int TRACING_ATTACH_TYPE = 16;
+        public static final int TRACING_TARGET_OBJ_ID = 20;
+        public static final int TRACING_TARGET_BTF_ID = 24;
+        /** cgroup: u64 cgroup_id (the inode of the cgroup directory), u32 attach_type. */
+        public static final int CGROUP_ID = 16;
+        public static final int CGROUP_ATTACH_TYPE = 24;
+        /** netns: u32 netns_ino, u32 attach_type. */
+        public static final int NETNS_INO = 16;
+        public static final int NETNS_ATTACH_TYPE = 20;
+        /** tcx and netkit: u32 ifindex, u32 attach_type (xdp has the ifindex only). */
+        public static final int DEV_IFINDEX = 16;
+        public static final int DEV_ATTACH_TYPE = 20;
+        /** netfilter: u32 pf, u32 hooknum, s32 priority, u32 flags. */
+        public static final int NETFILTER_PF = 16;
+        public static final int NETFILTER_HOOKNUM = 20;
+        public static final int NETFILTER_PRIORITY = 24;
+        public static final int NETFILTER_FLAGS = 28;
+        /** sockmap and struct_ops: u32 map_id (sockmap: then u32 attach_type). */
+        public static final int MAP_ID = 16;
+        public static final int SOCKMAP_ATTACH_TYPE = 20;
+
+        private LinkInfoDetail() {
+        }
+    }
 }

@@ -65,4 +65,23 @@ public enum BpfFdType {
         }
         return "not a BPF object (" + target + ")";
     }
+
+    // --- cli ---
+
+    /** The type of BPF object behind {@code fd}, or null when it is none (or /proc is not mounted). */
+    public static BpfFdType of(int fd) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+        String inode = target.startsWith("anon_inode:") ? target.substring("anon_inode:".length()) : null;
+        for (BpfFdType t : values()) {
+            if (t.is(inode)) {
+                return t;
+            }
+        }
+        return null;
+    }
 }

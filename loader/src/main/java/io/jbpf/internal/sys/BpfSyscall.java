@@ -356,7 +356,10 @@ public final class BpfSyscall {
         NONE,
         /** And each program's attach flags (cgroups; Linux 6.0+, not with EFFECTIVE). */
         PROG_ATTACH_FLAGS,
-        /** And each program's link id and the hook's revision (TCX, cgroups; Linux 6.6+). */
+        /**
+         * And each program's link id and the hook's revision (TCX, cgroups; Linux 6.6+), with
+         * each program's attach flags too unless the query is for the effective list.
+         */
         LINK_IDS
     }
 
@@ -378,6 +381,9 @@ public final class BpfSyscall {
         int n = Math.max(1, capacity);
         NativeMemory ids = Native.allocate(4 * n);
         NativeMemory extras = Native.allocate(4 * n);
+        NativeMemory flags = Native.allocate(4 * n);
+        boolean wantFlags = extra == ProgQueryExtra.PROG_ATTACH_FLAGS
+                || (extra == ProgQueryExtra.LINK_IDS && (queryFlags & BpfAttr.ProgQuery.F_QUERY_EFFECTIVE) == 0);
         int size = switch (extra) {
             case NONE -> BpfAttr.ProgQuery.SIZE_CLASSIC;
             case PROG_ATTACH_FLAGS -> BpfAttr.ProgQuery.SIZE_WITH_PROG_FLAGS;
@@ -389,28 +395,32 @@ public final class BpfSyscall {
         a.putInt(BpfAttr.ProgQuery.QUERY_FLAGS, queryFlags);
         a.putLong(BpfAttr.ProgQuery.PROG_IDS, ids.address());
         a.putInt(BpfAttr.ProgQuery.COUNT, capacity);
-        if (extra == ProgQueryExtra.PROG_ATTACH_FLAGS) {
-            a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, extras.address());
-        } else if (extra == ProgQueryExtra.LINK_IDS) {
+        if (wantFlags) {
+            a.putLong(BpfAttr.ProgQuery.PROG_ATTACH_FLAGS, flags.address());
+        }
+        if (extra == ProgQueryExtra.LINK_IDS) {
             a.putLong(BpfAttr.ProgQuery.LINK_IDS, extras.address());
         }
         int r = call(BpfCmd.PROG_QUERY, a, size);
         Reference.reachabilityFence(ids);
         Reference.reachabilityFence(extras);
+        Reference.reachabilityFence(flags);
         int count = a.getInt(BpfAttr.ProgQuery.COUNT);
         int got = r < 0 ? 0 : Math.min(count, capacity);
         int[] progIds = new int[got];
-        int[] extraValues = new int[extra == ProgQueryExtra.NONE ? 0 : got];
+        int[] progFlags = new int[wantFlags ? got : 0];
+        int[] linkIds = new int[extra == ProgQueryExtra.LINK_IDS ? got : 0];
         for (int i = 0; i < got; i++) {
             progIds[i] = ids.getInt(4 * i);
-            if (extraValues.length > 0) {
-                extraValues[i] = extras.getInt(4 * i);
+            if (wantFlags) {
+                progFlags[i] = flags.getInt(4 * i);
+            }
+            if (linkIds.length > 0) {
+                linkIds[i] = extras.getInt(4 * i);
             }
         }
-        return new ProgQueryResult(Math.min(r, 0), count, a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), progIds,
-                extra == ProgQueryExtra.PROG_ATTACH_FLAGS ? extraValues : new int[0],
-                extra == ProgQueryExtra.LINK_IDS ? extraValues : new int[0],
-                extra == ProgQueryExtra.LINK_IDS && r >= 0 ? a.getLong(BpfAttr.ProgQuery.REVISION) : 0);
+        return new ProgQueryResult(Math.min(r, 0), count, a.getInt(BpfAttr.ProgQuery.ATTACH_FLAGS), progIds, progFlags,
+                linkIds, extra == ProgQueryExtra.LINK_IDS && r >= 0 ? a.getLong(BpfAttr.ProgQuery.REVISION) : 0);
     }
 
     /**
@@ -449,5 +459,15 @@ public final class BpfSyscall {
         int r = objGetInfoByFd(linkFd, info.address(), BpfAttr.LinkInfoSock.SIZE);
         Reference.reachabilityFence(info);
         return r;
+    }
+
+    // --- cli ---
+
+    /** The next program id after {@code startId}, or -ENOENT after the last. */
+    public static int progGetNextId(int startId) {
+        NativeMemory a = attr(GetId.SIZE);
+        a.putInt(GetId.ID, startId);
+        int r = call(BpfCmd.PROG_GET_NEXT_ID, a, GetId.SIZE);
+        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 }

@@ -22,7 +22,7 @@ public final class InNetns {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
-            int fd = NetCalls.open(netns.toString(), NetCalls.O_RDONLY | NetCalls.O_CLOEXEC);
+            int fd = LibC.open(netns.toString(), LibC.O_RDONLY_CLOEXEC);
             if (fd < 0) {
                 failure.set(new BpfException(what + ": cannot open network namespace " + netns, Native.errno()));
                 return;

@@ -88,4 +88,18 @@ public final class LibC {
     public static int munmap(long address, long length) {
         return (int) MUNMAP.call(address, length);
     }
+
+    // --- cli ---
+
+    private static final Function OPEN = Native.function("open", Returns.INT, 2);
+    /** O_RDONLY | O_CLOEXEC: read-only, not inherited by child processes (the same value on x86-64 and arm64). */
+    public static final int O_RDONLY_CLOEXEC = 0x80000;
+
+    /** {@code open(path, flags)}: an fd, or -1 with errno set. */
+    public static int open(String path, int flags) {
+        NativeMemory p = Native.cString(path);
+        int fd = (int) OPEN.call(p.address(), flags);
+        Reference.reachabilityFence(p);
+        return fd;
+    }
 }

@@ -7,11 +7,10 @@ import java.lang.ref.Reference;
 /**
  * The glibc functions the socket and network-namespace hooks call beyond {@link LibC}: reading a
  * socket's options and addresses (to tell which fd is a Java channel's socket, and whether an fd
- * still is the socket a filter was attached to) and opening namespace files. Results are the C
+ * still is the socket a filter was attached to). Results are the C
  * results (-1 with errno set; read it with {@link Native#errno()}).
  */
 public final class NetCalls {
-    private static final Function OPEN = Native.function("open", Returns.INT, 2);
     private static final Function GETSOCKOPT = Native.function("getsockopt", Returns.INT, 5);
     private static final Function GETSOCKNAME = Native.function("getsockname", Returns.INT, 3);
     private static final Function GETPEERNAME = Native.function("getpeername", Returns.INT, 3);
@@ -31,20 +30,10 @@ public final class NetCalls {
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
-    public static final int O_RDONLY = 0;
-    public static final int O_CLOEXEC = 0x80000;
     /** sizeof(struct sockaddr_storage). */
     public static final int SOCKADDR_STORAGE = 128;
 
     private NetCalls() {
-    }
-
-    /** {@code open(path, flags)}: an fd, or -1. */
-    public static int open(String path, int flags) {
-        NativeMemory p = Native.cString(path);
-        int r = (int) OPEN.call(p.address(), flags);
-        Reference.reachabilityFence(p);
-        return r;
     }
 
     /** {@code getsockopt} into {@code value}; {@code len} is the buffer's size. 0, or -1. */

@@ -1,0 +1,144 @@
+package io.jbpf.cli;
+
+import io.jbpf.BpfProgram;
+import io.jbpf.common.BpfException;
+import io.jbpf.link.IfAttached;
+import io.jbpf.link.Link;
+import io.jbpf.link.TracepointLink;
+import io.jbpf.link.XdpBpfLink;
+import io.jbpf.link.XdpBusyException;
+import io.jbpf.link.XdpLink;
+import io.jbpf.link.XdpMode;
+import io.jbpf.uapi.ProgType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * How the CLI attaches a program, by its type and section: the one table ({@link #HOOKS}) that
+ * {@code jbpf load --attach} and {@code jbpf attach} go through. Each hook says which programs
+ * it takes, how it attaches them from the command line's options, and whether the attachment
+ * outlives jbpf by itself (netlink XDP) or needs its link pinned (every bpf_link).
+ */
+final class Attachments {
+    private Attachments() {
+    }
+
+    /** How an XDP program is attached: over netlink (stays after exit) or through a bpf_link (pin it). */
+    enum XdpVia {
+        NETLINK, LINK;
+
+        static XdpVia parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "netlink" -> NETLINK;
+                case "link" -> LINK;
+                default -> throw new IllegalArgumentException("unknown --xdp-via '" + s + "' (netlink or link)");
+            };
+        }
+    }
+
+    /**
+     * The command line's say on where programs go; each hook reads what it needs.
+     *
+     * @param device     --dev: the device of XDP (and tc) programs, or null
+     * @param xdpMode    --mode for XDP
+     * @param ifAttached what to do when the device has an XDP program already (--force: replace)
+     * @param xdpVia     --xdp-via: netlink or a bpf_link
+     * @param tracepoint --tracepoint CATEGORY/NAME for a program whose section does not name one, or null
+     * @param cgroup     --cgroup: the cgroup of cgroup programs, or null
+     */
+    record Target(String device, XdpMode xdpMode, IfAttached ifAttached, XdpVia xdpVia, String tracepoint, Path cgroup) {
+    }
+
+    /** An attachment made, and whether it stays after jbpf exits without a pin. */
+    record Attached(BpfProgram program, Link link, boolean outlivesProcess, String where) {
+    }
+
+    /** A kind of hook: which programs it takes and how they attach. */
+    private record Hook(String name, String usage, Predicate<ProgType> takes, Attach attach) {
+    }
+
+    @FunctionalInterface
+    private interface Attach {
+        Attached attach(BpfProgram prog, Target target);
+    }
+
+    /**
+     * The hooks jbpf attaches from the command line, in the order they are tried. Other hooks plug
+     * in here: one entry each (tc: --dev and --tc; cgroups: --cgroup; ...).
+     */
+    private static final List<Hook> HOOKS = List.of(
+            new Hook("xdp", "xdp sections, with --dev DEV", t -> t == ProgType.XDP, Attachments::xdp),
+            new Hook("tracepoint", "tracepoint/<category>/<name> sections (or --tracepoint CATEGORY/NAME)",
+                    t -> t == ProgType.TRACEPOINT, Attachments::tracepoint));
+
+    /** What jbpf can attach, for error messages. */
+    static String supported() {
+        return HOOKS.stream().map(Hook::usage).collect(Collectors.joining("; "));
+    }
+
+    /**
+     * Attaches {@code prog} where its type and section say, with {@code target}'s options.
+     *
+     * @throws BpfException when no hook takes the program (naming its section and what jbpf
+     *                      attaches), or the hook refuses it
+     */
+    static Attached attach(BpfProgram prog, Target target) {
+        return hook(prog.name(), prog.section(), prog.type()).attach().attach(prog, target);
+    }
+
+    /**
+     * Fails unless a hook takes programs of {@code type}: checked for every program before any is
+     * loaded or attached, so that an object jbpf cannot attach whole changes nothing.
+     */
+    static void requireHook(String name, String section, ProgType type) {
+        hook(name, section, type);
+    }
+
+    private static Hook hook(String name, String section, ProgType type) {
+        for (Hook h : HOOKS) {
+            if (type != null && h.takes().test(type)) {
+                return h;
+            }
+        }
+        throw new BpfException("program " + name + (section != null ? " (section " + section + ")" : "") + " is "
+                + (type == null ? "of no type its section names" : type.kernelName())
+                + ", which jbpf cannot attach from the command line yet; it attaches " + supported());
+    }
+
+    private static Attached xdp(BpfProgram prog, Target t) {
+        if (t.device() == null) {
+            throw new BpfException("XDP program " + prog.name() + " needs a device: give --dev DEV");
+        }
+        String where = t.device() + " (" + t.xdpMode() + " mode)";
+        if (t.xdpVia() == XdpVia.LINK) {
+            return new Attached(prog, XdpBpfLink.attach(prog, t.device(), t.xdpMode()), false, where);
+        }
+        try {
+            return new Attached(prog, XdpLink.attach(prog, t.device(), t.xdpMode(), t.ifAttached()), true, where);
+        } catch (XdpBusyException e) {
+            // The library names its API; the CLI says which flag does the same, where one would help.
+            throw e.linkId() == 0 && t.ifAttached() != IfAttached.REPLACE
+                    ? new BpfException(e.message("use --force to replace it"), e.errno()) : e;
+        }
+    }
+
+    private static Attached tracepoint(BpfProgram prog, Target t) {
+        if (t.tracepoint() != null) {
+            String[] parts = t.tracepoint().split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--tracepoint takes CATEGORY/NAME (syscalls/sys_enter_getpid), not '"
+                        + t.tracepoint() + "'");
+            }
+            return new Attached(prog, TracepointLink.attach(prog, parts[0], parts[1]), false, "tracepoint " + t.tracepoint());
+        }
+        if (prog.section() == null) {
+            throw new BpfException("tracepoint program " + prog.name() + " has no section to name its tracepoint: give "
+                    + "--tracepoint CATEGORY/NAME");
+        }
+        TracepointLink l = TracepointLink.attach(prog);
+        return new Attached(prog, l, false, "tracepoint " + l.tracepoint());
+    }
+}
