@@ -3,6 +3,7 @@ package io.jbpf.cli;
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
 import io.jbpf.link.IfAttached;
+import io.jbpf.link.TcDirection;
 import io.jbpf.link.XdpMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,11 @@ final class AttachCommand extends CliCommand {
             "attach XDP over netlink or through a bpf_link: netlink or link (default: ${DEFAULT-VALUE})", "--xdp-via");
     private final OptionSpec tracepointOpt = option("CATEGORY/NAME", String.class,
             "the tracepoint, for tracepoint programs (a loaded program has no section to name it)", "--tracepoint");
+    private final OptionSpec tcOpt = option("DIR", String.class,
+            "the direction of tc programs whose section does not say: ingress or egress", "--tc");
+    private final OptionSpec tcModeOpt = optionWithDefault("MODE", String.class, "tcx",
+            "attach tc programs as a TCX link (pinned under --pin DIR/links) or a clsact cls_bpf filter (stays): "
+            + "tcx or clsact (default: ${DEFAULT-VALUE})", "--tc-mode");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup, for cgroup programs", "--cgroup");
     private final OptionSpec pinOpt = option("PATH", Path.class,
             "pin the link here in bpffs (needed for every attachment but netlink XDP, which stays by itself)", "--pin");
@@ -39,7 +45,8 @@ final class AttachCommand extends CliCommand {
         Path pin = pinOpt.getValue();
         Attachments.Target target = new Attachments.Target(deviceOpt.getValue(), XdpMode.parse(modeOpt.getValue()),
                 isSet(forceOpt) ? IfAttached.REPLACE : IfAttached.FAIL, Attachments.XdpVia.parse(xdpViaOpt.getValue()),
-                tracepointOpt.getValue(), cgroupOpt.getValue());
+                tracepointOpt.getValue(), cgroupOpt.getValue(), tcOpt.getValue() == null ? null : TcDirection.parse(tcOpt.getValue()),
+                Attachments.TcMode.parse(tcModeOpt.getValue()));
         try (BpfProgram prog = ref.program()) {
             Attachments.Attached a = Attachments.attach(prog, target);
             try {

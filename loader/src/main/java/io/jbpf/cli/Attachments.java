@@ -2,17 +2,26 @@ package io.jbpf.cli;
 
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
+import io.jbpf.link.CgroupLink;
+import io.jbpf.link.ClsBpfFilter;
+import io.jbpf.link.ClsBpfOptions;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.Link;
+import io.jbpf.link.NetnsLink;
+import io.jbpf.link.TcDirection;
+import io.jbpf.link.TcxLink;
 import io.jbpf.link.TracepointLink;
 import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
+import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -48,9 +57,33 @@ final class Attachments {
      * @param xdpVia     --xdp-via: netlink or a bpf_link
      * @param tracepoint --tracepoint CATEGORY/NAME for a program whose section does not name one, or null
      * @param cgroup     --cgroup: the cgroup of cgroup programs, or null
+     * @param tc         --tc: the direction of tc programs, or null to take it from the section
+     * @param tcMode     --tc-mode: a TCX link or a clsact cls_bpf filter
      */
-    record Target(String device, XdpMode xdpMode, IfAttached ifAttached, XdpVia xdpVia, String tracepoint, Path cgroup) {
+    record Target(String device, XdpMode xdpMode, IfAttached ifAttached, XdpVia xdpVia, String tracepoint, Path cgroup,
+                  TcDirection tc, TcMode tcMode) {
     }
+
+    /** How a tc program is attached: a TCX link (Linux 6.6+; pin it) or a clsact cls_bpf filter (stays). */
+    enum TcMode {
+        TCX, CLSACT;
+
+        static TcMode parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "tcx" -> TCX;
+                case "clsact" -> CLSACT;
+                default -> throw new IllegalArgumentException("unknown --tc-mode '" + s + "' (tcx or clsact)");
+            };
+        }
+    }
+
+    /** The program types attached to a cgroup. */
+    private static final Set<ProgType> CGROUP_TYPES = EnumSet.of(ProgType.CGROUP_SKB, ProgType.CGROUP_SOCK,
+            ProgType.CGROUP_SOCK_ADDR, ProgType.SOCK_OPS, ProgType.CGROUP_DEVICE, ProgType.CGROUP_SYSCTL,
+            ProgType.CGROUP_SOCKOPT);
+
+    /** The network namespace jbpf runs in, for flow dissector and sk_lookup programs. */
+    private static final Path OWN_NETNS = Path.of("/proc/self/ns/net");
 
     /** An attachment made, and whether it stays after jbpf exits without a pin. */
     record Attached(BpfProgram program, Link link, boolean outlivesProcess, String where) {
@@ -72,7 +105,13 @@ final class Attachments {
     private static final List<Hook> HOOKS = List.of(
             new Hook("xdp", "xdp sections, with --dev DEV", t -> t == ProgType.XDP, Attachments::xdp),
             new Hook("tracepoint", "tracepoint/<category>/<name> sections (or --tracepoint CATEGORY/NAME)",
-                    t -> t == ProgType.TRACEPOINT, Attachments::tracepoint));
+                    t -> t == ProgType.TRACEPOINT, Attachments::tracepoint),
+            new Hook("tc", "tc, classifier and tcx/* sections, with --dev DEV [--tc ingress|egress] [--tc-mode tcx|clsact]",
+                    t -> t == ProgType.SCHED_CLS, Attachments::tc),
+            new Hook("cgroup", "cgroup_skb/*, cgroup/*, sockops sections, with --cgroup PATH", CGROUP_TYPES::contains,
+                    Attachments::cgroup),
+            new Hook("netns", "flow_dissector and sk_lookup sections (jbpf's network namespace)",
+                    t -> t == ProgType.FLOW_DISSECTOR || t == ProgType.SK_LOOKUP, Attachments::netns));
 
     /** What jbpf can attach, for error messages. */
     static String supported() {
@@ -140,5 +179,38 @@ final class Attachments {
         }
         TracepointLink l = TracepointLink.attach(prog);
         return new Attached(prog, l, false, "tracepoint " + l.tracepoint());
+    }
+
+    private static Attached tc(BpfProgram prog, Target t) {
+        if (t.device() == null) {
+            throw new BpfException("tc program " + prog.name() + " needs a device: give --dev DEV");
+        }
+        TcDirection direction = t.tc();
+        if (direction == null) {
+            AttachType expected = prog.expectedAttachType();
+            if (expected == AttachType.TCX_INGRESS || expected == AttachType.TCX_EGRESS) {
+                direction = expected == AttachType.TCX_INGRESS ? TcDirection.INGRESS : TcDirection.EGRESS;
+            } else {
+                throw new BpfException("tc program " + prog.name() + " (section " + prog.section()
+                        + ") does not say ingress or egress: give --tc ingress or --tc egress");
+            }
+        }
+        String where = t.device() + " " + direction;
+        if (t.tcMode() == TcMode.CLSACT) {
+            ClsBpfOptions options = ClsBpfOptions.DEFAULTS.withIfAttached(t.ifAttached());
+            return new Attached(prog, ClsBpfFilter.attach(prog, t.device(), direction, options), true, where + " (clsact)");
+        }
+        return new Attached(prog, TcxLink.attach(prog, t.device(), direction), false, where + " (tcx)");
+    }
+
+    private static Attached cgroup(BpfProgram prog, Target t) {
+        if (t.cgroup() == null) {
+            throw new BpfException("cgroup program " + prog.name() + " needs a cgroup: give --cgroup PATH");
+        }
+        return new Attached(prog, CgroupLink.attach(prog, t.cgroup()), false, "cgroup " + t.cgroup());
+    }
+
+    private static Attached netns(BpfProgram prog, Target t) {
+        return new Attached(prog, NetnsLink.attach(prog, OWN_NETNS), false, "network namespace " + OWN_NETNS);
     }
 }

@@ -7,6 +7,7 @@ import io.jbpf.LoadOptions;
 import io.jbpf.PinLog;
 import io.jbpf.Pins;
 import io.jbpf.link.IfAttached;
+import io.jbpf.link.TcDirection;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
@@ -49,6 +50,11 @@ final class LoadCommand extends CliCommand {
     private final OptionSpec xdpViaOpt = optionWithDefault("HOW", String.class, "netlink",
             "attach XDP over netlink (stays after exit) or through a bpf_link (pinned under --pin DIR/links): "
             + "netlink or link (default: ${DEFAULT-VALUE})", "--xdp-via");
+    private final OptionSpec tcOpt = option("DIR", String.class,
+            "the direction of tc programs whose section does not say: ingress or egress", "--tc");
+    private final OptionSpec tcModeOpt = optionWithDefault("MODE", String.class, "tcx",
+            "attach tc programs as a TCX link (pinned under --pin DIR/links) or a clsact cls_bpf filter (stays): "
+            + "tcx or clsact (default: ${DEFAULT-VALUE})", "--tc-mode");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs (with --attach)",
             "--cgroup");
 
@@ -83,7 +89,8 @@ final class LoadCommand extends CliCommand {
         }
         Attachments.Target target = new Attachments.Target(device, xdpMode,
                 isSet(forceOpt) ? IfAttached.REPLACE : IfAttached.FAIL, Attachments.XdpVia.parse(xdpViaOpt.getValue()), null,
-                cgroupOpt.getValue());
+                cgroupOpt.getValue(), tcOpt.getValue() == null ? null : TcDirection.parse(tcOpt.getValue()),
+                Attachments.TcMode.parse(tcModeOpt.getValue()));
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
         List<ProgramSpec> toAttach = attachAll ? entries(spec, selected)

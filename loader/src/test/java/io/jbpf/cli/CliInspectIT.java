@@ -346,9 +346,13 @@ class CliInspectIT {
         int fds = Fds.count();
         CliRun all = CliRun.of("load", object, "--attach", "--pin", dir.toString());
         assertThat(all.exit()).isEqualTo(1);
-        assertThat(all.err()).contains("cli_cg_egress (section cgroup_skb/egress)", "BPF_PROG_TYPE_CGROUP_SKB",
-                "cannot attach", "tracepoint/<category>/<name>");
+        assertThat(all.err()).contains("XDP program cli_xdp needs a device: give --dev DEV");
         assertThat(dir).as("nothing left pinned after the failure").doesNotExist();
+        CliRun unwired = CliRun.of("load", Objects.str("hooks/sock_filter_port.o"), "--attach", "--pin", dir.toString());
+        assertThat(unwired.exit()).isEqualTo(1);
+        assertThat(unwired.err()).contains("(section socket)", "BPF_PROG_TYPE_SOCKET_FILTER", "cannot attach",
+                "tracepoint/<category>/<name>");
+        assertThat(dir).as("refused before anything is loaded or pinned").doesNotExist();
 
         CliRun one = CliRun.of("load", object, "--attach", "--prog", "cli_tp", "--pin", dir.toString());
         assertThat(one.exit()).as(one.err()).isZero();

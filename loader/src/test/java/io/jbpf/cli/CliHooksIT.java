@@ -1,0 +1,111 @@
+package io.jbpf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jbpf.testing.CliRun;
+import io.jbpf.testing.Kernel;
+import io.jbpf.testing.Objects;
+import io.jbpf.testing.Sh;
+import io.jbpf.testing.TcNet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code jbpf load OBJ --attach} for the hooks beyond XDP and tracepoints: tc (TCX and clsact) and
+ * cgroups, each proven from outside (pings dropped, {@code tc} and {@code bpftool} list the
+ * attachment) and taken back by removing the pins or the filter.
+ */
+class CliHooksIT {
+    private static final String TC_OBJ = Objects.path("hooks/tc_icmp.o").toString();
+    private static final String CG_OBJ = Objects.path("hooks/cgroup_skb.o").toString();
+
+    @BeforeAll
+    static void kernel() {
+        Kernel.require();
+    }
+
+    private static Path pinDir() {
+        return Path.of("/sys/fs/bpf/jcl-hooks-" + ThreadLocalRandom.current().nextInt(1 << 30));
+    }
+
+    @Test
+    void tcxFromTheSectionDropsPingsUntilItsPinIsRemoved() throws Exception {
+        Path pins = pinDir();
+        try (TcNet net = TcNet.setup()) {
+            CliRun r = CliRun.in(net.ns, "load", TC_OBJ, "--attach", "--prog", "tcx_drop_icmp", "--dev", net.dev,
+                    "--pin", pins.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("tcx_drop_icmp").contains(net.dev + " ingress (tcx)");
+            assertThat(pins.resolve("links/tcx_drop_icmp")).exists();
+            assertThat(net.ping(3)).as("TCX drop program pinned by jbpf load --attach").isZero();
+
+            Sh.run("rm", "-rf", pins.toString());
+            int replies = 0;
+            for (int i = 0; i < 20 && replies == 0; i++) {
+                replies = net.ping(1); // the link is freed once its last pin and fd are gone
+            }
+            assertThat(replies).as("pings pass once the pins are removed").isOne();
+        } finally {
+            Sh.run("rm", "-rf", pins.toString());
+        }
+    }
+
+    @Test
+    void clsactFilterNeedsADirectionAndStaysWithoutPins() {
+        try (TcNet net = TcNet.setup()) {
+            CliRun missing = CliRun.in(net.ns, "load", TC_OBJ, "--attach", "--prog", "tc_drop_icmp", "--dev", net.dev,
+                    "--tc-mode", "clsact");
+            assertThat(missing.exit()).isNotZero();
+            assertThat(missing.err()).contains("does not say ingress or egress: give --tc ingress or --tc egress");
+
+            CliRun r = CliRun.in(net.ns, "load", TC_OBJ, "--attach", "--prog", "tc_drop_icmp", "--dev", net.dev,
+                    "--tc", "ingress", "--tc-mode", "clsact");
+            assertThat(r.exit()).as(r.err()).isZero();
+            Sh.Result shown = Sh.run("tc", "-n", net.ns, "filter", "show", "dev", net.dev, "ingress");
+            assertThat(shown.out()).contains("tc_drop_icmp").contains("direct-action");
+            assertThat(net.ping(3)).as("cls_bpf filter left by jbpf load").isZero();
+
+            Sh.run("tc", "-n", net.ns, "filter", "del", "dev", net.dev, "ingress");
+            assertThat(net.ping(3)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void cgroupProgramsGoToTheGivenCgroupAndBpftoolSeesThem() throws IOException {
+        Path cgroup = Path.of("/sys/fs/cgroup/unified/jcl-hooks-" + ThreadLocalRandom.current().nextInt(1 << 30));
+        Path pins = pinDir();
+        Files.createDirectories(cgroup);
+        try {
+            CliRun noCgroup = CliRun.of("load", CG_OBJ, "--attach", "--prog", "cg_count_egress", "--pin", pins.toString());
+            assertThat(noCgroup.exit()).isNotZero();
+            assertThat(noCgroup.err()).contains("needs a cgroup: give --cgroup PATH");
+            assertThat(pins).doesNotExist();
+
+            CliRun r = CliRun.of("load", CG_OBJ, "--attach", "--prog", "cg_count_egress", "--cgroup", cgroup.toString(),
+                    "--pin", pins.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(Sh.run("bpftool", "cgroup", "show", cgroup.toString()).out()).contains("cg_count_egress").contains("egress");
+
+            Sh.run("rm", "-rf", pins.toString());
+            String shown = "";
+            for (int i = 0; i < 50; i++) {
+                shown = Sh.run("bpftool", "cgroup", "show", cgroup.toString()).out();
+                if (!shown.contains("cg_count_egress")) {
+                    break;
+                }
+                Thread.sleep(100); // the link is released from a workqueue once its pins are gone
+            }
+            assertThat(shown).doesNotContain("cg_count_egress");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            Sh.run("rm", "-rf", pins.toString());
+            Sh.run("rmdir", cgroup.toString());
+        }
+    }
+}
