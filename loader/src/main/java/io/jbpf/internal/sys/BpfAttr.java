@@ -249,4 +249,34 @@ public final class BpfAttr {
 
     /** BPF_OBJ_NAME_LEN: names are 15 characters and a NUL. */
     public static final int OBJ_NAME_LEN = 16;
+
+    // --- tracing ---
+
+    /** BPF_RAW_TRACEPOINT_OPEN. */
+    public static final class RawTracepointOpen {
+        /** Pointer to the tracepoint's name; 0 for programs whose target came with the load (tp_btf ...). */
+        public static final int NAME = 0;
+        public static final int PROG_FD = 8;
+        /** Linux 6.10+; jbpf leaves it 0. */
+        public static final int COOKIE = 16;
+        /** The end of prog_fd, rounded to the u64 alignment of the struct. */
+        public static final int SIZE = 16;
+
+        private RawTracepointOpen() {
+        }
+    }
+
+    /** {@code bpf_prog_info.btf_id}: the program's own BTF, where a freplace program finds its target function. */
+    public static final int PROG_INFO_BTF_ID = 128;
+
+    /** {@code struct bpf_btf_info} beyond {@link BtfInfo}: a kernel BTF object's name ("vmlinux" or a module's). */
+    public static final class BtfInfoName {
+        public static final int NAME = 16;
+        public static final int NAME_LEN = 24;
+        public static final int KERNEL_BTF = 28;
+        public static final int SIZE = 32;
+
+        private BtfInfoName() {
+        }
+    }
 }
