@@ -12,7 +12,8 @@ import java.util.OptionalInt;
  * @param event    the software event ({@link PerfSoftwareEvent#CPU_CLOCK} for profiling)
  * @param sampling how often the program runs
  * @param cpu      the CPU watched; empty: every CPU the process runs on
- * @param pid      the process watched; empty: every process on the CPU
+ * @param pid      the task watched: a process id watches that process's main thread, a thread
+ *                 id (gettid) that thread; empty: every task on the CPU
  */
 public record PerfEventOptions(PerfSoftwareEvent event, PerfSampling sampling, OptionalInt cpu, OptionalInt pid) {
     /** Checks that a CPU or a process is named: the kernel has no event for every process on every CPU. */
@@ -36,7 +37,7 @@ public record PerfEventOptions(PerfSoftwareEvent event, PerfSampling sampling, O
         return new PerfEventOptions(event, sampling, OptionalInt.of(cpu), OptionalInt.empty());
     }
 
-    /** {@code event} for process {@code pid}, on whichever CPU it runs. */
+    /** {@code event} for task {@code pid} (a process's main thread, or a thread id), on whichever CPU it runs. */
     public static PerfEventOptions forProcess(PerfSoftwareEvent event, PerfSampling sampling, int pid) {
         return new PerfEventOptions(event, sampling, OptionalInt.empty(), OptionalInt.of(pid));
     }
