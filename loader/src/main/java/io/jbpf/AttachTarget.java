@@ -127,11 +127,8 @@ record AttachTarget(int btfId, int progFd, String description) {
     static String lockdown() {
         try {
             if (Files.isReadable(LOCKDOWN)) {
-                String s = Files.readString(LOCKDOWN);
-                int open = s.indexOf('[');
-                int close = s.indexOf(']', open + 1);
-                if (open >= 0 && close > open) {
-                    String mode = s.substring(open + 1, close);
+                String mode = lockdownMode(Files.readString(LOCKDOWN));
+                if (mode != null) {
                     return mode.equals("none") ? "" : ": lockdown is in " + mode + " mode (" + LOCKDOWN + ")";
                 }
             }
@@ -146,6 +143,13 @@ record AttachTarget(int btfId, int progFd, String description) {
             }
         }
         return "";
+    }
+
+    /** The selected mode in the text of /sys/kernel/security/lockdown ("none [integrity] confidentiality"), or null. */
+    static String lockdownMode(String text) {
+        int open = text.indexOf('[');
+        int close = text.indexOf(']', open + 1);
+        return open >= 0 && close > open ? text.substring(open + 1, close) : null;
     }
 
     /** Whether this process holds CAP_SYS_ADMIN or CAP_BPF (CapEff in /proc/self/status). */

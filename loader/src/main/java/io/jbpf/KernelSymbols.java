@@ -12,8 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What __ksym externs resolve against: BTF ids of functions and variables in the kernel's own
- * BTF ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
+ * What __ksym externs and BTF-attached programs resolve against: BTF ids of functions, variables
+ * and tracepoint typedefs ({@code btf_trace_<tp>}) in the kernel's own BTF
+ * ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
  * read once, on first use, and cached.
  */
 final class KernelSymbols {
