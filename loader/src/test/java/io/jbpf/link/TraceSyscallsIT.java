@@ -81,13 +81,24 @@ class TraceSyscallsIT {
         try (BpfObject obj = load()) {
             RawTracepointLink raw = RawTracepointLink.attach(obj.program("jtr_raw_tp"));
             try {
+                int id = raw.info().id();
                 raw.pin(pin);
                 raw.close();
                 getppid(10);
                 assertThat(obj.variable("raw_tp_calls").getLong()).isEqualTo(10);
                 raw.unpin();
+                // The kernel frees an unpinned link asynchronously: wait until its id is gone.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                int fd;
+                while ((fd = io.jbpf.internal.sys.BpfSyscall.linkGetFdById(id)) >= 0 && System.nanoTime() < deadline) {
+                    Native.closeQuietly(fd);
+                    Thread.sleep(10);
+                }
+                assertThat(fd).as("link %d released once unpinned", id).isNegative();
+                long atRelease = obj.variable("raw_tp_calls").getLong();
                 getppid(10);
-                assertThat(obj.variable("raw_tp_calls").getLong()).as("detached once unpinned").isEqualTo(10);
+                assertThat(atRelease).isEqualTo(10);
+                assertThat(obj.variable("raw_tp_calls").getLong()).as("detached once unpinned").isEqualTo(atRelease);
                 assertThat(pin).doesNotExist();
             } finally {
                 raw.close();

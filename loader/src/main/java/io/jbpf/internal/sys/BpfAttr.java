@@ -268,15 +268,4 @@ public final class BpfAttr {
 
     /** {@code bpf_prog_info.btf_id}: the program's own BTF, where a freplace program finds its target function. */
     public static final int PROG_INFO_BTF_ID = 128;
-
-    /** {@code struct bpf_btf_info} beyond {@link BtfInfo}: a kernel BTF object's name ("vmlinux" or a module's). */
-    public static final class BtfInfoName {
-        public static final int NAME = 16;
-        public static final int NAME_LEN = 24;
-        public static final int KERNEL_BTF = 28;
-        public static final int SIZE = 32;
-
-        private BtfInfoName() {
-        }
-    }
 }

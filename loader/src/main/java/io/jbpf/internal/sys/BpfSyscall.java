@@ -331,12 +331,4 @@ public final class BpfSyscall {
         Reference.reachabilityFence(n);
         return r;
     }
-
-    /** The next BTF object id after {@code startId} (vmlinux, modules, programs' BTF), or -ENOENT after the last. */
-    public static int btfGetNextId(int startId) {
-        NativeMemory a = attr(GetId.SIZE);
-        a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.BTF_GET_NEXT_ID, a, GetId.SIZE);
-        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
-    }
 }
