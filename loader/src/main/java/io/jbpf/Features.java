@@ -200,7 +200,7 @@ public final class Features {
         int flags = type == ProgType.SYSCALL ? 1 << 4 : 0; // syscall programs must be sleepable
         BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(new BpfSyscall.ProgLoadAttr(type.value, code.address(),
                 insns.length / 8, license.address(), 0, flags, null, attach == null ? 0 : attach.value, 0, 0, 0, 0, 0, 0,
-                0, 0), 0, 0, 0);
+                0, 0, 0, 0, 0), 0, 0, 0);
         Reference.reachabilityFence(code);
         Reference.reachabilityFence(license);
         Native.closeQuietly(r.fd());

@@ -166,6 +166,18 @@ final class Kconfig {
         }
     }
 
+    /**
+     * The running kernel's value of {@code option} ("y", "n" when not set), or null when the
+     * configuration cannot be read or does not mention it: for explanations, which must not fail.
+     */
+    static String valueOrNull(String option) {
+        try {
+            return values().get(option);
+        } catch (BpfException e) {
+            return null;
+        }
+    }
+
     private static synchronized Map<String, String> values() {
         if (config == null) {
             config = read();

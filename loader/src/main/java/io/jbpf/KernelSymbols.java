@@ -12,8 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What __ksym externs resolve against: BTF ids of functions and variables in the kernel's own
- * BTF ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
+ * What __ksym externs and BTF-attached programs resolve against: BTF ids of functions, variables
+ * and tracepoint typedefs ({@code btf_trace_<tp>}) in the kernel's own BTF
+ * ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
  * read once, on first use, and cached.
  */
 final class KernelSymbols {
@@ -21,6 +22,7 @@ final class KernelSymbols {
     private static final Path KALLSYMS = Path.of("/proc/kallsyms");
     private static Map<String, Integer> funcs;
     private static Map<String, Integer> vars;
+    private static Map<String, Integer> typedefs;
 
     private KernelSymbols() {
     }
@@ -37,6 +39,15 @@ final class KernelSymbols {
         return vars.getOrDefault(name, 0);
     }
 
+    /**
+     * BTF id of typedef {@code name} in vmlinux BTF, or 0 when there is none: a tp_btf program
+     * attaches to {@code btf_trace_<tracepoint>}.
+     */
+    static synchronized int typedefId(String name) {
+        index();
+        return typedefs.getOrDefault(name, 0);
+    }
+
     private static void index() {
         if (funcs != null) {
             return;
@@ -45,21 +56,26 @@ final class KernelSymbols {
         try {
             data = Files.readAllBytes(VMLINUX);
         } catch (IOException e) {
-            throw new BpfException("kernel BTF " + VMLINUX + " is needed for __ksym externs but cannot be read: "
-                    + e.getMessage());
+            throw new BpfException("kernel BTF " + VMLINUX + " is needed for __ksym externs and for tp_btf, fentry, "
+                    + "fexit, fmod_ret and lsm programs, but cannot be read (a kernel built with CONFIG_DEBUG_INFO_BTF=y "
+                    + "has it): " + e.getMessage());
         }
         Btf btf = Btf.parse(VMLINUX.toString(), data);
         Map<String, Integer> f = new HashMap<>();
         Map<String, Integer> v = new HashMap<>();
+        Map<String, Integer> td = new HashMap<>();
         for (BtfType t : btf.types()) {
             if (t.kind() == BtfKind.FUNC) {
                 f.putIfAbsent(t.name(), t.id());
             } else if (t.kind() == BtfKind.VAR) {
                 v.putIfAbsent(t.name(), t.id());
+            } else if (t.kind() == BtfKind.TYPEDEF && t.name().startsWith("btf_trace_")) {
+                td.putIfAbsent(t.name(), t.id());
             }
         }
         funcs = f;
         vars = v;
+        typedefs = td;
     }
 
     /** Address of {@code name} in /proc/kallsyms, or 0 when it is not there. */

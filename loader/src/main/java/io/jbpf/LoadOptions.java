@@ -22,46 +22,60 @@ import java.util.function.Predicate;
  * @param pinRoot     bpffs directory under which pinned maps live: {@code pinRoot/<name>} for libbpf's
  *                    LIBBPF_PIN_BY_NAME, {@code pinRoot/tc/<file SHA-1>/<name>} and
  *                    {@code pinRoot/tc/globals/<name>} for iproute2's PIN_OBJECT_NS and PIN_GLOBAL_NS
+ * @param freplaceTarget the loaded program whose function the object's freplace programs
+ *                    ({@code SEC("freplace/<function>")}) replace; the kernel checks the extension
+ *                    against that function at load. Null: none (a freplace program is then refused)
  */
 public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType, VerifierLogLevel logLevel,
-                          Path pinRoot) {
+                          Path pinRoot, BpfProgram freplaceTarget) {
     /** Where libbpf pins maps by name unless told otherwise. */
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf");
 
-    /** Every component but {@code defaultType} is required. */
+    /** Every component but {@code defaultType} and {@code freplaceTarget} is required. */
     public LoadOptions {
         Objects.requireNonNull(programs, "programs");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(pinRoot, "pinRoot");
     }
 
-    /** All programs, no default type, {@link VerifierLogLevel#LEVEL1}, pins under {@link #DEFAULT_PIN_ROOT}. */
+    /**
+     * All programs, no default type, {@link VerifierLogLevel#LEVEL1}, pins under
+     * {@link #DEFAULT_PIN_ROOT}, no freplace target.
+     */
     public static LoadOptions defaults() {
-        return new LoadOptions(p -> true, null, VerifierLogLevel.LEVEL1, DEFAULT_PIN_ROOT);
+        return new LoadOptions(p -> true, null, VerifierLogLevel.LEVEL1, DEFAULT_PIN_ROOT, null);
     }
 
     /** Only the programs in section {@code section}. */
     public LoadOptions onlySection(String section) {
-        return new LoadOptions(p -> p.section().equals(section), defaultType, logLevel, pinRoot);
+        return new LoadOptions(p -> p.section().equals(section), defaultType, logLevel, pinRoot, freplaceTarget);
     }
 
     /** Only the program named {@code name}. */
     public LoadOptions onlyProgram(String name) {
-        return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel, pinRoot);
+        return new LoadOptions(p -> p.name().equals(name), defaultType, logLevel, pinRoot, freplaceTarget);
     }
 
     /** Programs whose section name implies no type load as {@code type}. */
     public LoadOptions withDefaultType(ProgType type) {
-        return new LoadOptions(programs, type, logLevel, pinRoot);
+        return new LoadOptions(programs, type, logLevel, pinRoot, freplaceTarget);
     }
 
     /** The verifier log level of the load that tells why a program was rejected. */
     public LoadOptions withLogLevel(VerifierLogLevel level) {
-        return new LoadOptions(programs, defaultType, level, pinRoot);
+        return new LoadOptions(programs, defaultType, level, pinRoot, freplaceTarget);
     }
 
     /** Pin (and look for) pinned maps under {@code dir} instead of /sys/fs/bpf. */
     public LoadOptions withPinRoot(Path dir) {
-        return new LoadOptions(programs, defaultType, logLevel, dir);
+        return new LoadOptions(programs, defaultType, logLevel, dir, freplaceTarget);
+    }
+
+    /**
+     * freplace programs replace their section's function in {@code target}, a loaded program with
+     * BTF (the target's own program type is what the extension then runs as).
+     */
+    public LoadOptions withFreplaceTarget(BpfProgram target) {
+        return new LoadOptions(programs, defaultType, logLevel, pinRoot, target);
     }
 }

@@ -203,6 +203,7 @@ final class ObjectLoader {
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
         int flags = p.sectionDef() != null ? ProgFlag.toBits(p.sectionDef().progFlags()) : 0;
+        AttachTarget target = AttachTarget.resolve(p, type, p.expectedAttachType(), options);
         boolean btf = btfFd >= 0;
         ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
         ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;
@@ -212,7 +213,8 @@ final class ObjectLoader {
         NativeMemory lineInfo = Native.copyOf(pack(line));
         BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
                 license.address(), p.kernelVersion(), flags, KernelInfo.kernelName(p.name()), attach, btf ? btfFd : 0, 0,
-                func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count());
+                func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count(),
+                target.btfId(), 0, target.progFd());
         try {
             BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
             if (r.fd() >= 0) {
@@ -231,8 +233,15 @@ final class ObjectLoader {
                     continue;
                 }
                 String text = log.getString(0, size);
+                String loading = where + ": load (" + type.kernelName()
+                        + (target == AttachTarget.NONE ? "" : ", attaching to " + target) + ")";
+                String refusal = r.fd() == -Errno.EPERM && AttachTarget.needsTrampoline(type, p.expectedAttachType())
+                        ? AttachTarget.trampolineRefusal() : null;
+                if (text.isBlank() && refusal != null) {
+                    throw new BpfException(loading + ": " + refusal, -r.fd());
+                }
                 if (text.isBlank()) {
-                    throw new BpfException(where + ": load (" + type.kernelName() + ")" + permissionHint(-r.fd()), -r.fd());
+                    throw new BpfException(loading + permissionHint(-r.fd()), -r.fd());
                 }
                 throw new VerifierException(where + ": the verifier rejected the program", -r.fd(), text);
             }

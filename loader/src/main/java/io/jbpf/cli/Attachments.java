@@ -6,11 +6,15 @@ import io.jbpf.link.CgroupLink;
 import io.jbpf.link.ClsBpfFilter;
 import io.jbpf.link.ClsBpfOptions;
 import io.jbpf.link.IfAttached;
+import io.jbpf.link.KprobeLink;
 import io.jbpf.link.Link;
 import io.jbpf.link.NetnsLink;
+import io.jbpf.link.RawTracepointLink;
 import io.jbpf.link.TcDirection;
 import io.jbpf.link.TcxLink;
 import io.jbpf.link.TracepointLink;
+import io.jbpf.link.TracingLink;
+import io.jbpf.link.UprobeLink;
 import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
@@ -111,7 +115,13 @@ final class Attachments {
             new Hook("cgroup", "cgroup_skb/*, cgroup/*, sockops sections, with --cgroup PATH", CGROUP_TYPES::contains,
                     Attachments::cgroup),
             new Hook("netns", "flow_dissector and sk_lookup sections (jbpf's network namespace)",
-                    t -> t == ProgType.FLOW_DISSECTOR || t == ProgType.SK_LOOKUP, Attachments::netns));
+                    t -> t == ProgType.FLOW_DISSECTOR || t == ProgType.SK_LOOKUP, Attachments::netns),
+            new Hook("raw_tp", "raw_tp/<name> and raw_tracepoint/<name> sections",
+                    t -> t == ProgType.RAW_TRACEPOINT || t == ProgType.RAW_TRACEPOINT_WRITABLE, Attachments::rawTracepoint),
+            new Hook("tracing", "tp_btf/, fentry/, fexit/, fmod_ret/, lsm/ and freplace/ sections",
+                    t -> t == ProgType.TRACING || t == ProgType.LSM || t == ProgType.EXT, Attachments::tracing),
+            new Hook("probe", "uprobe/PATH:FUNC, uretprobe/PATH:FUNC, kprobe/FUNC and kretprobe/FUNC sections",
+                    t -> t == ProgType.KPROBE, Attachments::probe));
 
     /** What jbpf can attach, for error messages. */
     static String supported() {
@@ -212,5 +222,22 @@ final class Attachments {
 
     private static Attached netns(BpfProgram prog, Target t) {
         return new Attached(prog, NetnsLink.attach(prog, OWN_NETNS), false, "network namespace " + OWN_NETNS);
+    }
+
+    private static Attached rawTracepoint(BpfProgram prog, Target t) {
+        RawTracepointLink l = RawTracepointLink.attach(prog);
+        return new Attached(prog, l, false, "raw tracepoint of " + prog.section());
+    }
+
+    private static Attached tracing(BpfProgram prog, Target t) {
+        // tp_btf programs are TRACING programs too, but attach as raw tracepoints
+        Link l = prog.expectedAttachType() == AttachType.TRACE_RAW_TP ? RawTracepointLink.attach(prog) : TracingLink.attach(prog);
+        return new Attached(prog, l, false, prog.section());
+    }
+
+    private static Attached probe(BpfProgram prog, Target t) {
+        String section = prog.section() == null ? "" : prog.section();
+        Link l = section.startsWith("uprobe") || section.startsWith("uretprobe") ? UprobeLink.attach(prog) : KprobeLink.attach(prog);
+        return new Attached(prog, l, false, section);
     }
 }

@@ -103,7 +103,8 @@ final class LoadCommand extends CliCommand {
         }
         LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.XDP);
         if (program != null || section != null) {
-            options = new LoadOptions(selected::contains, options.defaultType(), options.logLevel(), options.pinRoot());
+            options = new LoadOptions(selected::contains, options.defaultType(), options.logLevel(), options.pinRoot(),
+                    options.freplaceTarget());
         }
         PrintWriter out = out();
         try (BpfObject obj = BpfObject.load(spec, options)) {

@@ -108,4 +108,28 @@ class CliHooksIT {
             Sh.run("rmdir", cgroup.toString());
         }
     }
+
+    @Test
+    void rawTracepointsAttachFromTheirSectionAndKprobesSayWhyNot() {
+        Path pins = pinDir();
+        try {
+            CliRun r = CliRun.of("load", Objects.str("hooks/trace_syscalls.o"), "--attach", "--prog", "jtr_raw_tp",
+                    "--pin", pins.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            Path link = pins.resolve("links/jtr_raw_tp");
+            assertThat(Sh.run("bpftool", "link", "show", "pinned", link.toString()).out()).contains("raw_tracepoint")
+                    .contains("sys_enter");
+
+            CliRun kprobe = CliRun.of("load", Objects.str("hooks/trace_kprobe.o"), "--attach", "--pin", pins.resolve("k").toString());
+            if (Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"))) {
+                assertThat(kprobe.exit()).as(kprobe.err()).isZero(); // a kernel with kprobes (issue 12's second kernel)
+            } else {
+                assertThat(kprobe.exit()).isEqualTo(1);
+                assertThat(kprobe.err()).contains("this kernel has no kprobes (CONFIG_KPROBES)");
+                assertThat(pins.resolve("k")).as("nothing pinned after the refusal").doesNotExist();
+            }
+        } finally {
+            Sh.run("rm", "-rf", pins.toString());
+        }
+    }
 }

@@ -470,4 +470,21 @@ public final class BpfAttr {
         private LinkInfoDetail() {
         }
     }
+
+    // --- tracing ---
+
+    /** BPF_RAW_TRACEPOINT_OPEN. */
+    public static final class RawTracepointOpen {
+        /** Pointer to the tracepoint's name; 0 for programs whose target came with the load (tp_btf ...). */
+        public static final int NAME = 0;
+        public static final int PROG_FD = 8;
+        /** Linux 6.10+; jbpf leaves it 0. */
+        public static final int COOKIE = 16;
+        /** The end of prog_fd, rounded to the u64 alignment of the struct. */
+        public static final int SIZE = 16;
+
+        private RawTracepointOpen() {
+        }
+    }
+
 }

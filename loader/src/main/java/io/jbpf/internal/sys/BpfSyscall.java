@@ -131,11 +131,17 @@ public final class BpfSyscall {
         return attr.getInt(BpfAttr.Batch.COUNT);
     }
 
-    /** Parameters of BPF_PROG_LOAD; addresses point at native memory the caller keeps alive. */
+    /**
+     * Parameters of BPF_PROG_LOAD; addresses point at native memory the caller keeps alive.
+     * {@code attachBtfId} (0: none) is the BTF id of what a tracing, LSM or extension program
+     * attaches to, in vmlinux, in the module BTF {@code attachBtfObjFd} or in the BTF of the
+     * program {@code attachProgFd} (the last two share a field: at most one is not 0).
+     */
     public record ProgLoadAttr(int type, long insns, int insnCount, long license, int kernVersion, int flags,
                                String name, int expectedAttachType, int btfFd, int ifindex,
                                int funcInfoRecSize, long funcInfo, int funcInfoCount,
-                               int lineInfoRecSize, long lineInfo, int lineInfoCount) {
+                               int lineInfoRecSize, long lineInfo, int lineInfoCount,
+                               int attachBtfId, int attachBtfObjFd, int attachProgFd) {
     }
 
     /** The result of BPF_PROG_LOAD: an fd, or -errno and the size the log needed (Linux 6.4+). */
@@ -167,6 +173,8 @@ public final class BpfSyscall {
             a.putLong(ProgLoad.LINE_INFO, p.lineInfo());
             a.putInt(ProgLoad.LINE_INFO_CNT, p.lineInfoCount());
         }
+        a.putInt(ProgLoad.ATTACH_BTF_ID, p.attachBtfId());
+        a.putInt(ProgLoad.ATTACH_PROG_FD, p.attachProgFd() != 0 ? p.attachProgFd() : p.attachBtfObjFd());
         int r = call(BpfCmd.PROG_LOAD, a, ProgLoad.SIZE);
         return new ProgLoadResult(r, a.getInt(ProgLoad.LOG_TRUE_SIZE));
     }
@@ -469,5 +477,22 @@ public final class BpfSyscall {
         a.putInt(GetId.ID, startId);
         int r = call(BpfCmd.PROG_GET_NEXT_ID, a, GetId.SIZE);
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+    }
+
+    // --- tracing ---
+
+    /**
+     * BPF_RAW_TRACEPOINT_OPEN: attaches {@code progFd} to raw tracepoint {@code name}, or, with
+     * {@code name} null, to what the program was loaded for (tp_btf, fentry, fexit, fmod_ret, lsm,
+     * freplace). Returns a link fd or -errno.
+     */
+    public static int rawTracepointOpen(String name, int progFd) {
+        NativeMemory n = name == null ? null : Native.cString(name);
+        NativeMemory a = attr(BpfAttr.RawTracepointOpen.SIZE);
+        a.putLong(BpfAttr.RawTracepointOpen.NAME, n == null ? 0 : n.address());
+        a.putInt(BpfAttr.RawTracepointOpen.PROG_FD, progFd);
+        int r = call(BpfCmd.RAW_TRACEPOINT_OPEN, a, BpfAttr.RawTracepointOpen.SIZE);
+        Reference.reachabilityFence(n);
+        return r;
     }
 }

@@ -76,4 +76,21 @@ public final class PossibleCpus {
         }
         return cpus.stream().toArray();
     }
+
+    // --- tracing ---
+
+    /**
+     * The CPUs online now ({@code /sys/devices/system/cpu/online}), ascending: where a per-CPU
+     * perf event can be opened. Read on every call, as CPUs come and go.
+     */
+    public static int[] online() {
+        Path online = Path.of("/sys/devices/system/cpu/online");
+        try {
+            return parseIds(Files.readString(online));
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + online + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new BpfException("cannot parse " + online + ": " + e.getMessage());
+        }
+    }
 }

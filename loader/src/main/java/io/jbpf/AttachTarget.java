@@ -1,0 +1,174 @@
+package io.jbpf;
+
+import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfKind;
+import io.jbpf.btf.BtfType;
+import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.BpfAttr;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.spec.ProgramSpec;
+import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.ProgType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a program the kernel attaches by BTF id is loaded for: tp_btf, fentry, fexit, fmod_ret and
+ * lsm programs name a kernel tracepoint, function or LSM hook in their section, which BPF_PROG_LOAD
+ * takes as its BTF id in vmlinux ({@code attach_btf_id}); a freplace program names a function of
+ * another loaded program ({@link LoadOptions#freplaceTarget()}), whose own BTF gives the id, and
+ * that program's fd goes in {@code attach_prog_fd}. The verifier checks the program against that
+ * function's prototype, so the target is fixed at load; the link made later only switches it on.
+ *
+ * @param btfId       the target's BTF id (0: the program attaches by no BTF id)
+ * @param progFd      the freplace target program's fd, not owned (0: none)
+ * @param description the target for messages ("kernel function do_sys_openat2")
+ */
+record AttachTarget(int btfId, int progFd, String description) {
+    static final AttachTarget NONE = new AttachTarget(0, 0, null);
+    private static final Path LOCKDOWN = Path.of("/sys/kernel/security/lockdown");
+    /** CAP_SYS_ADMIN and CAP_BPF: with either, an EPERM from BPF_PROG_LOAD is not about privilege. */
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_BPF = 39;
+
+    /** The target {@code p}, loaded as {@code type}, attaches to; {@link #NONE} for other program kinds. */
+    static AttachTarget resolve(ProgramSpec p, ProgType type, AttachType attach, LoadOptions options) {
+        String where = p.source() + ": section " + p.section() + ", program " + p.name();
+        if (type == ProgType.EXT) {
+            return freplace(p, where, options.freplaceTarget());
+        }
+        if (type == ProgType.TRACING && attach == AttachType.TRACE_RAW_TP) {
+            String tp = targetName(p, where, "tracepoint", "tp_btf/sys_enter");
+            return vmlinux(where, "tracepoint " + tp, KernelSymbols.typedefId("btf_trace_" + tp),
+                    "btf_trace_" + tp + " (the tracepoint's typedef)", "a tracepoint listed in /sys/kernel/tracing/available_events");
+        }
+        if (type == ProgType.TRACING && (attach == AttachType.TRACE_FENTRY || attach == AttachType.TRACE_FEXIT
+                || attach == AttachType.MODIFY_RETURN)) {
+            String fn = targetName(p, where, "kernel function", "fentry/do_sys_openat2");
+            return vmlinux(where, "kernel function " + fn, KernelSymbols.funcId(fn), fn, "a function of the running kernel");
+        }
+        if (type == ProgType.LSM && attach == AttachType.LSM_MAC) {
+            String hook = targetName(p, where, "LSM hook", "lsm/file_open");
+            return vmlinux(where, "LSM hook " + hook, KernelSymbols.funcId("bpf_lsm_" + hook), "bpf_lsm_" + hook,
+                    "an LSM hook name (security_<hook> without its prefix)");
+        }
+        return NONE;
+    }
+
+    /** The part of the section after its first '/': what libbpf reads the target from. */
+    private static String targetName(ProgramSpec p, String where, String what, String example) {
+        int slash = p.section().indexOf('/');
+        if (slash < 0 || slash == p.section().length() - 1) {
+            throw new BpfException(where + ": the section names no " + what + " to attach to; name it as in "
+                    + example);
+        }
+        return p.section().substring(slash + 1);
+    }
+
+    private static AttachTarget vmlinux(String where, String description, int id, String btfName, String hint) {
+        if (id == 0) {
+            throw new BpfException(where + ": attaches to " + description + ", but the kernel's BTF "
+                    + "(/sys/kernel/btf/vmlinux) has no " + btfName + "; name " + hint);
+        }
+        return new AttachTarget(id, 0, description);
+    }
+
+    private static AttachTarget freplace(ProgramSpec p, String where, BpfProgram target) {
+        String fn = targetName(p, where, "function", "freplace/<function of the target program>");
+        if (target == null) {
+            throw new BpfException(where + ": a freplace program replaces function " + fn + " of a loaded program, "
+                    + "which must be given at load: LoadOptions.defaults().withFreplaceTarget(targetProgram)");
+        }
+        String what = "function " + fn + " of program " + target.name() + " (id " + target.id() + ")";
+        NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
+        int r = BpfSyscall.objGetInfoByFd(target.fd(), info.address(), BpfAttr.ProgInfo.SIZE);
+        if (r < 0) {
+            throw new BpfException(where + ": cannot read the BTF id of program " + target.name(), -r);
+        }
+        int btfId = info.getInt(BpfAttr.ProgInfoDetail.BTF_ID);
+        if (btfId == 0) {
+            throw new BpfException(where + ": replaces " + what + ", but that program was loaded without BTF, where "
+                    + "the kernel finds its functions; build it with clang -g");
+        }
+        Btf btf = Btf.parse("BTF of program " + target.name(), KernelInfo.btfById(btfId));
+        List<String> funcs = btf.types().stream().filter(t -> t.kind() == BtfKind.FUNC).map(BtfType::name).toList();
+        BtfType func = btf.find(BtfKind.FUNC, fn).orElseThrow(() -> new BpfException(where + ": replaces " + what
+                + ", but that program has no such function; its functions: " + String.join(", ", funcs)));
+        return new AttachTarget(func.id(), target.fd(), what);
+    }
+
+    /** Whether programs of this kind run through a BPF trampoline, which the kernel may refuse as a whole. */
+    static boolean needsTrampoline(ProgType type, AttachType attach) {
+        return type == ProgType.EXT || type == ProgType.LSM
+                || type == ProgType.TRACING && (attach == AttachType.TRACE_FENTRY || attach == AttachType.TRACE_FEXIT
+                || attach == AttachType.MODIFY_RETURN);
+    }
+
+    /**
+     * Why a privileged load of a trampoline program failed with EPERM and an empty verifier log,
+     * or null when this process lacks CAP_BPF and CAP_SYS_ADMIN (then privilege is the answer).
+     * The kernel refuses such programs as a whole, before verifying them, where it cannot patch
+     * kernel code at run time; kernel lockdown is the setting that says so, shown when readable.
+     */
+    static String trampolineRefusal() {
+        if (!privileged()) {
+            return null;
+        }
+        return "BPF trampolines are refused by this kernel" + lockdown()
+                + "; fentry, fexit, fmod_ret, freplace and lsm programs need a kernel that allows them "
+                + "(tracepoint, raw_tp, tp_btf, kprobe and uprobe programs need no trampoline)";
+    }
+
+    /** The kernel's lockdown mode and where it was read, or "" when lockdown is off or cannot be told. */
+    static String lockdown() {
+        try {
+            if (Files.isReadable(LOCKDOWN)) {
+                String mode = lockdownMode(Files.readString(LOCKDOWN));
+                if (mode != null) {
+                    return mode.equals("none") ? "" : ": lockdown is in " + mode + " mode (" + LOCKDOWN + ")";
+                }
+            }
+        } catch (IOException e) {
+            // securityfs unreadable: fall back to the configuration below
+        }
+        for (String mode : new String[] {"CONFIDENTIALITY", "INTEGRITY"}) {
+            String option = "CONFIG_LOCK_DOWN_KERNEL_FORCE_" + mode;
+            if ("y".equals(Kconfig.valueOrNull(option))) {
+                return ": lockdown is in " + mode.toLowerCase(java.util.Locale.ROOT) + " mode (" + option
+                        + "=y; " + LOCKDOWN + " shows it once securityfs is mounted)";
+            }
+        }
+        return "";
+    }
+
+    /** The selected mode in the text of /sys/kernel/security/lockdown ("none [integrity] confidentiality"), or null. */
+    static String lockdownMode(String text) {
+        int open = text.indexOf('[');
+        int close = text.indexOf(']', open + 1);
+        return open >= 0 && close > open ? text.substring(open + 1, close) : null;
+    }
+
+    /** Whether this process holds CAP_SYS_ADMIN or CAP_BPF (CapEff in /proc/self/status). */
+    private static boolean privileged() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    return (caps & (1L << CAP_SYS_ADMIN | 1L << CAP_BPF)) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // cannot tell: say nothing about privilege either way
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return description == null ? "no BTF attach target" : description;
+    }
+}

@@ -1,0 +1,102 @@
+package io.jbpf.link;
+
+import io.jbpf.BpfProgram;
+import io.jbpf.KernelInfo;
+import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.spec.SectionDef;
+import io.jbpf.spec.SectionNames;
+import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.Errno;
+import io.jbpf.uapi.ProgType;
+import java.nio.file.Path;
+
+/**
+ * A program that runs through a BPF trampoline, attached to what it was loaded for: fentry, fexit
+ * and fmod_ret programs on their kernel function, lsm programs on their LSM hook, freplace programs
+ * in place of a function of another program ({@link io.jbpf.LoadOptions#withFreplaceTarget}). The
+ * target is fixed at load (its BTF id); this only switches the program on, through
+ * BPF_RAW_TRACEPOINT_OPEN, which makes a tracing bpf_link. A kernel that refuses trampolines
+ * already refuses the load, saying why. Closing this detaches the program unless the link is
+ * pinned. Thread-safe.
+ */
+public final class TracingLink implements Link {
+    private final String target;
+    private final LinkFd link;
+
+    private TracingLink(String target, LinkFd link) {
+        this.target = target;
+        this.link = link;
+    }
+
+    /**
+     * Attaches {@code prog} (a fentry, fexit, fmod_ret, lsm or freplace program) to the target it
+     * was loaded for. tp_btf programs, also BPF_PROG_TYPE_TRACING, attach with
+     * {@link RawTracepointLink#attach(BpfProgram)}.
+     */
+    public static TracingLink attach(BpfProgram prog) {
+        String sec = prog.section();
+        SectionDef def = sec == null ? null : SectionNames.classify(sec).orElse(null);
+        boolean tracing = prog.type() == ProgType.TRACING;
+        if (!tracing && prog.type() != ProgType.LSM && prog.type() != ProgType.EXT) {
+            throw new BpfException("program " + prog.name() + " is " + prog.type().kernelName() + ", not a fentry, fexit, "
+                    + "fmod_ret, lsm or freplace program; it cannot attach through a BPF trampoline");
+        }
+        if (tracing && def != null && def.expectedAttach() == AttachType.TRACE_RAW_TP) {
+            throw new BpfException("program " + prog.name() + " (section " + sec + ") is a tp_btf program; attach it with "
+                    + "RawTracepointLink.attach(prog)");
+        }
+        String target = sec == null ? "its load-time target" : sec;
+        int fd = BpfSyscall.rawTracepointOpen(null, prog.fd());
+        if (fd < 0) {
+            throw new BpfException("attach program " + prog.name() + " to " + target
+                    + (fd == -Errno.EBUSY ? " (a freplace target function can carry one extension at a time)" : ""), -fd);
+        }
+        return new TracingLink(target, new LinkFd(fd, "tracing link " + target, null));
+    }
+
+    /** What the program attaches to, as its section names it ({@code fentry/do_sys_openat2}). */
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public KernelInfo.Link info() {
+        return link.info();
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    /**
+     * Refused by the kernel: a tracing link's program is fixed (its target was checked at load).
+     * Load the new program for the same target, attach it, then close this link.
+     */
+    @Override
+    public void update(BpfProgram program) {
+        int r = link.update(program);
+        if (r < 0) {
+            throw new BpfException("update tracing link " + target + " to program " + program.name()
+                    + (r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP ? ": the kernel cannot swap the program of a tracing "
+                    + "link; attach the new program with TracingLink.attach, then close this link" : ""), -r);
+        }
+    }
+
+    /** Closes the link's fd, which detaches the program unless the link is pinned. */
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TracingLink[" + target + "]";
+    }
+}

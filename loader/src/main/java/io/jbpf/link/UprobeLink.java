@@ -1,0 +1,159 @@
+package io.jbpf.link;
+
+import io.jbpf.BpfProgram;
+import io.jbpf.KernelInfo;
+import io.jbpf.common.BpfException;
+import io.jbpf.elf.ExecutableFile;
+import io.jbpf.uapi.ProgType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A kprobe-type program attached to a function of a user program or library (a uprobe, or a
+ * uretprobe on return): a perf event of the kernel's uprobe PMU
+ * ({@code /sys/bus/event_source/devices/uprobe}) placed at the function's file offset, which
+ * {@link ExecutableFile#symbolOffset} computes from the file, and a BPF link from the program to
+ * it. The probe is on the file: every process that maps it hits it, unless
+ * {@link UprobeOptions#pid()} names one. Closing this detaches the program unless the link is
+ * pinned; the kernel cannot swap its program ({@link #update} is refused). Thread-safe.
+ *
+ * <pre>{@code
+ * try (UprobeLink link = UprobeLink.attach(prog, Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"), "getppid",
+ *         UprobeOptions.ENTRY)) { ... }
+ * }</pre>
+ */
+public final class UprobeLink implements Link {
+    private static final String PMU = "uprobe";
+
+    private final Path binary;
+    private final long offset;
+    private final ProbeKind kind;
+    private final PerfLink link;
+
+    private UprobeLink(Path binary, long offset, ProbeKind kind, PerfLink link) {
+        this.binary = binary;
+        this.offset = offset;
+        this.kind = kind;
+        this.link = link;
+    }
+
+    /** Attaches {@code prog} to function {@code symbol} of the executable or library {@code binary}. */
+    public static UprobeLink attach(BpfProgram prog, Path binary, String symbol, UprobeOptions options) {
+        checkType(prog, binary + ":" + symbol);
+        long offset = ExecutableFile.read(binary).symbolOffset(symbol);
+        return open(prog, binary, offset, options, binary + ":" + symbol);
+    }
+
+    /**
+     * Attaches {@code prog} at byte {@code fileOffset} of {@code binary}, which must be the first
+     * byte of an instruction (for code that has no symbol, or a place inside a function).
+     */
+    public static UprobeLink attachAtOffset(BpfProgram prog, Path binary, long fileOffset, UprobeOptions options) {
+        String where = binary + " at offset 0x" + Long.toHexString(fileOffset);
+        checkType(prog, where);
+        if (fileOffset < 0) {
+            throw new BpfException("attach uprobe program " + prog.name() + " to " + where + ": the offset is negative");
+        }
+        return open(prog, binary, fileOffset, options, where);
+    }
+
+    /**
+     * Attaches {@code prog} where its section says, as libbpf names them:
+     * {@code uprobe/<path>:<function>} or {@code uretprobe/<path>:<function>}, the path absolute
+     * ({@code uprobe//usr/lib/x86_64-linux-gnu/libc.so.6:getppid}) or relative to the working
+     * directory; for every process.
+     */
+    public static UprobeLink attach(BpfProgram prog) {
+        String sec = prog.section();
+        ProbeKind kind = sec == null ? null : sec.startsWith("uprobe/") ? ProbeKind.ENTRY
+                : sec.startsWith("uretprobe/") ? ProbeKind.RETURN : null;
+        int colon = sec == null ? -1 : sec.lastIndexOf(':');
+        int slash = sec == null ? -1 : sec.indexOf('/');
+        if (kind == null || colon <= slash + 1 || colon == sec.length() - 1) {
+            throw new BpfException("program " + prog.name() + " (section " + sec + ") does not name a function as "
+                    + "uprobe/<path>:<function> or uretprobe/<path>:<function>; attach it with "
+                    + "UprobeLink.attach(prog, binary, function, options)");
+        }
+        return attach(prog, Path.of(sec.substring(slash + 1, colon)), sec.substring(colon + 1),
+                kind == ProbeKind.ENTRY ? UprobeOptions.ENTRY : UprobeOptions.RETURN);
+    }
+
+    private static void checkType(BpfProgram prog, String where) {
+        if (prog.type() != ProgType.KPROBE) {
+            throw new BpfException("program " + prog.name() + " is " + prog.type().kernelName() + ", not a "
+                    + ProgType.KPROBE.kernelName() + " program (SEC(\"uprobe\")); it cannot attach to " + where);
+        }
+    }
+
+    private static UprobeLink open(BpfProgram prog, Path binary, long offset, UprobeOptions options, String where) {
+        String what = (options.kind() == ProbeKind.RETURN ? "uretprobe" : "uprobe") + " on " + where
+                + options.pid().stream().mapToObj(p -> " in process " + p).findFirst().orElse("");
+        int type = PerfEvent.pmuType(PMU);
+        if (type < 0) {
+            throw new BpfException("attach program " + prog.name() + " to " + what + ": this kernel has no uprobe PMU ("
+                    + PerfEvent.PMU_DIR.resolve(PMU) + "; it needs CONFIG_UPROBE_EVENTS)");
+        }
+        if (!Files.isRegularFile(binary)) {
+            throw new BpfException("attach program " + prog.name() + " to " + what + ": " + binary + " is no file");
+        }
+        long config = options.kind() == ProbeKind.RETURN ? PerfEvent.retprobeBit(PMU) : 0;
+        Path abs = binary.toAbsolutePath();
+        // A process-wide event may sit on any one CPU: the kernel runs the program wherever the probe is hit.
+        int pid = options.pid().orElse(-1);
+        int perfFd = PerfEvent.open(new PerfEvent.Attr(type, config, abs.toString(), offset, 1, 0), pid,
+                pid < 0 ? 0 : -1, what);
+        int linkFd = PerfEvent.link(prog, perfFd, what);
+        return new UprobeLink(abs, offset, options.kind(), new PerfLink(linkFd, perfFd, what + " link"));
+    }
+
+    /** The probed file, as an absolute path. */
+    public Path binary() {
+        return binary;
+    }
+
+    /** Where in the file the probe is: the function's file offset. */
+    public long offset() {
+        return offset;
+    }
+
+    /** Entry (uprobe) or return (uretprobe). */
+    public ProbeKind kind() {
+        return kind;
+    }
+
+    @Override
+    public KernelInfo.Link info() {
+        return link.info();
+    }
+
+    @Override
+    public void pin(Path path) {
+        link.pin(path);
+    }
+
+    @Override
+    public void unpin() {
+        link.unpin();
+    }
+
+    /**
+     * Refused by the kernel, which cannot swap the program of a perf-event link: attach the new
+     * program with {@link #attach}, then close this link (both run for that moment, never none).
+     */
+    @Override
+    public void update(BpfProgram program) {
+        link.update(program, "UprobeLink.attach");
+    }
+
+    /** Closes the link and the perf event; the program stays attached only if the link is pinned. */
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UprobeLink[" + (kind == ProbeKind.RETURN ? "uretprobe " : "uprobe ") + binary + " at 0x"
+                + Long.toHexString(offset) + "]";
+    }
+}
