@@ -3,6 +3,8 @@ package io.jbpf.cli;
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
 import io.jbpf.link.AttachedPrograms;
+import io.jbpf.link.ClsBpfFilter;
+import io.jbpf.link.TcDirection;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.link.XdpStatus;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code jbpf net}: the programs on this network namespace's devices and the namespace itself,
- * like {@code bpftool net}: XDP per device and mode, tcx per device and direction, and the flow
- * dissector.
+ * like {@code bpftool net}: XDP per device and mode, tcx links and clsact bpf filters per device
+ * and direction, and the flow dissector.
  */
 final class NetCommand extends CliCommand {
     /** This thread's network namespace (/proc/self is the main thread's, which may be another). */
@@ -28,8 +30,8 @@ final class NetCommand extends CliCommand {
     private final OptionSpec json = flag("print as JSON, with bpftool's field names", "--json", "-j");
 
     NetCommand() {
-        super("net", "Show the programs attached to network devices (XDP, tcx) and the flow dissector, as bpftool net.",
-                "cls_bpf filters of the clsact qdisc are not listed yet: use tc filter show.");
+        super("net", "Show the programs attached to network devices (XDP, tcx, clsact bpf filters) and the flow dissector,"
+                + " as bpftool net.");
     }
 
     @Override
@@ -67,6 +69,21 @@ final class NetCommand extends CliCommand {
                     tc.add(e);
                 }
             }
+            for (TcDirection d : TcDirection.values()) {
+                List<ClsBpfFilter.Info> filters;
+                try {
+                    filters = ClsBpfFilter.list(s.ifname(), d);
+                } catch (BpfException ex) {
+                    continue; // the device went away since the listing
+                }
+                for (ClsBpfFilter.Info f : filters) {
+                    Map<String, Object> e = dev(s);
+                    e.put("kind", "clsact/" + d);
+                    e.put("name", f.name());
+                    e.put("id", f.progId());
+                    tc.add(e);
+                }
+            }
         }
         List<Map<String, Object>> dissector = new ArrayList<>();
         for (AttachedPrograms.Entry p : AttachedPrograms.ofNetns(OWN_NETNS, AttachType.FLOW_DISSECTOR).programs()) {
@@ -88,7 +105,8 @@ final class NetCommand extends CliCommand {
         out.println();
         out.println("tc:");
         tc.forEach(e -> out.println(e.get("devname") + "(" + e.get("ifindex") + ") " + e.get("kind") + " " + e.get("name")
-                + " prog_id " + e.get("prog_id") + (e.containsKey("link_id") ? " link_id " + e.get("link_id") : "")));
+                + (e.containsKey("prog_id") ? " prog_id " + e.get("prog_id") : " id " + e.get("id"))
+                + (e.containsKey("link_id") ? " link_id " + e.get("link_id") : "")));
         out.println();
         out.println("flow_dissector:");
         dissector.forEach(e -> out.println("id " + e.get("id")));

@@ -1,28 +1,66 @@
 package io.jbpf.cli;
 
+import io.jbpf.link.ClsBpfFilter;
+import io.jbpf.link.TcDirection;
+import io.jbpf.link.TcxLink;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.link.XdpStatus;
+import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** {@code jbpf unload --dev DEV}: detach the XDP program from a device. */
+/**
+ * {@code jbpf unload --dev DEV}: detach the XDP program from a device; with {@code --tc ingress}
+ * or {@code --tc egress}, the tc programs of that direction instead (TCX links and the bpf
+ * filters of the clsact qdisc).
+ */
 final class UnloadCommand extends CliCommand {
     private final OptionSpec deviceOpt = required("DEV", String.class, "device", "--dev", "-d");
-    private final OptionSpec modeOpt = option("MODE", String.class, "only this mode (skb, native, hw); default: any",
+    private final OptionSpec modeOpt = option("MODE", String.class, "only this XDP mode (skb, native, hw); default: any",
             "--mode", "-m");
+    private final OptionSpec tcOpt = option("DIR", String.class,
+            "detach the tc programs of this direction (ingress or egress) instead of XDP: TCX links and clsact bpf filters",
+            "--tc");
 
     UnloadCommand() {
-        super("unload", "Detach the XDP program from a device.");
+        super("unload", "Detach the XDP program, or with --tc the tc programs, from a device.");
     }
 
     @Override
     public Integer call() {
         String device = deviceOpt.getValue();
+        if (tcOpt.getValue() != null) {
+            return unloadTc(device, TcDirection.parse(tcOpt.getValue()));
+        }
         String mode = modeOpt.getValue();
         XdpMode m = mode == null ? null : XdpMode.parse(mode);
         XdpStatus before = XdpAttach.detach(device, m);
-        for (XdpMode detached : m != null ? java.util.List.of(m) : before.modes()) {
+        for (XdpMode detached : m != null ? List.of(m) : before.modes()) {
             out().println("Detached prog id " + before.progId(detached) + " from " + device + " (" + detached + " mode)");
+        }
+        return 0;
+    }
+
+    private int unloadTc(String device, TcDirection direction) {
+        int n = 0;
+        for (TcxLink.Attached a : TcxLink.query(device, direction)) {
+            if (a.linkId() == 0) {
+                continue; // attached without a link (BPF_PROG_ATTACH): no link to detach
+            }
+            try (TcxLink link = TcxLink.fromId(a.linkId())) {
+                link.detach();
+            }
+            out().println("Detached prog id " + a.progId() + " (tcx link " + a.linkId() + ") from " + device + " " + direction);
+            n++;
+        }
+        for (ClsBpfFilter.Info f : ClsBpfFilter.list(device, direction)) {
+            ClsBpfFilter.detach(device, direction, f.priority(), f.handle());
+            out().println("Deleted bpf filter pref " + f.priority() + " handle 0x" + Integer.toHexString(f.handle()) + " ("
+                    + f.name() + ", prog id " + f.progId() + ") from " + device + " " + direction);
+            n++;
+        }
+        if (n == 0) {
+            out().println("No tc program on " + device + " " + direction);
         }
         return 0;
     }

@@ -33,7 +33,7 @@ class CliHooksIT {
     }
 
     @Test
-    void tcxFromTheSectionDropsPingsUntilItsPinIsRemoved() throws Exception {
+    void tcxFromTheSectionDropsPingsUntilUnloaded() {
         Path pins = pinDir();
         try (TcNet net = TcNet.setup()) {
             CliRun r = CliRun.in(net.ns, "load", TC_OBJ, "--attach", "--prog", "tcx_drop_icmp", "--dev", net.dev,
@@ -42,20 +42,21 @@ class CliHooksIT {
             assertThat(r.out()).contains("tcx_drop_icmp").contains(net.dev + " ingress (tcx)");
             assertThat(pins.resolve("links/tcx_drop_icmp")).exists();
             assertThat(net.ping(3)).as("TCX drop program pinned by jbpf load --attach").isZero();
+            CliRun listed = CliRun.in(net.ns, "net", "--dev", net.dev);
+            assertThat(listed.out()).contains("tcx/ingress tcx_drop_icmp");
 
-            Sh.run("rm", "-rf", pins.toString());
-            int replies = 0;
-            for (int i = 0; i < 20 && replies == 0; i++) {
-                replies = net.ping(1); // the link is freed once its last pin and fd are gone
-            }
-            assertThat(replies).as("pings pass once the pins are removed").isOne();
+            CliRun unload = CliRun.in(net.ns, "unload", "--dev", net.dev, "--tc", "ingress");
+            assertThat(unload.exit()).as(unload.err()).isZero();
+            assertThat(unload.out()).contains("tcx link");
+            assertThat(net.ping(3)).as("pings pass once jbpf unload --tc detached the pinned link").isEqualTo(3);
+            assertThat(pins.resolve("links/tcx_drop_icmp")).as("the pin stays, of a detached link").exists();
         } finally {
             Sh.run("rm", "-rf", pins.toString());
         }
     }
 
     @Test
-    void clsactFilterNeedsADirectionAndStaysWithoutPins() {
+    void clsactFilterNeedsADirectionStaysWithoutPinsAndIsListedAndUnloaded() {
         try (TcNet net = TcNet.setup()) {
             CliRun missing = CliRun.in(net.ns, "load", TC_OBJ, "--attach", "--prog", "tc_drop_icmp", "--dev", net.dev,
                     "--tc-mode", "clsact");
@@ -69,7 +70,17 @@ class CliHooksIT {
             assertThat(shown.out()).contains("tc_drop_icmp").contains("direct-action");
             assertThat(net.ping(3)).as("cls_bpf filter left by jbpf load").isZero();
 
-            Sh.run("tc", "-n", net.ns, "filter", "del", "dev", net.dev, "ingress");
+            CliRun listed = CliRun.in(net.ns, "net", "--dev", net.dev);
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("clsact/ingress tc_drop_icmp id (\\d+)").matcher(listed.out());
+            assertThat(id.find()).as(listed.out()).isTrue();
+            assertThat(Sh.run("ip", "netns", "exec", net.ns, "bpftool", "net").out())
+                    .as("bpftool net agrees").contains("clsact/ingress tc_drop_icmp id " + id.group(1));
+
+            CliRun unload = CliRun.in(net.ns, "unload", "--dev", net.dev, "--tc", "ingress");
+            assertThat(unload.exit()).as(unload.err()).isZero();
+            assertThat(unload.out()).contains("Deleted bpf filter", "tc_drop_icmp");
+            assertThat(Sh.run("tc", "-n", net.ns, "filter", "show", "dev", net.dev, "ingress").out()).doesNotContain("tc_drop_icmp");
             assertThat(net.ping(3)).isEqualTo(3);
         }
     }
