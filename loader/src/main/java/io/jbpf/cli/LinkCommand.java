@@ -2,7 +2,7 @@ package io.jbpf.cli;
 
 import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
-import io.jbpf.internal.sys.BpfAttr.LinkInfoDetail;
+import io.jbpf.internal.sys.BpfAttr.LinkInfo;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
@@ -98,9 +98,9 @@ final class LinkCommand extends CliCommand {
     /** bpftool's fields for one link (link show -j; upstream bpftool's detail fields), read now. */
     static Map<String, Object> linkRow(BpfLink link, Devices devices) {
         KernelInfo.Link info = link.info();
-        NativeMemory raw = Native.allocate(LinkInfoDetail.SIZE);
-        if (BpfSyscall.objGetInfoByFd(link.fd(), raw.address(), LinkInfoDetail.SIZE) < 0) {
-            raw.fill(0, LinkInfoDetail.SIZE, (byte) 0); // the head is in info already; details stay out
+        NativeMemory raw = Native.allocate(LinkInfo.SIZE);
+        if (BpfSyscall.objGetInfoByFd(link.fd(), raw.address(), LinkInfo.SIZE) < 0) {
+            raw.fill(0, LinkInfo.SIZE, (byte) 0); // the head is in info already; details stay out
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", info.id());
@@ -109,38 +109,38 @@ final class LinkCommand extends CliCommand {
         switch (info.type()) {
             case RAW_TRACEPOINT -> r.put("tp_name", rawTracepointName(link.fd()));
             case TRACING -> {
-                r.put("attach_type", Names.attachType(raw.getInt(LinkInfoDetail.TRACING_ATTACH_TYPE)));
-                r.put("target_obj_id", raw.getInt(LinkInfoDetail.TRACING_TARGET_OBJ_ID));
-                r.put("target_btf_id", raw.getInt(LinkInfoDetail.TRACING_TARGET_BTF_ID));
+                r.put("attach_type", Names.attachType(raw.getInt(LinkInfo.TRACING_ATTACH_TYPE)));
+                r.put("target_obj_id", raw.getInt(LinkInfo.TRACING_TARGET_OBJ_ID));
+                r.put("target_btf_id", raw.getInt(LinkInfo.TRACING_TARGET_BTF_ID));
             }
             case CGROUP -> {
-                r.put("cgroup_id", raw.getLong(LinkInfoDetail.CGROUP_ID));
-                r.put("attach_type", Names.attachType(raw.getInt(LinkInfoDetail.CGROUP_ATTACH_TYPE)));
+                r.put("cgroup_id", raw.getLong(LinkInfo.CGROUP_ID));
+                r.put("attach_type", Names.attachType(raw.getInt(LinkInfo.CGROUP_ATTACH_TYPE)));
             }
             case NETNS -> {
-                r.put("netns_ino", Integer.toUnsignedLong(raw.getInt(LinkInfoDetail.NETNS_INO)));
-                r.put("attach_type", Names.attachType(raw.getInt(LinkInfoDetail.NETNS_ATTACH_TYPE)));
+                r.put("netns_ino", Integer.toUnsignedLong(raw.getInt(LinkInfo.NETNS_INO)));
+                r.put("attach_type", Names.attachType(raw.getInt(LinkInfo.NETNS_ATTACH_TYPE)));
             }
             case XDP, TCX, NETKIT -> {
-                int ifindex = raw.getInt(LinkInfoDetail.DEV_IFINDEX);
+                int ifindex = raw.getInt(LinkInfo.DEV_IFINDEX);
                 String dev = ifindex == 0 ? "(detached)" : devices.name(ifindex);
                 r.put("devname", dev != null ? dev : "(in another netns)");
                 r.put("ifindex", ifindex);
                 if (info.type() != LinkType.XDP) {
-                    r.put("attach_type", Names.attachType(raw.getInt(LinkInfoDetail.DEV_ATTACH_TYPE)));
+                    r.put("attach_type", Names.attachType(raw.getInt(LinkInfo.DEV_ATTACH_TYPE)));
                 }
             }
             case NETFILTER -> {
-                r.put("pf", raw.getInt(LinkInfoDetail.NETFILTER_PF));
-                r.put("hook", raw.getInt(LinkInfoDetail.NETFILTER_HOOKNUM));
-                r.put("prio", raw.getInt(LinkInfoDetail.NETFILTER_PRIORITY));
-                r.put("flags", raw.getInt(LinkInfoDetail.NETFILTER_FLAGS));
+                r.put("pf", raw.getInt(LinkInfo.NETFILTER_PF));
+                r.put("hook", raw.getInt(LinkInfo.NETFILTER_HOOKNUM));
+                r.put("prio", raw.getInt(LinkInfo.NETFILTER_PRIORITY));
+                r.put("flags", raw.getInt(LinkInfo.NETFILTER_FLAGS));
             }
             case SOCKMAP -> {
-                r.put("map_id", raw.getInt(LinkInfoDetail.MAP_ID));
-                r.put("attach_type", Names.attachType(raw.getInt(LinkInfoDetail.SOCKMAP_ATTACH_TYPE)));
+                r.put("map_id", raw.getInt(LinkInfo.MAP_ID));
+                r.put("attach_type", Names.attachType(raw.getInt(LinkInfo.SOCKMAP_ATTACH_TYPE)));
             }
-            case STRUCT_OPS -> r.put("map_id", raw.getInt(LinkInfoDetail.MAP_ID));
+            case STRUCT_OPS -> r.put("map_id", raw.getInt(LinkInfo.MAP_ID));
             case PERF_EVENT -> {
                 if (info.tracepoint() != null) {
                     r.put("tracepoint", info.tracepoint());
@@ -154,11 +154,11 @@ final class LinkCommand extends CliCommand {
 
     /** The tracepoint of a raw tracepoint link: a second info call with a buffer for the name. */
     private static String rawTracepointName(int fd) {
-        NativeMemory raw = Native.allocate(LinkInfoDetail.SIZE);
+        NativeMemory raw = Native.allocate(LinkInfo.SIZE);
         NativeMemory name = Native.allocate(256);
-        raw.putLong(LinkInfoDetail.RAW_TP_NAME, name.address());
-        raw.putInt(LinkInfoDetail.RAW_TP_NAME_LEN, 256);
-        if (BpfSyscall.objGetInfoByFd(fd, raw.address(), LinkInfoDetail.SIZE) < 0) {
+        raw.putLong(LinkInfo.RAW_TP_NAME, name.address());
+        raw.putInt(LinkInfo.RAW_TP_NAME_LEN, 256);
+        if (BpfSyscall.objGetInfoByFd(fd, raw.address(), LinkInfo.SIZE) < 0) {
             return "";
         }
         return name.getString(0, 256);

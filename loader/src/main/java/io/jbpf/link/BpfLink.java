@@ -17,13 +17,12 @@ import java.util.List;
  * Closing it releases this fd only: the attachment stays while another fd or a pin holds it.
  * Thread-safe.
  */
-public final class BpfLink implements Link {
+public final class BpfLink extends KernelLink {
     private final int id;
-    private final LinkFd link;
 
     private BpfLink(int id, LinkFd link) {
+        super(link);
         this.id = id;
-        this.link = link;
     }
 
     /** Ids of every bpf_link in the kernel, in id order. */
@@ -69,21 +68,6 @@ public final class BpfLink implements Link {
         return link.fd();
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /** {@inheritDoc} The new program must be of the type the link's hook runs. */
     @Override
     public void update(BpfProgram program) {
@@ -109,12 +93,6 @@ public final class BpfLink implements Link {
                     + (-r == Errno.EOPNOTSUPP ? ": this kind of link cannot be detached; remove its pins and stop the "
                     + "processes that hold it open" : ""), -r);
         }
-    }
-
-    /** Closes this fd only; the program stays attached while another fd or a pin holds the link. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -22,17 +22,16 @@ import java.nio.file.Path;
  * {@link #close()} detaches it unless it is pinned, {@link #update} swaps it atomically.
  * Thread-safe.
  */
-public final class CgroupLink implements Link {
+public final class CgroupLink extends KernelLink {
     private final Path cgroup;
     private final AttachType attachType;
     private final int id;
-    private final LinkFd link;
 
     private CgroupLink(Path cgroup, AttachType attachType, int id, LinkFd link) {
+        super(link);
         this.cgroup = cgroup;
         this.attachType = attachType;
         this.id = id;
-        this.link = link;
     }
 
     /**
@@ -111,12 +110,12 @@ public final class CgroupLink implements Link {
 
     /** {@code {cgroup_id, attach_type}} of a cgroup link's info; cgroup_id is 0 once detached. */
     private static long[] cgroupInfo(int fd, String what) {
-        NativeMemory info = Native.allocate(BpfAttr.CgroupLinkInfo.SIZE);
-        int r = BpfSyscall.objGetInfoByFd(fd, info.address(), BpfAttr.CgroupLinkInfo.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
+        int r = BpfSyscall.objGetInfoByFd(fd, info.address(), BpfAttr.LinkInfo.SIZE);
         if (r < 0) {
             throw new BpfException(what + ": read link info", -r);
         }
-        return new long[] {info.getLong(BpfAttr.CgroupLinkInfo.CGROUP_ID), info.getInt(BpfAttr.CgroupLinkInfo.ATTACH_TYPE)};
+        return new long[] {info.getLong(BpfAttr.LinkInfo.CGROUP_ID), info.getInt(BpfAttr.LinkInfo.CGROUP_ATTACH_TYPE)};
     }
 
     /** The kernel's id of this link, as {@code bpftool link show} lists it. */
@@ -145,21 +144,6 @@ public final class CgroupLink implements Link {
         return cgroupInfo(link.fd(), "cgroup link " + id)[0];
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * {@inheritDoc} The new program must be of the same program type, loaded for the same hook;
      * it takes this program's place in the cgroup's list.
@@ -180,12 +164,6 @@ public final class CgroupLink implements Link {
             }
             throw new BpfException(what, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.Set;
  * this is open or pinned. The kernel cannot swap a netfilter link's program: {@link #update} is
  * refused. Thread-safe.
  */
-public final class NetfilterLink implements Link {
+public final class NetfilterLink extends KernelLink {
     /** The protocol family ({@code NFPROTO_*} of linux/netfilter.h). */
     public enum Protocol {
         IPV4(2), IPV6(10);
@@ -87,13 +87,12 @@ public final class NetfilterLink implements Link {
     private final Options options;
     private final String where;
     private final int id;
-    private final LinkFd link;
 
     private NetfilterLink(Options options, String where, int id, LinkFd link) {
+        super(link);
         this.options = options;
         this.where = where;
         this.id = id;
-        this.link = link;
     }
 
     /** Attaches {@code prog} at {@code options} in the calling thread's network namespace. */
@@ -150,14 +149,14 @@ public final class NetfilterLink implements Link {
 
     /** The protocol, hook, priority and flags as the kernel reports them for this link. */
     public Options kernelOptions() {
-        NativeMemory info = Native.allocate(BpfAttr.LinkInfoSock.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
         int r = BpfSyscall.linkInfoSock(link.fd(), info);
         if (r < 0) {
             throw new BpfException("read netfilter link " + id, -r);
         }
-        int pf = info.getInt(BpfAttr.LinkInfoSock.NETFILTER_PF);
-        int hook = info.getInt(BpfAttr.LinkInfoSock.NETFILTER_HOOKNUM);
-        int bits = info.getInt(BpfAttr.LinkInfoSock.NETFILTER_FLAGS);
+        int pf = info.getInt(BpfAttr.LinkInfo.NETFILTER_PF);
+        int hook = info.getInt(BpfAttr.LinkInfo.NETFILTER_HOOKNUM);
+        int bits = info.getInt(BpfAttr.LinkInfo.NETFILTER_FLAGS);
         Protocol p = pf == Protocol.IPV6.value ? Protocol.IPV6 : Protocol.IPV4;
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
         for (Flag f : Flag.values()) {
@@ -165,22 +164,7 @@ public final class NetfilterLink implements Link {
                 flags.add(f);
             }
         }
-        return new Options(p, Hook.values()[hook], info.getInt(BpfAttr.LinkInfoSock.NETFILTER_PRIORITY), flags);
-    }
-
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
+        return new Options(p, Hook.values()[hook], info.getInt(BpfAttr.LinkInfo.NETFILTER_PRIORITY), flags);
     }
 
     /**
@@ -198,12 +182,6 @@ public final class NetfilterLink implements Link {
         if (r < 0) {
             throw new BpfException(w, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -22,17 +22,16 @@ import java.nio.file.Path;
  * the namespace. The attach type follows from the program type. The attachment lasts while this is
  * open or pinned. Thread-safe.
  */
-public final class NetnsLink implements Link {
+public final class NetnsLink extends KernelLink {
     private final Path netns;
     private final AttachType attachType;
     private final int id;
-    private final LinkFd link;
 
     private NetnsLink(Path netns, AttachType attachType, int id, LinkFd link) {
+        super(link);
         this.netns = netns;
         this.attachType = attachType;
         this.id = id;
-        this.link = link;
     }
 
     /**
@@ -100,27 +99,12 @@ public final class NetnsLink implements Link {
      * namespace file; what {@code bpftool link} prints as netns_ino); 0 once the namespace is gone.
      */
     public long netnsInode() {
-        NativeMemory info = Native.allocate(BpfAttr.LinkInfoSock.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
         int r = BpfSyscall.linkInfoSock(link.fd(), info);
         if (r < 0) {
             throw new BpfException("read netns link " + id, -r);
         }
-        return Integer.toUnsignedLong(info.getInt(BpfAttr.LinkInfoSock.NETNS_INO));
-    }
-
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
+        return Integer.toUnsignedLong(info.getInt(BpfAttr.LinkInfo.NETNS_INO));
     }
 
     /** {@inheritDoc} The new program must be of the same type; the namespace must still exist (else ENOLINK). */
@@ -135,12 +119,6 @@ public final class NetnsLink implements Link {
             }
             throw new BpfException(w, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

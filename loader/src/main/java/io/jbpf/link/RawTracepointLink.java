@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.spec.SectionDef;
@@ -9,7 +8,6 @@ import io.jbpf.spec.SectionNames;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.ProgType;
-import java.nio.file.Path;
 
 /**
  * A program attached to a raw tracepoint ({@code sys_enter}, {@code sched_switch}): a
@@ -19,13 +17,12 @@ import java.nio.file.Path;
  * raw_tracepoint bpf_link. Unlike {@link TracepointLink} no perf event is involved, and the name
  * has no category. The kernel cannot swap the program ({@link #update} is refused). Thread-safe.
  */
-public final class RawTracepointLink implements Link {
+public final class RawTracepointLink extends KernelLink {
     private final String tracepoint;
-    private final LinkFd link;
 
     private RawTracepointLink(String tracepoint, LinkFd link) {
+        super(link);
         this.tracepoint = tracepoint;
-        this.link = link;
     }
 
     /** Attaches a raw tracepoint program ({@code raw_tp}, {@code raw_tp.w}) to raw tracepoint {@code tracepoint}. */
@@ -78,21 +75,6 @@ public final class RawTracepointLink implements Link {
         return tracepoint;
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * Refused by the kernel, which cannot swap the program of a raw tracepoint link: attach the new
      * program, then close this link.
@@ -105,12 +87,6 @@ public final class RawTracepointLink implements Link {
                     + (r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP ? ": the kernel cannot swap the program of a raw "
                     + "tracepoint link; attach the new program with RawTracepointLink.attach, then close this link" : ""), -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
-import java.nio.file.Path;
 
 /**
  * An {@code sk_skb} or {@code sk_msg} program attached to a sockmap or sockhash through a
@@ -27,7 +26,7 @@ import java.nio.file.Path;
  * none (and ones added before an {@link #update} keep the old program). The attachment lasts
  * while this is open or pinned; it can be pinned and updated like any bpf_link. Thread-safe.
  */
-public final class SockmapAttachment implements Link {
+public final class SockmapAttachment extends KernelLink {
     /** Where on a sockmap the program runs: the attach types a sockmap link takes. */
     public enum Hook {
         /** {@code sk_skb/stream_parser}: tells where each message of a TCP stream ends. */
@@ -60,13 +59,12 @@ public final class SockmapAttachment implements Link {
     private final String what;
     private final Hook hook;
     private final int id;
-    private final LinkFd link;
 
     private SockmapAttachment(String what, Hook hook, int id, LinkFd link) {
+        super(link);
         this.what = what;
         this.hook = hook;
         this.id = id;
-        this.link = link;
     }
 
     /**
@@ -131,27 +129,12 @@ public final class SockmapAttachment implements Link {
 
     /** The id of the map the program is attached to, as the kernel reports it now (0 once detached). */
     public int mapId() {
-        NativeMemory info = Native.allocate(BpfAttr.LinkInfoSock.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
         int r = BpfSyscall.linkInfoSock(link.fd(), info);
         if (r < 0) {
             throw new BpfException("read sockmap link " + id, -r);
         }
-        return info.getInt(BpfAttr.LinkInfoSock.SOCKMAP_MAP_ID);
-    }
-
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
+        return info.getInt(BpfAttr.LinkInfo.MAP_ID);
     }
 
     /** {@inheritDoc} The new program must be of the same type as the old one. */
@@ -166,12 +149,6 @@ public final class SockmapAttachment implements Link {
             }
             throw new BpfException(w, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -25,20 +25,19 @@ import java.util.List;
  * {@code tc filter show} does not list these; {@link #query} does (and {@code bpftool link}).
  * The program stays attached while the link is open or pinned. Thread-safe.
  */
-public final class TcxLink implements Link {
+public final class TcxLink extends KernelLink {
     /** How many attached programs a query fetches first; the kernel says when there are more. */
     private static final int QUERY_CAPACITY = 64;
 
     private final String device;
     private final TcDirection direction;
     private final int id;
-    private final LinkFd link;
 
     private TcxLink(String device, TcDirection direction, int id, LinkFd link) {
+        super(link);
         this.device = device;
         this.direction = direction;
         this.id = id;
-        this.link = link;
     }
 
     /** Attaches {@code prog} to {@code device} in {@code direction}, after the programs there now. */
@@ -119,13 +118,13 @@ public final class TcxLink implements Link {
 
     /** The link's direction, from {@code bpf_link_info.tcx.attach_type}, which KernelInfo.Link does not carry. */
     private static TcDirection direction(int fd, String what) {
-        NativeMemory info = Native.allocate(BpfAttr.TcxLinkInfo.SIZE);
-        int r = BpfSyscall.objGetInfoByFd(fd, info.address(), BpfAttr.TcxLinkInfo.SIZE);
+        NativeMemory info = Native.allocate(BpfAttr.LinkInfo.SIZE);
+        int r = BpfSyscall.objGetInfoByFd(fd, info.address(), BpfAttr.LinkInfo.SIZE);
         java.lang.ref.Reference.reachabilityFence(info);
         if (r < 0) {
             throw new BpfException(what + ": cannot read kernel info", -r);
         }
-        int type = info.getInt(BpfAttr.TcxLinkInfo.ATTACH_TYPE);
+        int type = info.getInt(BpfAttr.LinkInfo.DEV_ATTACH_TYPE);
         if (type == AttachType.TCX_EGRESS.value) {
             return TcDirection.EGRESS;
         }
@@ -213,22 +212,6 @@ public final class TcxLink implements Link {
         return link.fd();
     }
 
-    /** {@inheritDoc} Its {@code ifindex} is the device's, 0 once the link is detached. */
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * {@inheritDoc} The new program must be a sched_cls program; it takes the old one's place in
      * the device's list and sees the next packet.
@@ -257,12 +240,6 @@ public final class TcxLink implements Link {
         if (r < 0) {
             throw new BpfException("detach TCX link " + id + " on " + device + " " + direction, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Arch;
 import io.jbpf.internal.sys.BpfSyscall;
@@ -23,7 +22,7 @@ import java.util.List;
  * Unlike XDP over netlink, the attachment lasts only while this is open or pinned. The kernel
  * cannot swap the program of a perf-event link: {@link #update} is refused. Thread-safe.
  */
-public final class TracepointLink implements Link {
+public final class TracepointLink extends KernelLink {
     private static final long SYS_PERF_EVENT_OPEN = Arch.current().sysPerfEventOpen;
     private static final int PERF_TYPE_TRACEPOINT = 2;
     private static final int PERF_ATTR_SIZE = 128;
@@ -31,13 +30,12 @@ public final class TracepointLink implements Link {
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
     private final String tracepoint;
-    private final LinkFd link;
     private int perfFd;
 
     private TracepointLink(String tracepoint, int perfFd, LinkFd link) {
+        super(link);
         this.tracepoint = tracepoint;
         this.perfFd = perfFd;
-        this.link = link;
     }
 
     /** Attaches {@code prog} (a BPF_PROG_TYPE_TRACEPOINT program) to {@code category/name}. */
@@ -97,22 +95,6 @@ public final class TracepointLink implements Link {
     /** The tracepoint as {@code category/name}. */
     public String tracepoint() {
         return tracepoint;
-    }
-
-    /** {@inheritDoc} Its {@code tracepoint} is the name without the category (Linux 6.6+). */
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
     }
 
     /**

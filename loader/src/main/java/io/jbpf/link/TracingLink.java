@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.spec.SectionDef;
@@ -9,7 +8,6 @@ import io.jbpf.spec.SectionNames;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.ProgType;
-import java.nio.file.Path;
 
 /**
  * A program that runs through a BPF trampoline, attached to what it was loaded for: fentry, fexit
@@ -20,13 +18,12 @@ import java.nio.file.Path;
  * already refuses the load, saying why. Closing this detaches the program unless the link is
  * pinned. Thread-safe.
  */
-public final class TracingLink implements Link {
+public final class TracingLink extends KernelLink {
     private final String target;
-    private final LinkFd link;
 
     private TracingLink(String target, LinkFd link) {
+        super(link);
         this.target = target;
-        this.link = link;
     }
 
     /**
@@ -60,21 +57,6 @@ public final class TracingLink implements Link {
         return target;
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * Refused by the kernel: a tracing link's program is fixed (its target was checked at load).
      * Load the new program for the same target, attach it, then close this link.
@@ -87,12 +69,6 @@ public final class TracingLink implements Link {
                     + (r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP ? ": the kernel cannot swap the program of a tracing "
                     + "link; attach the new program with TracingLink.attach, then close this link" : ""), -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     @Override

@@ -20,15 +20,14 @@ import java.util.stream.IntStream;
  * and nobody can replace it over netlink, not even with {@link IfAttached#REPLACE}; closing this
  * detaches it unless it is pinned. Thread-safe.
  */
-public final class XdpBpfLink implements Link {
+public final class XdpBpfLink extends KernelLink {
     private final String device;
     private final int id;
-    private final LinkFd link;
 
     private XdpBpfLink(String device, int id, LinkFd link) {
+        super(link);
         this.device = device;
         this.id = id;
-        this.link = link;
     }
 
     /**
@@ -95,22 +94,6 @@ public final class XdpBpfLink implements Link {
         return device;
     }
 
-    /** {@inheritDoc} Its {@code ifindex} is the device's. */
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * {@inheritDoc} The new program must be an XDP program; in the mode the link was made in,
      * it sees the next packet.
@@ -126,12 +109,6 @@ public final class XdpBpfLink implements Link {
             }
             throw new BpfException(what, -r);
         }
-    }
-
-    /** Closes the link's fd, which detaches the program unless the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
     }
 
     /**

@@ -228,8 +228,36 @@ public final class BpfAttr {
         public static final int PERF_EVENT_TP_NAME_LEN = 32;
         /** BPF_PERF_EVENT_TRACEPOINT of enum bpf_perf_event_type. */
         public static final int PERF_EVENT_TYPE_TRACEPOINT = 5;
-        /** The end of perf_event.tracepoint, the last member read; also sizeof in Linux 6.1. */
-        public static final int SIZE = 48;
+        // The union's members by link type (also what bpftool link prints):
+        /** raw_tracepoint: {@code tp_name} (in: buffer), {@code tp_name_len} (in: its size; out: the name's with NUL). */
+        public static final int RAW_TP_NAME = 16;
+        public static final int RAW_TP_NAME_LEN = 24;
+        /** tracing: attach_type, target_obj_id, target_btf_id. */
+        public static final int TRACING_ATTACH_TYPE = 16;
+        public static final int TRACING_TARGET_OBJ_ID = 20;
+        public static final int TRACING_TARGET_BTF_ID = 24;
+        /** cgroup: u64 cgroup_id (the inode of the cgroup directory), u32 attach_type. */
+        public static final int CGROUP_ID = 16;
+        public static final int CGROUP_ATTACH_TYPE = 24;
+        /** netns: u32 netns_ino, u32 attach_type. */
+        public static final int NETNS_INO = 16;
+        public static final int NETNS_ATTACH_TYPE = 20;
+        /** tcx and netkit: u32 ifindex, u32 attach_type (xdp has the ifindex only). */
+        public static final int DEV_IFINDEX = 16;
+        public static final int DEV_ATTACH_TYPE = 20;
+        /** netfilter: u32 pf, u32 hooknum, s32 priority, u32 flags. */
+        public static final int NETFILTER_PF = 16;
+        public static final int NETFILTER_HOOKNUM = 20;
+        public static final int NETFILTER_PRIORITY = 24;
+        public static final int NETFILTER_FLAGS = 28;
+        /** sockmap and struct_ops: u32 map_id (sockmap: then u32 attach_type). */
+        public static final int MAP_ID = 16;
+        public static final int SOCKMAP_ATTACH_TYPE = 20;
+        /**
+         * sizeof(struct bpf_link_info) in Linux 6.18; a kernel that knows fewer members writes
+         * fewer bytes, and accepts the larger buffer as long as its tail is zero.
+         */
+        public static final int SIZE = 64;
 
         private LinkInfo() {
         }
@@ -337,33 +365,12 @@ public final class BpfAttr {
         }
     }
 
-    /** The {@code cgroup} member of {@code struct bpf_link_info}. */
-    public static final class CgroupLinkInfo {
-        /** u64: the cgroup directory's inode number. */
-        public static final int CGROUP_ID = 16;
-        public static final int ATTACH_TYPE = 24;
-        public static final int SIZE = 32;
-
-        private CgroupLinkInfo() {
-        }
-    }
-
     /** BPF_LINK_DETACH. */
     public static final class LinkDetach {
         public static final int LINK_FD = 0;
         public static final int SIZE = 4;
 
         private LinkDetach() {
-        }
-    }
-
-    /** The {@code tcx} member of {@code struct bpf_link_info} (after the 16-byte head). */
-    public static final class TcxLinkInfo {
-        public static final int IFINDEX = 16;
-        public static final int ATTACH_TYPE = 20;
-        public static final int SIZE = 24;
-
-        private TcxLinkInfo() {
         }
     }
 
@@ -387,25 +394,6 @@ public final class BpfAttr {
         public static final int SIZE = 32;
 
         private LinkCreateNetfilter() {
-        }
-    }
-
-    /** The members of {@code struct bpf_link_info}'s union for netns, netfilter and sockmap links. */
-    public static final class LinkInfoSock {
-        /** {@code netns.netns_ino}: the inode of the namespace ({@code stat -L -c %i /run/netns/X}); 0 once detached. */
-        public static final int NETNS_INO = 16;
-        public static final int NETNS_ATTACH_TYPE = 20;
-        public static final int NETFILTER_PF = 16;
-        public static final int NETFILTER_HOOKNUM = 20;
-        public static final int NETFILTER_PRIORITY = 24;
-        public static final int NETFILTER_FLAGS = 28;
-        /** {@code sockmap.map_id} (Linux 6.10+). */
-        public static final int SOCKMAP_MAP_ID = 16;
-        public static final int SOCKMAP_ATTACH_TYPE = 20;
-        /** The end of the last member read. */
-        public static final int SIZE = 32;
-
-        private LinkInfoSock() {
         }
     }
 
@@ -433,41 +421,6 @@ public final class BpfAttr {
         public static final int ATTACH_BTF_ID = 224;
 
         private ProgInfoDetail() {
-        }
-    }
-
-    /**
-     * The union of {@code struct bpf_link_info} by link type (64 bytes on 6.18; kernels that know
-     * fewer members write fewer bytes and leave the rest zero).
-     */
-    public static final class LinkInfoDetail {
-        public static final int SIZE = 64;
-        /** raw_tracepoint: {@code tp_name} (in: buffer), {@code tp_name_len} (in: its size; out: the name's with NUL). */
-        public static final int RAW_TP_NAME = 16;
-        public static final int RAW_TP_NAME_LEN = 24;
-        /** tracing: attach_type, target_obj_id, target_btf_id. */
-        public static final int TRACING_ATTACH_TYPE = 16;
-        public static final int TRACING_TARGET_OBJ_ID = 20;
-        public static final int TRACING_TARGET_BTF_ID = 24;
-        /** cgroup: u64 cgroup_id (the inode of the cgroup directory), u32 attach_type. */
-        public static final int CGROUP_ID = 16;
-        public static final int CGROUP_ATTACH_TYPE = 24;
-        /** netns: u32 netns_ino, u32 attach_type. */
-        public static final int NETNS_INO = 16;
-        public static final int NETNS_ATTACH_TYPE = 20;
-        /** tcx and netkit: u32 ifindex, u32 attach_type (xdp has the ifindex only). */
-        public static final int DEV_IFINDEX = 16;
-        public static final int DEV_ATTACH_TYPE = 20;
-        /** netfilter: u32 pf, u32 hooknum, s32 priority, u32 flags. */
-        public static final int NETFILTER_PF = 16;
-        public static final int NETFILTER_HOOKNUM = 20;
-        public static final int NETFILTER_PRIORITY = 24;
-        public static final int NETFILTER_FLAGS = 28;
-        /** sockmap and struct_ops: u32 map_id (sockmap: then u32 attach_type). */
-        public static final int MAP_ID = 16;
-        public static final int SOCKMAP_ATTACH_TYPE = 20;
-
-        private LinkInfoDetail() {
         }
     }
 

@@ -464,7 +464,7 @@ public final class BpfSyscall {
      * bpf_link_info of link {@code linkFd}; 0 or -errno.
      */
     public static int linkInfoSock(int linkFd, NativeMemory info) {
-        int r = objGetInfoByFd(linkFd, info.address(), BpfAttr.LinkInfoSock.SIZE);
+        int r = objGetInfoByFd(linkFd, info.address(), BpfAttr.LinkInfo.SIZE);
         Reference.reachabilityFence(info);
         return r;
     }
