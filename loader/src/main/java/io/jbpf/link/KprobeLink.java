@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
@@ -19,21 +18,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * built without CONFIG_KPROBES has neither: {@link #attach} then says so. Closing this detaches the
  * program unless the link is pinned; the kernel cannot swap its program. Thread-safe.
  */
-public final class KprobeLink implements Link {
+public final class KprobeLink extends KernelLink {
     private static final String PMU = "kprobe";
     private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
     private static final AtomicInteger EVENTS = new AtomicInteger();
 
     private final String function;
     private final ProbeKind kind;
-    private final PerfLink link;
+    private final PerfLink perf;
     /** The tracefs probe event this link made ("kprobes/jbpf_..."), removed on close; null with the PMU. */
     private String tracefsEvent;
 
     private KprobeLink(String function, ProbeKind kind, PerfLink link, String tracefsEvent) {
+        super(link);
         this.function = function;
         this.kind = kind;
-        this.link = link;
+        this.perf = link;
         this.tracefsEvent = tracefsEvent;
     }
 
@@ -120,28 +120,13 @@ public final class KprobeLink implements Link {
         return kind;
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * Refused by the kernel, which cannot swap the program of a perf-event link: attach the new
      * program with {@link #attach}, then close this link.
      */
     @Override
     public void update(BpfProgram program) {
-        link.update(program, "KprobeLink.attach");
+        perf.update(program, "KprobeLink.attach");
     }
 
     /**
@@ -150,7 +135,7 @@ public final class KprobeLink implements Link {
      */
     @Override
     public synchronized void close() {
-        link.close();
+        super.close();
         if (tracefsEvent != null) {
             removeEvent(tracefsEvent);
             tracefsEvent = null;

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * The fd of a kernel bpf_link and the pin made of it: what every {@link Link} backed by a kernel
  * link does the same way (info, pin, unpin, update, close). Thread-safe.
  */
-final class LinkFd {
+class LinkFd {
     private final String what;
     private int fd;
     private Path pinned;

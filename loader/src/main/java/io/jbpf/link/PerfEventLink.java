@@ -1,12 +1,10 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.uapi.PerfSoftwareEvent;
 import io.jbpf.uapi.ProgType;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,13 +18,14 @@ import java.util.List;
  * List<PerfEventLink> links = PerfEventLink.attachEachCpu(prog, PerfSoftwareEvent.CPU_CLOCK, PerfSampling.frequency(99));
  * }</pre>
  */
-public final class PerfEventLink implements Link {
+public final class PerfEventLink extends KernelLink {
     private final PerfEventOptions options;
-    private final PerfLink link;
+    private final PerfLink perf;
 
     private PerfEventLink(PerfEventOptions options, PerfLink link) {
+        super(link);
         this.options = options;
-        this.link = link;
+        this.perf = link;
     }
 
     /** Attaches {@code prog} (a BPF_PROG_TYPE_PERF_EVENT program) to the event {@code options} describe. */
@@ -67,34 +66,13 @@ public final class PerfEventLink implements Link {
         return options;
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * Refused by the kernel, which cannot swap the program of a perf-event link: attach the new
      * program with {@link #attach}, then close this link.
      */
     @Override
     public void update(BpfProgram program) {
-        link.update(program, "PerfEventLink.attach");
-    }
-
-    /** Closes the link and the perf event; the program stays attached only if the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
+        perf.update(program, "PerfEventLink.attach");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.elf.ExecutableFile;
 import io.jbpf.uapi.ProgType;
@@ -22,19 +21,20 @@ import java.nio.file.Path;
  *         UprobeOptions.ENTRY)) { ... }
  * }</pre>
  */
-public final class UprobeLink implements Link {
+public final class UprobeLink extends KernelLink {
     private static final String PMU = "uprobe";
 
     private final Path binary;
     private final long offset;
     private final ProbeKind kind;
-    private final PerfLink link;
+    private final PerfLink perf;
 
     private UprobeLink(Path binary, long offset, ProbeKind kind, PerfLink link) {
+        super(link);
         this.binary = binary;
         this.offset = offset;
         this.kind = kind;
-        this.link = link;
+        this.perf = link;
     }
 
     /** Attaches {@code prog} to function {@code symbol} of the executable or library {@code binary}. */
@@ -121,34 +121,13 @@ public final class UprobeLink implements Link {
         return kind;
     }
 
-    @Override
-    public KernelInfo.Link info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
     /**
      * Refused by the kernel, which cannot swap the program of a perf-event link: attach the new
      * program with {@link #attach}, then close this link (both run for that moment, never none).
      */
     @Override
     public void update(BpfProgram program) {
-        link.update(program, "UprobeLink.attach");
-    }
-
-    /** Closes the link and the perf event; the program stays attached only if the link is pinned. */
-    @Override
-    public void close() {
-        link.close();
+        perf.update(program, "UprobeLink.attach");
     }
 
     @Override
