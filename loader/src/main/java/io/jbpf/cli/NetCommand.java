@@ -2,9 +2,10 @@ package io.jbpf.cli;
 
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
-import io.jbpf.link.AttachedPrograms;
+import io.jbpf.link.NetnsLink;
 import io.jbpf.link.ClsBpfFilter;
 import io.jbpf.link.TcDirection;
+import io.jbpf.link.TcxLink;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.link.XdpStatus;
@@ -51,16 +52,16 @@ final class NetCommand extends CliCommand {
                 e.put("id", s.progId(m));
                 xdp.add(e);
             }
-            for (AttachType t : List.of(AttachType.TCX_INGRESS, AttachType.TCX_EGRESS)) {
-                AttachedPrograms a;
+            for (TcDirection d : TcDirection.values()) {
+                List<TcxLink.Attached> tcx;
                 try {
-                    a = AttachedPrograms.ofDevice(s.ifname(), t);
+                    tcx = TcxLink.query(s.ifname(), d);
                 } catch (BpfException ex) {
-                    continue; // the device went away since the listing
+                    continue; // the device went away since the listing, or the kernel has no TCX
                 }
-                for (AttachedPrograms.Entry p : a.programs()) {
+                for (TcxLink.Attached p : tcx) {
                     Map<String, Object> e = dev(s);
-                    e.put("kind", t == AttachType.TCX_INGRESS ? "tcx/ingress" : "tcx/egress");
+                    e.put("kind", "tcx/" + d);
                     e.put("name", programName(p.progId()));
                     e.put("prog_id", p.progId());
                     if (p.linkId() != 0) {
@@ -86,9 +87,9 @@ final class NetCommand extends CliCommand {
             }
         }
         List<Map<String, Object>> dissector = new ArrayList<>();
-        for (AttachedPrograms.Entry p : AttachedPrograms.ofNetns(OWN_NETNS, AttachType.FLOW_DISSECTOR).programs()) {
+        for (int id : NetnsLink.attached(OWN_NETNS, AttachType.FLOW_DISSECTOR)) {
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", p.progId());
+            e.put("id", id);
             dissector.add(e);
         }
         PrintWriter out = out();

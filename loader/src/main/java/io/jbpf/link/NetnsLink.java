@@ -13,6 +13,8 @@ import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.ProgType;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A program attached to a whole network namespace through a bpf_link ({@code BPF_LINK_CREATE}
@@ -23,6 +25,9 @@ import java.nio.file.Path;
  * open or pinned. Thread-safe.
  */
 public final class NetnsLink extends KernelLink {
+    /** Room for the programs of one netns hook: the kernel allows one flow dissector and 64 sk_lookup programs. */
+    private static final int QUERY_CAPACITY = 64;
+
     private final Path netns;
     private final AttachType attachType;
     private final int id;
@@ -32,6 +37,28 @@ public final class NetnsLink extends KernelLink {
         this.netns = netns;
         this.attachType = attachType;
         this.id = id;
+    }
+
+    /**
+     * The ids of the programs attached to network namespace {@code netns} (a namespace file such
+     * as {@code /proc/self/ns/net} or {@code /run/netns/NAME}) for {@code type}
+     * ({@link AttachType#FLOW_DISSECTOR} or {@link AttachType#SK_LOOKUP}), in the order they run:
+     * what {@code bpftool net} lists under flow_dissector.
+     */
+    public static List<Integer> attached(Path netns, AttachType type) {
+        int fd = LibC.open(netns.toString(), LibC.O_RDONLY_CLOEXEC);
+        if (fd < 0) {
+            throw new BpfException("query " + type.kernelName() + " programs of network namespace " + netns, Native.errno());
+        }
+        try {
+            BpfSyscall.ProgQueryResult r = BpfSyscall.progQuery(fd, type.value, 0, QUERY_CAPACITY, BpfSyscall.ProgQueryExtra.NONE);
+            if (r.error() < 0) {
+                throw new BpfException("query " + type.kernelName() + " programs of network namespace " + netns, -r.error());
+            }
+            return Arrays.stream(r.progIds()).boxed().toList();
+        } finally {
+            Native.closeQuietly(fd);
+        }
     }
 
     /**
