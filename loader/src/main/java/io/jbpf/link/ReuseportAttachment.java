@@ -1,11 +1,9 @@
 package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
-import io.jbpf.KernelInfo;
 import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.NetCalls;
 import io.jbpf.uapi.Errno;
-import io.jbpf.uapi.LinkType;
 import io.jbpf.uapi.ProgType;
 import java.nio.channels.NetworkChannel;
 import java.nio.file.Path;
@@ -18,18 +16,9 @@ import java.nio.file.Path;
  * {@link #close()} detaches it (SO_DETACH_REUSEPORT_BPF), and closing every socket of the group
  * drops it too. There is no bpf_link behind it, so it cannot be pinned. Thread-safe.
  */
-public final class ReuseportAttachment implements Link {
-    private final int fd;
-    private final long cookie;
-    private final String socket;
-    private int progId;
-    private boolean closed;
-
+public final class ReuseportAttachment extends SocketAttachment {
     private ReuseportAttachment(int fd, long cookie, String socket, int progId) {
-        this.fd = fd;
-        this.cookie = cookie;
-        this.socket = socket;
-        this.progId = progId;
+        super(fd, cookie, socket, progId);
     }
 
     /**
@@ -48,11 +37,8 @@ public final class ReuseportAttachment implements Link {
 
     private static ReuseportAttachment attach(BpfProgram prog, int fd, String socket) {
         String what = "attach reuseport program " + prog.name() + " to the SO_REUSEPORT group of " + socket;
-        requireType(prog, what);
-        long cookie = Sockets.cookie(fd);
-        if (cookie < 0) {
-            throw new BpfException(what + ": fd " + fd + " is not an open socket", Errno.ENOTSOCK);
-        }
+        checkType(prog, what);
+        long cookie = cookie(fd, what);
         set(fd, prog, what);
         return new ReuseportAttachment(fd, cookie, socket, prog.id());
     }
@@ -68,26 +54,11 @@ public final class ReuseportAttachment implements Link {
         }
     }
 
-    private static void requireType(BpfProgram prog, String what) {
+    private static void checkType(BpfProgram prog, String what) {
         if (prog.type() != ProgType.SK_REUSEPORT) {
             throw new BpfException(what + ": program " + prog.name() + " is " + prog.type().kernelName()
                     + "; SO_ATTACH_REUSEPORT_EBPF takes only BPF_PROG_TYPE_SK_REUSEPORT programs (section \"sk_reuseport\")");
         }
-    }
-
-    /** The fd of the socket it was attached through. */
-    public int socketFd() {
-        return fd;
-    }
-
-    /**
-     * What jbpf knows of the attachment, since it is no kernel link: {@code id} 0, {@code type}
-     * {@link LinkType#UNSPEC}, {@code progId} the program attached by this object (or by
-     * {@link #update}), 0 once closed.
-     */
-    @Override
-    public synchronized KernelInfo.Link info() {
-        return new KernelInfo.Link(0, LinkType.UNSPEC, closed ? 0 : progId, 0, null);
     }
 
     /** Refused: the program belongs to the socket group, with no bpf_link to pin; it lasts as long as the group. */
@@ -99,47 +70,33 @@ public final class ReuseportAttachment implements Link {
                 + "programs through pinnable links)");
     }
 
-    /** Nothing to do: a reuseport program is never pinned. */
-    @Override
-    public void unpin() {
-    }
-
-    /** {@inheritDoc} SO_ATTACH_REUSEPORT_EBPF again, which swaps the group's program in one step. */
-    @Override
-    public synchronized void update(BpfProgram program) {
-        String what = "replace reuseport program on " + socket + " with program " + program.name();
-        requireType(program, what);
-        if (closed) {
-            throw new BpfException(what + ": the attachment is closed");
-        }
-        if (Sockets.cookie(fd) != cookie) {
-            throw new BpfException(what + ": the socket was closed (fd " + fd + " is no longer that socket)");
-        }
-        set(fd, program, what);
-        progId = program.id();
-    }
-
-    /**
-     * Detaches the program (SO_DETACH_REUSEPORT_BPF). When the socket is gone already (its fd
-     * closed, or reused by another socket, told apart by SO_COOKIE), nothing is done.
-     */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (Sockets.cookie(fd) != cookie) {
-            return;
-        }
-        int r = Sockets.setIntOption(fd, NetCalls.SO_DETACH_REUSEPORT_BPF, 0);
-        if (r < 0 && r != -Errno.ENOENT) {
-            throw new BpfException("detach reuseport program from " + socket + " (SO_DETACH_REUSEPORT_BPF)", -r);
-        }
-    }
-
     @Override
     public String toString() {
         return "ReuseportAttachment[" + socket + ", prog " + progId + "]";
+    }
+
+    @Override
+    void requireType(BpfProgram program, String what) {
+        checkType(program, what);
+    }
+
+    @Override
+    String noun() {
+        return "reuseport program";
+    }
+
+    @Override
+    int detachOption() {
+        return NetCalls.SO_DETACH_REUSEPORT_BPF;
+    }
+
+    @Override
+    String detachOptionName() {
+        return "SO_DETACH_REUSEPORT_BPF";
+    }
+
+    @Override
+    void set(BpfProgram program, String what) {
+        set(fd, program, what);
     }
 }
