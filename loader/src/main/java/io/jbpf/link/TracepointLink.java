@@ -2,13 +2,6 @@ package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
-import io.jbpf.internal.sys.Arch;
-import io.jbpf.internal.sys.BpfSyscall;
-import io.jbpf.internal.sys.LibC;
-import io.jbpf.internal.sys.Native;
-import io.jbpf.internal.sys.NativeMemory;
-import io.jbpf.uapi.AttachType;
-import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,19 +16,15 @@ import java.util.List;
  * cannot swap the program of a perf-event link: {@link #update} is refused. Thread-safe.
  */
 public final class TracepointLink extends KernelLink {
-    private static final long SYS_PERF_EVENT_OPEN = Arch.current().sysPerfEventOpen;
-    private static final int PERF_TYPE_TRACEPOINT = 2;
-    private static final int PERF_ATTR_SIZE = 128;
-    private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
     private final String tracepoint;
-    private int perfFd;
+    private final PerfLink perf;
 
-    private TracepointLink(String tracepoint, int perfFd, LinkFd link) {
+    private TracepointLink(String tracepoint, PerfLink link) {
         super(link);
         this.tracepoint = tracepoint;
-        this.perfFd = perfFd;
+        this.perf = link;
     }
 
     /** Attaches {@code prog} (a BPF_PROG_TYPE_TRACEPOINT program) to {@code category/name}. */
@@ -46,24 +35,11 @@ public final class TracepointLink extends KernelLink {
                     + ", not a tracepoint program; it cannot attach to " + tp);
         }
         long id = tracepointId(category, name);
-        NativeMemory attr = Native.allocate(PERF_ATTR_SIZE);
-        attr.putInt(0, PERF_TYPE_TRACEPOINT);
-        attr.putInt(4, PERF_ATTR_SIZE);
-        attr.putLong(8, id);
-        attr.putLong(16, 1); // sample_period
-        attr.putInt(48, 1); // wakeup_events
         // pid -1, cpu 0: the event is only a handle; the program runs on every CPU.
-        long pfd = LibC.syscall(SYS_PERF_EVENT_OPEN, attr.address(), -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-        java.lang.ref.Reference.reachabilityFence(attr);
-        if (pfd < 0) {
-            throw new BpfException("perf_event_open for tracepoint " + tp, Native.errno());
-        }
-        int link = BpfSyscall.linkCreate(prog.fd(), (int) pfd, AttachType.PERF_EVENT.value, 0);
-        if (link < 0) {
-            Native.closeQuietly((int) pfd);
-            throw new BpfException("attach program " + prog.name() + " to tracepoint " + tp, -link);
-        }
-        return new TracepointLink(tp, (int) pfd, new LinkFd(link, "tracepoint link on " + tp, null));
+        int perfFd = PerfEvent.open(new PerfEvent.Attr(PerfEvent.PERF_TYPE_TRACEPOINT, id, null, 0, 1, 0), -1, 0,
+                "tracepoint " + tp);
+        int link = PerfEvent.link(prog, perfFd, "tracepoint " + tp);
+        return new TracepointLink(tp, new PerfLink(link, perfFd, "tracepoint link on " + tp));
     }
 
     /** Attaches to the tracepoint its section names: {@code tracepoint/<category>/<name>} or {@code tp/...}. */
@@ -104,23 +80,7 @@ public final class TracepointLink extends KernelLink {
      */
     @Override
     public void update(BpfProgram program) {
-        int r = link.update(program);
-        if (r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP) {
-            throw new BpfException("update tracepoint link on " + tracepoint + " to program " + program.name()
-                    + ": the kernel cannot swap the program of a perf-event link; attach the new program with "
-                    + "TracepointLink.attach, then close this link", -r);
-        }
-        if (r < 0) {
-            throw new BpfException("update tracepoint link on " + tracepoint + " to program " + program.name(), -r);
-        }
-    }
-
-    /** Closes the link and the perf event; the program stays attached only if the link is pinned. */
-    @Override
-    public synchronized void close() {
-        link.close();
-        Native.closeQuietly(perfFd);
-        perfFd = -1;
+        perf.update(program, "TracepointLink.attach");
     }
 
     @Override

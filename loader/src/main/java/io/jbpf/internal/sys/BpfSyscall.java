@@ -265,14 +265,12 @@ public final class BpfSyscall {
         return call(BpfCmd.PROG_BIND_MAP, a, 12);
     }
 
-    /** BPF_LINK_CREATE: links program {@code progFd} to {@code targetFd} (a perf event, a cgroup ...). */
+    /**
+     * BPF_LINK_CREATE: links program {@code progFd} to {@code targetFd} (a perf event, a cgroup ...)
+     * with none of the multi-program tail's ordering. Returns the link fd or -errno.
+     */
     public static int linkCreate(int progFd, int targetFd, int attachType, int flags) {
-        NativeMemory a = attr(32);
-        a.putInt(0, progFd);
-        a.putInt(4, targetFd);
-        a.putInt(8, attachType);
-        a.putInt(12, flags);
-        return call(BpfCmd.LINK_CREATE, a, 32);
+        return linkCreate(progFd, targetFd, attachType, flags, 0, 0);
     }
 
     /**
