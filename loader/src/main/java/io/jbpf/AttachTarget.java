@@ -23,13 +23,17 @@ import java.util.List;
  * another loaded program ({@link LoadOptions#freplaceTarget()}), whose own BTF gives the id, and
  * that program's fd goes in {@code attach_prog_fd}. The verifier checks the program against that
  * function's prototype, so the target is fixed at load; the link made later only switches it on.
+ * A function or tracepoint of a kernel module is found in the module's split BTF
+ * ({@code /sys/kernel/btf/<module>}, or named as libbpf names it: {@code fentry/module:function}),
+ * and the module's BTF object goes in {@code attach_btf_obj_fd}. Close it after the load.
  *
  * @param btfId       the target's BTF id (0: the program attaches by no BTF id)
+ * @param btfObjFd    fd of the module's kernel BTF object the id is in, owned (0: vmlinux)
  * @param progFd      the freplace target program's fd, not owned (0: none)
  * @param description the target for messages ("kernel function do_sys_openat2")
  */
-record AttachTarget(int btfId, int progFd, String description) {
-    static final AttachTarget NONE = new AttachTarget(0, 0, null);
+record AttachTarget(int btfId, int btfObjFd, int progFd, String description) implements AutoCloseable {
+    static final AttachTarget NONE = new AttachTarget(0, 0, 0, null);
     private static final Path LOCKDOWN = Path.of("/sys/kernel/security/lockdown");
     /** CAP_SYS_ADMIN and CAP_BPF: with either, an EPERM from BPF_PROG_LOAD is not about privilege. */
     private static final int CAP_SYS_ADMIN = 21;
@@ -43,13 +47,13 @@ record AttachTarget(int btfId, int progFd, String description) {
         }
         if (type == ProgType.TRACING && attach == AttachType.TRACE_RAW_TP) {
             String tp = targetName(p, where, "tracepoint", "tp_btf/sys_enter");
-            return vmlinux(where, "tracepoint " + tp, KernelSymbols.typedefId("btf_trace_" + tp),
-                    "btf_trace_" + tp + " (the tracepoint's typedef)", "a tracepoint listed in /sys/kernel/tracing/available_events");
+            return kernel(where, "tracepoint", tp, BtfKind.TYPEDEF, "btf_trace_",
+                    "(the tracepoint's typedef)", "a tracepoint listed in /sys/kernel/tracing/available_events");
         }
         if (type == ProgType.TRACING && (attach == AttachType.TRACE_FENTRY || attach == AttachType.TRACE_FEXIT
                 || attach == AttachType.MODIFY_RETURN)) {
             String fn = targetName(p, where, "kernel function", "fentry/do_sys_openat2");
-            return vmlinux(where, "kernel function " + fn, KernelSymbols.funcId(fn), fn, "a function of the running kernel");
+            return kernel(where, "kernel function", fn, BtfKind.FUNC, "", "", "a function of the running kernel");
         }
         if (type == ProgType.LSM && attach == AttachType.LSM_MAC) {
             String hook = targetName(p, where, "LSM hook", "lsm/file_open");
@@ -74,7 +78,56 @@ record AttachTarget(int btfId, int progFd, String description) {
             throw new BpfException(where + ": attaches to " + description + ", but the kernel's BTF "
                     + "(/sys/kernel/btf/vmlinux) has no " + btfName + "; name " + hint);
         }
-        return new AttachTarget(id, 0, description);
+        return new AttachTarget(id, 0, 0, description);
+    }
+
+    /**
+     * A kernel function or tracepoint, {@code target} as the section names it ({@code name} or
+     * {@code module:name}), looked up as {@code prefix + name} in vmlinux and then in the loaded
+     * modules' BTF, or in the named module's only.
+     */
+    private static AttachTarget kernel(String where, String what, String target, int kind, String prefix,
+                                       String btfNote, String hint) {
+        int colon = target.indexOf(':');
+        String module = colon < 0 ? null : target.substring(0, colon);
+        String name = target.substring(colon + 1);
+        String btfName = prefix + name + (btfNote.isEmpty() ? "" : " " + btfNote);
+        KernelSymbols.BtfTarget found = KernelSymbols.find(kind, prefix + name, module);
+        if (found == null && module == null) {
+            List<String> modules = KernelSymbols.modules();
+            throw new BpfException(where + ": attaches to " + what + " " + name + ", but neither the kernel's BTF "
+                    + "(/sys/kernel/btf/vmlinux) nor " + (modules.isEmpty() ? "any loaded module's (none has BTF here)"
+                    : "the BTF of its " + modules.size() + " loaded modules") + " has " + btfName + "; name " + hint);
+        }
+        String description = what + " " + name + (module == null && (found == null || found.module() == null) ? ""
+                : " of module " + (module != null ? module : found.module()));
+        if (found == null) {
+            boolean modular = !"n".equals(java.util.Objects.requireNonNullElse(Kconfig.valueOrNull("CONFIG_MODULES"), "y"));
+            throw new BpfException(where + ": attaches to " + description + ", but "
+                    + (!Files.exists(Path.of("/sys/kernel/btf", module))
+                    ? (modular ? "/sys/kernel/btf/" + module + " does not exist: load the module (modprobe " + module
+                            + ") on a kernel built with CONFIG_DEBUG_INFO_BTF_MODULES=y"
+                            : "this kernel has no loadable modules (CONFIG_MODULES is not set)")
+                            + ", or name a function of the kernel itself without '" + module + ":'"
+                    : "the module's BTF (/sys/kernel/btf/" + module + ") has no " + btfName + "; name " + hint));
+        }
+        if (found.module() == null) {
+            return new AttachTarget(found.id(), 0, 0, description);
+        }
+        int fd = KernelSymbols.moduleBtfFd(found.module());
+        if (fd < 0) {
+            throw new BpfException(where + ": attaches to " + description + ", but the kernel's BTF object of module "
+                    + found.module() + " cannot be opened (was it unloaded?)", -fd);
+        }
+        return new AttachTarget(found.id(), fd, 0, description);
+    }
+
+    /** Closes the module BTF object fd, if this target holds one. */
+    @Override
+    public void close() {
+        if (btfObjFd > 0) {
+            Native.closeQuietly(btfObjFd);
+        }
     }
 
     private static AttachTarget freplace(ProgramSpec p, String where, BpfProgram target) {
@@ -98,7 +151,7 @@ record AttachTarget(int btfId, int progFd, String description) {
         List<String> funcs = btf.types().stream().filter(t -> t.kind() == BtfKind.FUNC).map(BtfType::name).toList();
         BtfType func = btf.find(BtfKind.FUNC, fn).orElseThrow(() -> new BpfException(where + ": replaces " + what
                 + ", but that program has no such function; its functions: " + String.join(", ", funcs)));
-        return new AttachTarget(func.id(), target.fd(), what);
+        return new AttachTarget(func.id(), 0, target.fd(), what);
     }
 
     /** Whether programs of this kind run through a BPF trampoline, which the kernel may refuse as a whole. */

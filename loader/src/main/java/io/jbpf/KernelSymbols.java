@@ -4,21 +4,36 @@ import io.jbpf.common.BpfException;
 import io.jbpf.btf.Btf;
 import io.jbpf.btf.BtfKind;
 import io.jbpf.btf.BtfType;
+import io.jbpf.internal.sys.BpfAttr;
+import io.jbpf.internal.sys.BpfSyscall;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.uapi.Errno;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.ref.SoftReference;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What __ksym externs and BTF-attached programs resolve against: BTF ids of functions, variables
  * and tracepoint typedefs ({@code btf_trace_<tp>}) in the kernel's own BTF
- * ({@code /sys/kernel/btf/vmlinux}), and symbol addresses from {@code /proc/kallsyms}. Each is
- * read once, on first use, and cached.
+ * ({@code /sys/kernel/btf/vmlinux}) and in its modules' split BTF ({@code /sys/kernel/btf/<module>}),
+ * and symbol addresses from {@code /proc/kallsyms}. The vmlinux index is read once, on first use,
+ * and cached; modules come and go, so their BTF is read at each lookup that needs it.
  */
 final class KernelSymbols {
-    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static final Path BTF_DIR = Path.of("/sys/kernel/btf");
+    private static final Path VMLINUX = BTF_DIR.resolve("vmlinux");
+    /** MODULE_NAME_LEN, with room to spare: the longest name a kernel BTF object has. */
+    private static final int BTF_NAME_MAX = 64;
+    /** The parsed vmlinux BTF, the base of every module's: kept while memory allows. */
+    private static SoftReference<Btf> vmlinuxBtf = new SoftReference<>(null);
     private static final Path KALLSYMS = Path.of("/proc/kallsyms");
     private static Map<String, Integer> funcs;
     private static Map<String, Integer> vars;
@@ -48,19 +63,100 @@ final class KernelSymbols {
         return typedefs.getOrDefault(name, 0);
     }
 
-    private static void index() {
-        if (funcs != null) {
-            return;
+    /**
+     * Where a BTF-attached program's target is: its BTF id in vmlinux ({@code module} null) or in
+     * the split BTF of kernel module {@code module}.
+     */
+    record BtfTarget(String module, int id) {
+    }
+
+    /**
+     * Kernel function {@code name} (a FUNC) or tracepoint typedef (a TYPEDEF, {@code kind}) in
+     * vmlinux, else in the first module whose BTF has it; only in {@code module} when one is named
+     * (libbpf's {@code fentry/module:function}). Null when none has it.
+     */
+    static synchronized BtfTarget find(int kind, String name, String module) {
+        if (module == null) {
+            int id = kind == BtfKind.FUNC ? funcId(name) : typedefId(name);
+            if (id != 0) {
+                return new BtfTarget(null, id);
+            }
         }
-        byte[] data;
+        for (String m : module == null ? modules() : List.of(module)) {
+            byte[] data;
+            try {
+                data = Files.readAllBytes(BTF_DIR.resolve(m));
+            } catch (IOException e) {
+                continue; // unloaded meanwhile, or never loaded: the caller says so
+            }
+            Optional<BtfType> t = Btf.parseSplit(BTF_DIR.resolve(m).toString(), data, vmlinux()).find(kind, name);
+            if (t.isPresent()) {
+                return new BtfTarget(m, t.get().id());
+            }
+        }
+        return null;
+    }
+
+    /** The loaded modules that have BTF: the names under /sys/kernel/btf other than vmlinux, sorted. */
+    static List<String> modules() {
+        try (Stream<Path> files = Files.list(BTF_DIR)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> !n.equals("vmlinux")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * A new fd of the kernel's BTF object for {@code module}, found by name among every BTF object
+     * (BPF_BTF_GET_NEXT_ID, BPF_BTF_GET_FD_BY_ID, then its info's name and kernel_btf), or -errno:
+     * BPF_PROG_LOAD takes it as attach_btf_obj_fd for a target in a module.
+     */
+    static int moduleBtfFd(String module) {
+        NativeMemory info = Native.allocate(BpfAttr.BtfInfo.SIZE);
+        NativeMemory name = Native.allocate(BTF_NAME_MAX);
+        int id = 0;
+        while ((id = BpfSyscall.btfGetNextId(id)) > 0) {
+            int fd = BpfSyscall.btfGetFdById(id);
+            if (fd < 0) {
+                continue; // freed since it was listed
+            }
+            info.fill(0, BpfAttr.BtfInfo.SIZE, (byte) 0);
+            name.fill(0, BTF_NAME_MAX, (byte) 0);
+            info.putLong(BpfAttr.BtfInfo.NAME, name.address());
+            info.putInt(BpfAttr.BtfInfo.NAME_LEN, BTF_NAME_MAX);
+            if (BpfSyscall.objGetInfoByFd(fd, info.address(), BpfAttr.BtfInfo.SIZE) == 0
+                    && info.getInt(BpfAttr.BtfInfo.KERNEL_BTF) != 0 && name.getString(0, BTF_NAME_MAX).equals(module)) {
+                return fd;
+            }
+            Native.closeQuietly(fd);
+        }
+        return id == -Errno.ENOENT ? -Errno.ENOENT : id;
+    }
+
+    private static synchronized Btf vmlinux() {
+        Btf btf = vmlinuxBtf.get();
+        if (btf == null) {
+            btf = Btf.parse(VMLINUX.toString(), readVmlinux());
+            vmlinuxBtf = new SoftReference<>(btf);
+        }
+        return btf;
+    }
+
+    private static byte[] readVmlinux() {
         try {
-            data = Files.readAllBytes(VMLINUX);
+            return Files.readAllBytes(VMLINUX);
         } catch (IOException e) {
             throw new BpfException("kernel BTF " + VMLINUX + " is needed for __ksym externs and for tp_btf, fentry, "
                     + "fexit, fmod_ret and lsm programs, but cannot be read (a kernel built with CONFIG_DEBUG_INFO_BTF=y "
                     + "has it): " + e.getMessage());
         }
-        Btf btf = Btf.parse(VMLINUX.toString(), data);
+    }
+
+    private static void index() {
+        if (funcs != null) {
+            return;
+        }
+        Btf btf = vmlinux();
         Map<String, Integer> f = new HashMap<>();
         Map<String, Integer> v = new HashMap<>();
         Map<String, Integer> td = new HashMap<>();

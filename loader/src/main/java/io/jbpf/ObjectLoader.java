@@ -203,7 +203,6 @@ final class ObjectLoader {
         ProgType type = p.type() != null ? p.type() : options.defaultType();
         int attach = p.expectedAttachType() != null ? p.expectedAttachType().value : 0;
         int flags = p.sectionDef() != null ? ProgFlag.toBits(p.sectionDef().progFlags()) : 0;
-        AttachTarget target = AttachTarget.resolve(p, type, p.expectedAttachType(), options);
         boolean btf = btfFd >= 0;
         ExtInfo func = btf ? p.funcInfo() : ExtInfo.NONE;
         ExtInfo line = btf ? p.lineInfo() : ExtInfo.NONE;
@@ -211,11 +210,13 @@ final class ObjectLoader {
         NativeMemory license = Native.cString(p.license());
         NativeMemory funcInfo = Native.copyOf(pack(func));
         NativeMemory lineInfo = Native.copyOf(pack(line));
-        BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
-                license.address(), p.kernelVersion(), flags, KernelInfo.kernelName(p.name()), attach, btf ? btfFd : 0, 0,
-                func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count(),
-                target.btfId(), 0, target.progFd());
+        // Resolved last: a target in a module holds that module's BTF fd until the finally below.
+        AttachTarget target = AttachTarget.resolve(p, type, p.expectedAttachType(), options);
         try {
+            BpfSyscall.ProgLoadAttr attr = new BpfSyscall.ProgLoadAttr(type.value, code.address(), p.instructionCount(),
+                    license.address(), p.kernelVersion(), flags, KernelInfo.kernelName(p.name()), attach, btf ? btfFd : 0, 0,
+                    func.recordSize(), funcInfo.address(), func.count(), line.recordSize(), lineInfo.address(), line.count(),
+                    target.btfId(), target.btfObjFd(), target.progFd());
             BpfSyscall.ProgLoadResult r = BpfSyscall.progLoad(attr, 0, 0, 0);
             if (r.fd() >= 0) {
                 return BpfProgram.adopt(r.fd(), p.name(), p.section(), p.expectedAttachType());
@@ -246,6 +247,7 @@ final class ObjectLoader {
                 throw new VerifierException(where + ": the verifier rejected the program", -r.fd(), text);
             }
         } finally {
+            target.close();
             Reference.reachabilityFence(code);
             Reference.reachabilityFence(license);
             Reference.reachabilityFence(funcInfo);

@@ -13,6 +13,10 @@ import java.util.Optional;
  * BPF Type Format data, from an object's {@code .BTF} section or from the kernel. Parsing checks
  * every record against the data size. Immutable; {@link #bytes()} returns a copy of the raw form,
  * {@link #withDatasecLayout} returns fixed-up copies for loading.
+ *
+ * <p>A kernel module's BTF ({@code /sys/kernel/btf/<module>}) is split BTF ({@link #parseSplit}):
+ * it continues the kernel's, its type ids after vmlinux's last and its string offsets after
+ * vmlinux's string section, and its types refer to vmlinux's types by their ids.
  */
 public final class Btf {
     public static final int MAGIC = 0xeB9F;
@@ -23,15 +27,24 @@ public final class Btf {
 
     private final String label;
     private final byte[] data;
+    /** The BTF this one continues (split BTF), or null. */
+    private final Btf base;
+    /** Id of this BTF's first type: 1, or the base's type count for split BTF. */
+    private final int firstId;
+    /** String offsets below this are the base's. */
+    private final int firstStr;
     private final int typeStart;
     private final int strStart;
     private final int strLen;
-    /** types.get(0) is null: id 0 is void. */
+    /** This BTF's own types: types.get(i) has id firstId + i. */
     private final List<BtfType> types;
 
-    private Btf(String label, byte[] data) {
+    private Btf(String label, byte[] data, Btf base) {
         this.label = label;
         this.data = data;
+        this.base = base;
+        this.firstId = base == null ? 1 : base.typeCount();
+        this.firstStr = base == null ? 0 : base.firstStr + base.strLen;
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         if (data.length < HEADER_MIN) {
             throw fail("truncated header (" + data.length + " bytes)");
@@ -60,7 +73,21 @@ public final class Btf {
 
     /** Parses BTF; {@code label} (e.g. "obj.o: .BTF") prefixes error messages. */
     public static Btf parse(String label, byte[] data) {
-        return new Btf(label, data.clone());
+        return new Btf(label, data.clone(), null);
+    }
+
+    /**
+     * Parses split BTF that continues {@code base}, as a kernel module's BTF continues vmlinux's:
+     * {@link #type} and {@link #string} answer for the base's ids and offsets too, {@link #types}
+     * and {@link #find} see this BTF's own types only.
+     */
+    public static Btf parseSplit(String label, byte[] data, Btf base) {
+        return new Btf(label, data.clone(), java.util.Objects.requireNonNull(base, "base"));
+    }
+
+    /** The BTF this one continues, when it is split BTF. */
+    public Optional<Btf> base() {
+        return Optional.ofNullable(base);
     }
 
     /** A copy of the raw BTF bytes. */
@@ -68,22 +95,28 @@ public final class Btf {
         return data.clone();
     }
 
-    /** Number of type ids including void (0), i.e. the largest id + 1. */
+    /** Number of type ids including void (0) and a base's, i.e. the largest id + 1. */
     public int typeCount() {
-        return types.size();
+        return firstId + types.size();
     }
 
-    /** The type with {@code id}; null for 0 (void). */
+    /** The type with {@code id} (of the base too, for split BTF); null for 0 (void). */
     public BtfType type(int id) {
-        if (id < 0 || id >= types.size()) {
-            throw fail("type id " + id + " out of range (" + (types.size() - 1) + " types)");
+        if (id < firstId && base != null) {
+            return base.type(id);
         }
-        return types.get(id);
+        if (id == 0) {
+            return null;
+        }
+        if (id < firstId || id >= typeCount()) {
+            throw fail("type id " + id + " out of range (" + (typeCount() - 1) + " types)");
+        }
+        return types.get(id - firstId);
     }
 
-    /** All types, in id order, excluding void. */
+    /** This BTF's own types, in id order, excluding void (and, for split BTF, the base's). */
     public List<BtfType> types() {
-        return types.subList(1, types.size());
+        return types;
     }
 
     /** Follows TYPEDEF, CONST, VOLATILE, RESTRICT and TYPE_TAG to the underlying type id. */
@@ -205,12 +238,16 @@ public final class Btf {
         }
     }
 
-    /** The string at {@code offset} in the string section. */
+    /** The string at {@code offset} in the string section (the base's, below its end, for split BTF). */
     public String string(int offset) {
-        if (offset < 0 || offset >= strLen) {
-            throw fail("string offset " + offset + " outside the " + strLen + "-byte string section");
+        if (offset >= 0 && offset < firstStr) {
+            return base.string(offset);
         }
-        int start = strStart + offset;
+        if (offset < firstStr || offset - firstStr >= strLen) {
+            throw fail("string offset " + offset + " outside the " + strLen + "-byte string section"
+                    + (base == null ? "" : " at " + firstStr));
+        }
+        int start = strStart + offset - firstStr;
         int end = strStart + strLen;
         for (int i = start; i < end; i++) {
             if (data[i] == 0) {
@@ -222,14 +259,13 @@ public final class Btf {
 
     private List<BtfType> parseTypes(ByteBuffer b, int start, int len) {
         List<BtfType> out = new ArrayList<>();
-        out.add(null);
         int pos = 0;
         while (pos < len) {
             if (len - pos < TYPE_SIZE) {
                 throw fail("truncated type record at offset " + pos);
             }
             int at = start + pos;
-            int id = out.size();
+            int id = firstId + out.size();
             String name = string(b.getInt(at));
             int info = b.getInt(at + 4);
             int vlen = info & 0xffff;
@@ -330,6 +366,6 @@ public final class Btf {
 
     @Override
     public String toString() {
-        return "Btf[" + label + ", " + (types.size() - 1) + " types]";
+        return "Btf[" + label + ", " + types.size() + " types" + (base == null ? "" : ", split from " + base.label) + "]";
     }
 }

@@ -13,15 +13,29 @@ final class BtfBuilder {
     private final ByteArrayOutputStream strings = new ByteArrayOutputStream();
     private final Map<String, Integer> stringOffsets = new HashMap<>();
     private int nextId = 1;
+    /** Offset of this blob's first string: 0, or the base's string section size for split BTF. */
+    private final int firstStr;
 
     BtfBuilder() {
         strings.write(0);
         stringOffsets.put("", 0);
+        firstStr = 0;
+    }
+
+    /**
+     * Split BTF continuing a base blob written by {@code base}, as a kernel module's BTF continues
+     * vmlinux's: ids after the base's last, string offsets after its string section, and the base's
+     * strings reused by their offsets there (the empty name among them).
+     */
+    BtfBuilder(BtfBuilder base) {
+        nextId = base.nextId;
+        firstStr = base.strings.size();
+        stringOffsets.putAll(base.stringOffsets);
     }
 
     int str(String s) {
         return stringOffsets.computeIfAbsent(s, k -> {
-            int off = strings.size();
+            int off = firstStr + strings.size();
             strings.writeBytes(k.getBytes(StandardCharsets.UTF_8));
             strings.write(0);
             return off;

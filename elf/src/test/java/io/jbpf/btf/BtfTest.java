@@ -245,6 +245,40 @@ class BtfTest {
             assertThat(btf.sizeOf(ds)).isEqualTo(40);
         }
 
+        /** A kernel module's BTF: ids and string offsets continue the base's, types refer to the base's. */
+        @Test
+        void splitBtfContinuesItsBase() {
+            BtfBuilder b = new BtfBuilder();
+            int u32 = b.integer("u32", 4, 0, 32);
+            int baseStruct = b.struct(BtfKind.STRUCT, "file", 8, false, "f_count", u32, 0, "f_flags", u32, 32);
+            Btf base = Btf.parse("vmlinux", b.build());
+
+            BtfBuilder m = new BtfBuilder(b);
+            int ptr = m.ptr(baseStruct);
+            // "f_count" is the base's string, reused by its offset; "veth_priv" and "peer" are the module's.
+            int modStruct = m.struct(BtfKind.STRUCT, "veth_priv", 16, false, "peer", ptr, 0, "f_count", u32, 64);
+            int td = m.typedef("veth_priv_t", modStruct);
+            Btf module = Btf.parseSplit("veth", m.build(), base);
+
+            assertThat(ptr).isEqualTo(base.typeCount());
+            assertThat(module.base()).contains(base);
+            assertThat(module.typeCount()).isEqualTo(td + 1);
+            assertThat(module.types()).extracting(BtfType::id).containsExactly(ptr, modStruct, td);
+            assertThat(module.type(u32).name()).as("a base type by its id").isEqualTo("u32");
+            assertThat(module.type(0)).isNull();
+            assertThat(module.type(modStruct).members()).extracting(BtfType.Member::name).containsExactly("peer", "f_count");
+            assertThat(module.type(module.type(ptr).type()).name()).isEqualTo("file");
+            assertThat(module.sizeOf(td)).isEqualTo(16);
+            assertThat(module.skipQualifiers(td)).isEqualTo(modStruct);
+            assertThat(module.find(BtfKind.STRUCT, "veth_priv")).map(BtfType::id).contains(modStruct);
+            assertThat(module.find(BtfKind.STRUCT, "file")).as("find sees the module's own types").isEmpty();
+            assertThat(module.toString()).isEqualTo("Btf[veth, 3 types, split from vmlinux]");
+            assertThatThrownBy(() -> module.type(td + 1)).isInstanceOf(BtfFormatException.class)
+                    .hasMessage("veth: type id " + (td + 1) + " out of range (" + td + " types)");
+            assertThatThrownBy(() -> Btf.parse("alone", m.build())).as("without its base the offsets are outside")
+                    .isInstanceOf(BtfFormatException.class).hasMessageContaining("string offset");
+        }
+
         @Test
         void enumValues() {
             BtfBuilder b = new BtfBuilder();

@@ -30,6 +30,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -259,6 +260,51 @@ class TracingIT {
         assertThat(Fds.count()).isEqualTo(before);
     }
 
+    /**
+     * fentry and fexit on a kernel module's functions, found in the module's split BTF: on a
+     * kernel with modules they count the opens and closes of a veth pair made for the test; on one
+     * without (this host: CONFIG_MODULES is not set) naming the module is refused with that reason.
+     */
+    @Test
+    void fentryAndFexitOnAModulesFunctions() throws Exception {
+        int before = Fds.count();
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_module.o"));
+        if ("n".equals(Kernel.config("CONFIG_MODULES"))) {
+            assertThatThrownBy(() -> BpfObject.load(spec, LoadOptions.defaults().onlyProgram("jtr_veth_close")))
+                    .isInstanceOf(BpfException.class)
+                    .hasMessageContaining("program jtr_veth_close: attaches to kernel function veth_close of module veth")
+                    .hasMessageContaining("this kernel has no loadable modules (CONFIG_MODULES is not set)")
+                    .hasMessageContaining("without 'veth:'");
+        }
+        if (lockedDown()) {
+            BpfException e = catchThrowableOfType(BpfException.class,
+                    () -> BpfObject.load(spec, LoadOptions.defaults().onlyProgram("jtr_veth_open")).close());
+            assertRefusedClearly(e, "jtr_veth_open");
+        } else {
+            assertThat(Sh.run("modprobe", "veth").exit()).isZero();
+            assertThat(Path.of("/sys/kernel/btf/veth")).as("veth's BTF").exists();
+            String ns = "jtrmod" + ThreadLocalRandom.current().nextInt(100000);
+            try (BpfObject obj = BpfObject.load(spec, LoadOptions.defaults());
+                 TracingLink open = TracingLink.attach(obj.program("jtr_veth_open"));
+                 TracingLink close = TracingLink.attach(obj.program("jtr_veth_close"))) {
+                for (String[] cmd : List.of(new String[] {"ip", "netns", "add", ns},
+                        new String[] {"ip", "-n", ns, "link", "add", "jm0", "type", "veth", "peer", "name", "jm1"},
+                        new String[] {"ip", "-n", ns, "link", "set", "jm0", "up"},
+                        new String[] {"ip", "-n", ns, "link", "set", "jm1", "up"},
+                        new String[] {"ip", "-n", ns, "link", "set", "jm0", "down"},
+                        new String[] {"ip", "-n", ns, "link", "set", "jm1", "down"})) {
+                    Sh.Result r = Sh.run(cmd);
+                    assertThat(r.exit()).as("%s: %s", String.join(" ", cmd), r.all()).isZero();
+                }
+                assertThat(obj.variable("veth_opens").getLong()).isEqualTo(2);
+                assertThat(obj.variable("veth_closes").getLong()).isEqualTo(2);
+            } finally {
+                Sh.run("ip", "netns", "del", ns);
+            }
+        }
+        assertThat(Fds.count()).isEqualTo(before);
+    }
+
     /** These are named before any load, on every kernel. */
     @Test
     void aFreplaceProgramNeedsItsTargetAndAnExistingFunction() {
@@ -277,7 +323,7 @@ class TracingIT {
         BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_bad_targets.o"));
         assertThatThrownBy(() -> BpfObject.load(spec, LoadOptions.defaults().onlyProgram("jtr_bad_tp_btf")))
                 .isInstanceOf(BpfException.class).hasMessageContaining("tracepoint jtr_no_such_tracepoint")
-                .hasMessageContaining("has no btf_trace_jtr_no_such_tracepoint");
+                .hasMessageContaining("(/sys/kernel/btf/vmlinux) nor ").hasMessageContaining("has btf_trace_jtr_no_such_tracepoint");
         assertThatThrownBy(() -> BpfObject.load(spec, LoadOptions.defaults().onlyProgram("jtr_bad_fentry")))
                 .isInstanceOf(BpfException.class).hasMessageContaining("kernel function jtr_no_such_function")
                 .hasMessageContaining("/sys/kernel/btf/vmlinux");

@@ -204,6 +204,11 @@ public final class BpfAttr {
         public static final int BTF = 0;
         public static final int BTF_SIZE = 8;
         public static final int ID = 12;
+        /** Pointer to a buffer for the name ("vmlinux" or a module's) and its length. */
+        public static final int NAME = 16;
+        public static final int NAME_LEN = 24;
+        /** Non-zero for the kernel's own BTF objects: vmlinux and each module's. */
+        public static final int KERNEL_BTF = 28;
         public static final int SIZE = 32;
 
         private BtfInfo() {

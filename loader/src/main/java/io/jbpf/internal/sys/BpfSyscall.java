@@ -212,17 +212,23 @@ public final class BpfSyscall {
 
     /** The next map id after {@code startId}, or -ENOENT after the last. */
     public static int mapGetNextId(int startId) {
-        NativeMemory a = attr(GetId.SIZE);
-        a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.MAP_GET_NEXT_ID, a, GetId.SIZE);
-        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+        return nextId(BpfCmd.MAP_GET_NEXT_ID, startId);
     }
 
     /** The next link id after {@code startId}, or -ENOENT after the last. */
     public static int linkGetNextId(int startId) {
+        return nextId(BpfCmd.LINK_GET_NEXT_ID, startId);
+    }
+
+    /** The next BTF object id after {@code startId} (programs', maps' and the kernel's own), or -ENOENT after the last. */
+    public static int btfGetNextId(int startId) {
+        return nextId(BpfCmd.BTF_GET_NEXT_ID, startId);
+    }
+
+    private static int nextId(BpfCmd cmd, int startId) {
         NativeMemory a = attr(GetId.SIZE);
         a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.LINK_GET_NEXT_ID, a, GetId.SIZE);
+        int r = call(cmd, a, GetId.SIZE);
         return r < 0 ? r : a.getInt(GetId.NEXT_ID);
     }
 
@@ -471,10 +477,7 @@ public final class BpfSyscall {
 
     /** The next program id after {@code startId}, or -ENOENT after the last. */
     public static int progGetNextId(int startId) {
-        NativeMemory a = attr(GetId.SIZE);
-        a.putInt(GetId.ID, startId);
-        int r = call(BpfCmd.PROG_GET_NEXT_ID, a, GetId.SIZE);
-        return r < 0 ? r : a.getInt(GetId.NEXT_ID);
+        return nextId(BpfCmd.PROG_GET_NEXT_ID, startId);
     }
 
     // --- tracing ---
