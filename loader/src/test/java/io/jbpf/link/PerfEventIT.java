@@ -73,7 +73,7 @@ class PerfEventIT {
     @Test
     void optionsAreCheckedAndOtherProgramTypesRefused() {
         assertThatThrownBy(() -> new PerfEventOptions(PerfSoftwareEvent.CPU_CLOCK, PerfSampling.period(1),
-                OptionalInt.empty(), OptionalInt.empty())).isInstanceOf(BpfException.class).hasMessageContaining("attachEachCpu");
+                OptionalInt.empty(), OptionalInt.empty(), 0)).isInstanceOf(BpfException.class).hasMessageContaining("attachEachCpu");
         assertThatThrownBy(() -> PerfSampling.frequency(0)).isInstanceOf(BpfException.class).hasMessageContaining("not positive");
         try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"))) {
             assertThatThrownBy(() -> PerfEventLink.attach(obj.program("xdp_pass_func"),
