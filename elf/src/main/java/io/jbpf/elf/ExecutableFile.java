@@ -72,45 +72,92 @@ public final class ExecutableFile {
     }
 
     /**
-     * The file offset of the code of function {@code symbol}: what a uprobe on it is placed at.
-     * The symbol is looked up in {@code .symtab}, then in {@code .dynsym} (a stripped library has
-     * only the latter); a global or weak definition wins over a local one. For an IFUNC symbol
-     * (glibc's {@code memcpy}, {@code strlen}) this is the resolver, which runs once at load time,
-     * not the implementation it picks.
+     * A function of the file, as a uprobe is placed on it.
+     *
+     * @param name   the symbol's name
+     * @param offset the file offset of its first instruction
+     * @param size   its size in bytes from the symbol table (0 when the symbol does not say, as for
+     *               some hand-written assembly)
+     */
+    public record Function(String name, long offset, long size) {
+    }
+
+    /**
+     * Function {@code symbol}: where its code lies in the file, and how long it is. The symbol is
+     * looked up in {@code .symtab}, then in {@code .dynsym} (a stripped library has only the
+     * latter); a global or weak definition wins over a local one. For an IFUNC symbol (glibc's
+     * {@code memcpy}, {@code strlen}) this is the resolver, which runs once at load time, not the
+     * implementation it picks.
      *
      * @throws BpfException when the file defines no function of that name, or its address lies in
      *                      no executable segment
      */
-    public long symbolOffset(String symbol) {
-        long value = -1;
-        boolean local = false;
+    public Function function(String symbol) {
+        byte[] want = symbol.getBytes(StandardCharsets.UTF_8);
+        long[] found = null; // {value, size, local}
         for (long[] table : symbolTables) {
             for (int i = 1; i < table[1]; i++) {
                 int at = (int) (table[0] + (long) i * SYM_SIZE);
-                int info = Byte.toUnsignedInt(buf.get(at + 4));
-                int type = info & 0xf;
-                int shndx = Short.toUnsignedInt(buf.getShort(at + 6));
-                if (type != STT_FUNC && type != STT_GNU_IFUNC || shndx == 0) {
+                if (!isFunction(at) || !nameEquals(table[2], table[3], Integer.toUnsignedLong(buf.getInt(at)), want)) {
                     continue;
                 }
-                if (!nameEquals(table[2], table[3], Integer.toUnsignedLong(buf.getInt(at)), symbol)) {
-                    continue;
-                }
-                boolean isLocal = info >>> 4 == 0;
-                if (value < 0 || local && !isLocal) {
-                    value = buf.getLong(at + 8);
-                    local = isLocal;
+                boolean isLocal = Byte.toUnsignedInt(buf.get(at + 4)) >>> 4 == 0;
+                if (found == null || found[2] == 1 && !isLocal) {
+                    found = new long[] {buf.getLong(at + 8), buf.getLong(at + 16), isLocal ? 1 : 0};
                 }
             }
-            if (value >= 0 && !local) {
+            if (found != null && found[2] == 0) {
                 break;
             }
         }
-        if (value < 0) {
+        if (found == null) {
             throw new BpfException(name + ": defines no function '" + symbol + "' in "
                     + (symbolTables.isEmpty() ? "any symbol table (it has neither .symtab nor .dynsym)"
                     : ".symtab or .dynsym") + "; check the name with: nm -D " + name + " (or nm for a program)");
         }
+        return new Function(symbol, fileOffset(symbol, found[0]), found[1]);
+    }
+
+    /**
+     * The functions whose names match the glob {@code pattern} ({@code *} any run of characters,
+     * {@code ?} one character, as libbpf matches uprobe.multi sections), each name once (a global
+     * definition wins over a local one), sorted by name. Functions at no executable address
+     * (undefined, or imported) are left out.
+     *
+     * @throws BpfException when no function matches
+     */
+    public List<Function> functions(String pattern) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (long[] table : symbolTables) {
+            for (int i = 1; i < table[1]; i++) {
+                int at = (int) (table[0] + (long) i * SYM_SIZE);
+                if (isFunction(at)) {
+                    String n = name(table[2], table[3], Integer.toUnsignedLong(buf.getInt(at)));
+                    if (io.jbpf.common.Glob.matches(pattern, n)) {
+                        names.add(n);
+                    }
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            throw new BpfException(name + ": no function matches '" + pattern + "' in "
+                    + (symbolTables.isEmpty() ? "any symbol table (it has neither .symtab nor .dynsym)"
+                    : ".symtab or .dynsym") + "; list them with: nm -D " + name + " (or nm for a program)");
+        }
+        List<Function> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(function(n));
+        }
+        return List.copyOf(out);
+    }
+
+    private boolean isFunction(int at) {
+        int type = Byte.toUnsignedInt(buf.get(at + 4)) & 0xf;
+        int shndx = Short.toUnsignedInt(buf.getShort(at + 6));
+        return (type == STT_FUNC || type == STT_GNU_IFUNC) && shndx != 0;
+    }
+
+    private long fileOffset(String symbol, long value) {
         for (long[] seg : execSegments) {
             long vaddr = seg[1];
             if (Long.compareUnsigned(value, vaddr) >= 0 && Long.compareUnsigned(value - vaddr, seg[2]) < 0) {
@@ -121,11 +168,25 @@ public final class ExecutableFile {
                 + ", which no executable PT_LOAD segment of the file holds");
     }
 
-    private boolean nameEquals(long strtab, long strSize, long off, String symbol) {
+    private String name(long strtab, long strSize, long off) {
         if (off >= strSize) {
             throw fail("a symbol's name offset " + off + " lies outside its " + strSize + "-byte string table");
         }
-        byte[] want = symbol.getBytes(StandardCharsets.UTF_8);
+        int from = (int) (strtab + off);
+        int end = from;
+        int limit = (int) (strtab + strSize);
+        while (end < limit && buf.get(end) != 0) {
+            end++;
+        }
+        byte[] b = new byte[end - from];
+        buf.get(from, b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private boolean nameEquals(long strtab, long strSize, long off, byte[] want) {
+        if (off >= strSize) {
+            throw fail("a symbol's name offset " + off + " lies outside its " + strSize + "-byte string table");
+        }
         long at = strtab + off;
         if (off + want.length >= strSize) {
             return false;

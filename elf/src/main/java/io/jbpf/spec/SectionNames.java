@@ -45,6 +45,8 @@ public final class SectionNames {
         new Entry("usdt+", ProgType.KPROBE, null, NONE),
         new Entry("kprobe.multi+", ProgType.KPROBE, AttachType.TRACE_KPROBE_MULTI, NONE),
         new Entry("kretprobe.multi+", ProgType.KPROBE, AttachType.TRACE_KPROBE_MULTI, NONE),
+        new Entry("uprobe.multi+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, NONE),
+        new Entry("uretprobe.multi+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, NONE),
         // TCX (Linux 6.6+): libbpf 1.3 gives tc/ingress and tc/egress the TCX attach types too.
         new Entry("tcx/ingress", ProgType.SCHED_CLS, AttachType.TCX_INGRESS, NONE),
         new Entry("tcx/egress", ProgType.SCHED_CLS, AttachType.TCX_EGRESS, NONE),

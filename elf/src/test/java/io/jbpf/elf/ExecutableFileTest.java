@@ -57,14 +57,14 @@ class ExecutableFileTest {
         Path target = build("trace_target");
         String[] rt = runtimeOffset(target, "jtr_work");
         assertThat(Path.of(rt[1])).isEqualTo(target.toRealPath());
-        assertThat(ExecutableFile.read(target).symbolOffset("jtr_work")).isEqualTo(hex(rt[0]));
+        assertThat(ExecutableFile.read(target).function("jtr_work").offset()).isEqualTo(hex(rt[0]));
     }
 
     /** A non-PIE program's addresses start at 0x400000: the segment, not the address, gives the offset. */
     @Test
     void aNonPieProgramsAddressIsTurnedIntoAFileOffset() throws Exception {
         Path target = build("trace_target_nopie", "-no-pie");
-        long offset = ExecutableFile.read(target).symbolOffset("jtr_work");
+        long offset = ExecutableFile.read(target).function("jtr_work").offset();
         assertThat(offset).isEqualTo(hex(runtimeOffset(target, "jtr_work")[0])).isLessThan(0x400000);
     }
 
@@ -75,16 +75,16 @@ class ExecutableFileTest {
         String[] rt = runtimeOffset(target, "getppid");
         Path libc = Path.of(rt[1]);
         assertThat(libc.getFileName().toString()).startsWith("libc");
-        assertThat(ExecutableFile.read(libc).symbolOffset("getppid")).isEqualTo(hex(rt[0]));
+        assertThat(ExecutableFile.read(libc).function("getppid").offset()).isEqualTo(hex(rt[0]));
     }
 
     /** With its symbol table stripped, a program still exports what -rdynamic put in .dynsym. */
     @Test
     void aStrippedProgramKeepsItsDynamicSymbols() throws Exception {
         Path target = build("trace_target_dyn", "-rdynamic", "-s");
-        assertThat(ExecutableFile.read(target).symbolOffset("jtr_work")).isEqualTo(hex(runtimeOffset(target, "jtr_work")[0]));
+        assertThat(ExecutableFile.read(target).function("jtr_work").offset()).isEqualTo(hex(runtimeOffset(target, "jtr_work")[0]));
         Path plain = build("trace_target_stripped", "-s");
-        assertThatThrownBy(() -> ExecutableFile.read(plain).symbolOffset("jtr_work"))
+        assertThatThrownBy(() -> ExecutableFile.read(plain).function("jtr_work").offset())
                 .isInstanceOf(BpfException.class)
                 .hasMessageContaining(plain.toString()).hasMessageContaining("defines no function 'jtr_work'")
                 .hasMessageContaining("nm -D");
@@ -93,7 +93,7 @@ class ExecutableFileTest {
     @Test
     void anUnknownFunctionIsNamed() throws Exception {
         Path target = build("trace_target");
-        assertThatThrownBy(() -> ExecutableFile.read(target).symbolOffset("no_such_function"))
+        assertThatThrownBy(() -> ExecutableFile.read(target).function("no_such_function").offset())
                 .isInstanceOf(BpfException.class).hasMessageContaining("defines no function 'no_such_function'");
     }
 
@@ -101,7 +101,7 @@ class ExecutableFileTest {
     @Test
     void aVariableIsNotAFunction() throws Exception {
         Path libc = Path.of(runtimeOffset(build("trace_target"), "getppid")[1]);
-        assertThatThrownBy(() -> ExecutableFile.read(libc).symbolOffset("environ"))
+        assertThatThrownBy(() -> ExecutableFile.read(libc).function("environ").offset())
                 .isInstanceOf(BpfException.class).hasMessageContaining("defines no function 'environ'");
     }
 

@@ -24,21 +24,25 @@ public final class KprobeLink extends KernelLink {
     private static final AtomicInteger EVENTS = new AtomicInteger();
 
     private final String function;
-    private final ProbeKind kind;
+    private final KprobeOptions options;
     private final PerfLink perf;
     /** The tracefs probe event this link made ("kprobes/jbpf_..."), removed on close; null with the PMU. */
     private String tracefsEvent;
 
-    private KprobeLink(String function, ProbeKind kind, PerfLink link, String tracefsEvent) {
+    private KprobeLink(String function, KprobeOptions options, PerfLink link, String tracefsEvent) {
         super(link);
         this.function = function;
-        this.kind = kind;
+        this.options = options;
         this.perf = link;
         this.tracefsEvent = tracefsEvent;
     }
 
-    /** Attaches {@code prog} (a BPF_PROG_TYPE_KPROBE program) to kernel function {@code function}. */
-    public static KprobeLink attach(BpfProgram prog, String function, ProbeKind kind) {
+    /**
+     * Attaches {@code prog} (a BPF_PROG_TYPE_KPROBE program) to kernel function {@code function},
+     * on entry or return, with the cookie {@code options} give.
+     */
+    public static KprobeLink attach(BpfProgram prog, String function, KprobeOptions options) {
+        ProbeKind kind = options.kind();
         String what = (kind == ProbeKind.RETURN ? "kretprobe" : "kprobe") + " on kernel function " + function;
         if (prog.type() != ProgType.KPROBE) {
             throw new BpfException("program " + prog.name() + " is " + prog.type().kernelName() + ", not a "
@@ -48,8 +52,8 @@ public final class KprobeLink extends KernelLink {
         if (type >= 0) {
             long config = kind == ProbeKind.RETURN ? PerfEvent.retprobeBit(PMU) : 0;
             int perfFd = PerfEvent.open(new PerfEvent.Attr(type, config, function, 0, 1, 0), -1, 0, what);
-            int linkFd = PerfEvent.link(prog, perfFd, what);
-            return new KprobeLink(function, kind, new PerfLink(linkFd, perfFd, what + " link"), null);
+            int linkFd = PerfEvent.link(prog, perfFd, options.cookie(), what);
+            return new KprobeLink(function, options, new PerfLink(linkFd, perfFd, what + " link"), null);
         }
         Path events = TRACEFS.resolve("kprobe_events");
         if (!Files.exists(events)) {
@@ -57,7 +61,7 @@ public final class KprobeLink extends KernelLink {
                     + "(CONFIG_KPROBES): neither the kprobe PMU (" + PerfEvent.PMU_DIR.resolve(PMU) + ") nor tracefs's "
                     + events + " exists");
         }
-        return viaTracefs(prog, function, kind, what, events);
+        return viaTracefs(prog, function, options, what, events);
     }
 
     /** Attaches to the function its section names: {@code kprobe/<function>} or {@code kretprobe/<function>}. */
@@ -67,13 +71,15 @@ public final class KprobeLink extends KernelLink {
                 : sec.startsWith("kretprobe/") ? ProbeKind.RETURN : null;
         if (kind == null || sec.indexOf('/') == sec.length() - 1) {
             throw new BpfException("program " + prog.name() + " (section " + sec + ") does not name a kernel function as "
-                    + "kprobe/<function> or kretprobe/<function>; attach it with KprobeLink.attach(prog, function, kind)");
+                    + "kprobe/<function> or kretprobe/<function>; attach it with KprobeLink.attach(prog, function, options)"
+                    + (sec != null && sec.contains(".multi") ? " (kprobe.multi sections attach with KprobeMultiLink.attach)" : ""));
         }
-        return attach(prog, sec.substring(sec.indexOf('/') + 1), kind);
+        return attach(prog, sec.substring(sec.indexOf('/') + 1), kind == ProbeKind.ENTRY ? KprobeOptions.ENTRY : KprobeOptions.RETURN);
     }
 
     /** The legacy path: a named probe event in tracefs, then a tracepoint perf event on its id. */
-    private static KprobeLink viaTracefs(BpfProgram prog, String function, ProbeKind kind, String what, Path events) {
+    private static KprobeLink viaTracefs(BpfProgram prog, String function, KprobeOptions options, String what, Path events) {
+        ProbeKind kind = options.kind();
         String name = "jbpf_" + ProcessHandle.current().pid() + "_" + EVENTS.incrementAndGet();
         String event = "kprobes/" + name;
         write(events, (kind == ProbeKind.RETURN ? "r:" : "p:") + event + " " + function, what);
@@ -81,8 +87,8 @@ public final class KprobeLink extends KernelLink {
             Path idFile = TRACEFS.resolve("events").resolve(event).resolve("id");
             long id = Long.parseLong(Files.readString(idFile).strip());
             int perfFd = PerfEvent.open(new PerfEvent.Attr(PerfEvent.PERF_TYPE_TRACEPOINT, id, null, 0, 1, 0), -1, 0, what);
-            int linkFd = PerfEvent.link(prog, perfFd, what);
-            return new KprobeLink(function, kind, new PerfLink(linkFd, perfFd, what + " link"), event);
+            int linkFd = PerfEvent.link(prog, perfFd, options.cookie(), what);
+            return new KprobeLink(function, options, new PerfLink(linkFd, perfFd, what + " link"), event);
         } catch (IOException | NumberFormatException | BpfException e) {
             removeEvent(event);
             throw e instanceof BpfException b ? b : new BpfException("attach program " + prog.name() + " to " + what
@@ -117,7 +123,12 @@ public final class KprobeLink extends KernelLink {
 
     /** Entry (kprobe) or return (kretprobe). */
     public ProbeKind kind() {
-        return kind;
+        return options.kind();
+    }
+
+    /** The kind and cookie the probe was placed with. */
+    public KprobeOptions options() {
+        return options;
     }
 
     /**
@@ -144,6 +155,6 @@ public final class KprobeLink extends KernelLink {
 
     @Override
     public String toString() {
-        return "KprobeLink[" + (kind == ProbeKind.RETURN ? "kretprobe " : "kprobe ") + function + "]";
+        return "KprobeLink[" + (options.kind() == ProbeKind.RETURN ? "kretprobe " : "kprobe ") + function + "]";
     }
 }

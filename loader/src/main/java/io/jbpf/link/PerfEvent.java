@@ -7,7 +7,6 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
-import io.jbpf.uapi.AttachType;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
@@ -79,9 +78,12 @@ final class PerfEvent {
         return (int) fd;
     }
 
-    /** Links {@code prog} to the perf event {@code perfFd}; closes the event and throws on failure. */
-    static int link(BpfProgram prog, int perfFd, String what) {
-        int link = BpfSyscall.linkCreate(prog.fd(), perfFd, AttachType.PERF_EVENT.value, 0);
+    /**
+     * Links {@code prog} to the perf event {@code perfFd} with {@code cookie} for
+     * bpf_get_attach_cookie() (0: none); closes the event and throws on failure.
+     */
+    static int link(BpfProgram prog, int perfFd, long cookie, String what) {
+        int link = BpfSyscall.linkCreatePerfEvent(prog.fd(), perfFd, cookie);
         if (link < 0) {
             Native.closeQuietly(perfFd);
             throw new BpfException("attach program " + prog.name() + " (" + prog.type().kernelName() + ") to " + what, -link);

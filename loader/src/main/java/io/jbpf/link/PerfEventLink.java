@@ -40,7 +40,7 @@ public final class PerfEventLink extends KernelLink {
         int perfFd = PerfEvent.open(new PerfEvent.Attr(PerfEvent.PERF_TYPE_SOFTWARE, options.event().value, null, 0,
                         s.value(), s.mode() == PerfSampling.Mode.FREQUENCY ? PerfEvent.FLAG_FREQ : 0),
                 options.pid().orElse(-1), options.cpu().orElse(-1), "perf event " + what);
-        int linkFd = PerfEvent.link(prog, perfFd, "perf event " + what);
+        int linkFd = PerfEvent.link(prog, perfFd, options.cookie(), "perf event " + what);
         return new PerfEventLink(options, new PerfLink(linkFd, perfFd, "perf event link " + what));
     }
 

@@ -38,7 +38,7 @@ public final class TracepointLink extends KernelLink {
         // pid -1, cpu 0: the event is only a handle; the program runs on every CPU.
         int perfFd = PerfEvent.open(new PerfEvent.Attr(PerfEvent.PERF_TYPE_TRACEPOINT, id, null, 0, 1, 0), -1, 0,
                 "tracepoint " + tp);
-        int link = PerfEvent.link(prog, perfFd, "tracepoint " + tp);
+        int link = PerfEvent.link(prog, perfFd, 0, "tracepoint " + tp);
         return new TracepointLink(tp, new PerfLink(link, perfFd, "tracepoint link on " + tp));
     }
 

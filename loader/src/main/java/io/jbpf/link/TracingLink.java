@@ -32,6 +32,15 @@ public final class TracingLink extends KernelLink {
      * {@link RawTracepointLink#attach(BpfProgram)}.
      */
     public static TracingLink attach(BpfProgram prog) {
+        return attach(prog, TracingOptions.DEFAULTS);
+    }
+
+    /**
+     * Attaches {@code prog} as {@link #attach(BpfProgram)} does, with the cookie {@code options}
+     * give: a link with a cookie is made with BPF_LINK_CREATE (Linux 5.19+), which freplace
+     * programs do not take.
+     */
+    public static TracingLink attach(BpfProgram prog, TracingOptions options) {
         String sec = prog.section();
         SectionDef def = sec == null ? null : SectionNames.classify(sec).orElse(null);
         boolean tracing = prog.type() == ProgType.TRACING;
@@ -44,9 +53,15 @@ public final class TracingLink extends KernelLink {
                     + "RawTracepointLink.attach(prog)");
         }
         String target = sec == null ? "its load-time target" : sec;
-        int fd = BpfSyscall.rawTracepointOpen(null, prog.fd());
+        if (options.cookie() != 0 && (prog.type() == ProgType.EXT || prog.expectedAttachType() == null)) {
+            throw new BpfException("attach program " + prog.name() + " to " + target + " with cookie " + options.cookie()
+                    + ": freplace programs take no cookie; attach it with TracingOptions.DEFAULTS");
+        }
+        int fd = options.cookie() == 0 ? BpfSyscall.rawTracepointOpen(null, prog.fd())
+                : BpfSyscall.linkCreateTracing(prog.fd(), prog.expectedAttachType().value, options.cookie());
         if (fd < 0) {
             throw new BpfException("attach program " + prog.name() + " to " + target
+                    + (options.cookie() != 0 && fd == -Errno.EINVAL ? " with a cookie (tracing link cookies need Linux 5.19+)" : "")
                     + (fd == -Errno.EBUSY ? " (a freplace target function can carry one extension at a time)" : ""), -fd);
         }
         return new TracingLink(target, new LinkFd(fd, "tracing link " + target, null));

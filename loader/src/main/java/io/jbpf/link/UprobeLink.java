@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * A kprobe-type program attached to a function of a user program or library (a uprobe, or a
  * uretprobe on return): a perf event of the kernel's uprobe PMU
  * ({@code /sys/bus/event_source/devices/uprobe}) placed at the function's file offset, which
- * {@link ExecutableFile#symbolOffset} computes from the file, and a BPF link from the program to
- * it. The probe is on the file: every process that maps it hits it, unless
- * {@link UprobeOptions#pid()} names one. Closing this detaches the program unless the link is
+ * {@link UprobeTarget#resolve} computes from the file, and a BPF link from the program to it,
+ * carrying the {@link UprobeOptions#cookie() cookie} the program reads. The probe is on the file:
+ * every process that maps it hits it, unless {@link UprobeOptions#pid()} names one. Closing this detaches the program unless the link is
  * pinned; the kernel cannot swap its program ({@link #update} is refused). Thread-safe.
  *
  * <pre>{@code
- * try (UprobeLink link = UprobeLink.attach(prog, Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"), "getppid",
- *         UprobeOptions.ENTRY)) { ... }
+ * try (UprobeLink link = UprobeLink.attach(prog, Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"),
+ *         UprobeTarget.function("getppid"), UprobeOptions.ENTRY.withCookie(7))) { ... }
  * }</pre>
  */
 public final class UprobeLink extends KernelLink {
@@ -26,42 +26,37 @@ public final class UprobeLink extends KernelLink {
 
     private final Path binary;
     private final long offset;
-    private final ProbeKind kind;
+    private final UprobeOptions options;
     private final PerfLink perf;
 
-    private UprobeLink(Path binary, long offset, ProbeKind kind, PerfLink link) {
+    private UprobeLink(Path binary, long offset, UprobeOptions options, PerfLink link) {
         super(link);
         this.binary = binary;
         this.offset = offset;
-        this.kind = kind;
+        this.options = options;
         this.perf = link;
     }
 
-    /** Attaches {@code prog} to function {@code symbol} of the executable or library {@code binary}. */
-    public static UprobeLink attach(BpfProgram prog, Path binary, String symbol, UprobeOptions options) {
-        checkType(prog, binary + ":" + symbol);
-        long offset = ExecutableFile.read(binary).symbolOffset(symbol);
-        return open(prog, binary, offset, options, binary + ":" + symbol);
-    }
-
     /**
-     * Attaches {@code prog} at byte {@code fileOffset} of {@code binary}, which must be the first
-     * byte of an instruction (for code that has no symbol, or a place inside a function).
+     * Attaches {@code prog} at {@code target} (a function, a place inside one, or a file offset)
+     * of the executable or library {@code binary}.
+     *
+     * @throws BpfException when the file has no such function, an offset lies past the end of its
+     *                      function, or the kernel refuses the probe
      */
-    public static UprobeLink attachAtOffset(BpfProgram prog, Path binary, long fileOffset, UprobeOptions options) {
-        String where = binary + " at offset 0x" + Long.toHexString(fileOffset);
+    public static UprobeLink attach(BpfProgram prog, Path binary, UprobeTarget target, UprobeOptions options) {
+        String where = binary + ":" + target;
         checkType(prog, where);
-        if (fileOffset < 0) {
-            throw new BpfException("attach uprobe program " + prog.name() + " to " + where + ": the offset is negative");
-        }
-        return open(prog, binary, fileOffset, options, where);
+        long offset = target.resolve(ExecutableFile.read(binary));
+        return open(prog, binary, offset, options, where);
     }
 
     /**
      * Attaches {@code prog} where its section says, as libbpf names them:
-     * {@code uprobe/<path>:<function>} or {@code uretprobe/<path>:<function>}, the path absolute
+     * {@code uprobe/<path>:<target>} or {@code uretprobe/<path>:<target>}, the path absolute
      * ({@code uprobe//usr/lib/x86_64-linux-gnu/libc.so.6:getppid}) or relative to the working
-     * directory; for every process.
+     * directory, the target a function, {@code <function>+<offset>} ({@code jtr_work+0x4}) or a
+     * file offset ({@link UprobeTarget#parse}); for every process.
      */
     public static UprobeLink attach(BpfProgram prog) {
         String sec = prog.section();
@@ -71,10 +66,11 @@ public final class UprobeLink extends KernelLink {
         int slash = sec == null ? -1 : sec.indexOf('/');
         if (kind == null || colon <= slash + 1 || colon == sec.length() - 1) {
             throw new BpfException("program " + prog.name() + " (section " + sec + ") does not name a function as "
-                    + "uprobe/<path>:<function> or uretprobe/<path>:<function>; attach it with "
-                    + "UprobeLink.attach(prog, binary, function, options)");
+                    + "uprobe/<path>:<function>[+<offset>] or uretprobe/<path>:<function>[+<offset>]; attach it with "
+                    + "UprobeLink.attach(prog, binary, target, options)"
+                    + (sec != null && sec.contains(".multi") ? " (uprobe.multi sections attach with UprobeMultiLink.attach)" : ""));
         }
-        return attach(prog, Path.of(sec.substring(slash + 1, colon)), sec.substring(colon + 1),
+        return attach(prog, Path.of(sec.substring(slash + 1, colon)), UprobeTarget.parse(sec.substring(colon + 1)),
                 kind == ProbeKind.ENTRY ? UprobeOptions.ENTRY : UprobeOptions.RETURN);
     }
 
@@ -102,8 +98,8 @@ public final class UprobeLink extends KernelLink {
         int pid = options.pid().orElse(-1);
         int perfFd = PerfEvent.open(new PerfEvent.Attr(type, config, abs.toString(), offset, 1, 0), pid,
                 pid < 0 ? 0 : -1, what);
-        int linkFd = PerfEvent.link(prog, perfFd, what);
-        return new UprobeLink(abs, offset, options.kind(), new PerfLink(linkFd, perfFd, what + " link"));
+        int linkFd = PerfEvent.link(prog, perfFd, options.cookie(), what);
+        return new UprobeLink(abs, offset, options, new PerfLink(linkFd, perfFd, what + " link"));
     }
 
     /** The probed file, as an absolute path. */
@@ -111,14 +107,19 @@ public final class UprobeLink extends KernelLink {
         return binary;
     }
 
-    /** Where in the file the probe is: the function's file offset. */
+    /** Where in the file the probe is: the file offset its target resolved to. */
     public long offset() {
         return offset;
     }
 
     /** Entry (uprobe) or return (uretprobe). */
     public ProbeKind kind() {
-        return kind;
+        return options.kind();
+    }
+
+    /** The kind, process filter and cookie the probe was placed with. */
+    public UprobeOptions options() {
+        return options;
     }
 
     /**
@@ -132,7 +133,7 @@ public final class UprobeLink extends KernelLink {
 
     @Override
     public String toString() {
-        return "UprobeLink[" + (kind == ProbeKind.RETURN ? "uretprobe " : "uprobe ") + binary + " at 0x"
+        return "UprobeLink[" + (options.kind() == ProbeKind.RETURN ? "uretprobe " : "uprobe ") + binary + " at 0x"
                 + Long.toHexString(offset) + "]";
     }
 }

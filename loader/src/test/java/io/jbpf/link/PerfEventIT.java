@@ -72,10 +72,26 @@ class PerfEventIT {
         }
     }
 
+    /** The program reads the link's cookie: every sample of this thread is filed under 6. */
+    @Test
+    void theProgramReadsTheCookieOfItsLink() {
+        int tid = (int) io.jbpf.internal.sys.LibC.syscall(186 /* __NR_gettid, x86_64 */, 0, 0, 0);
+        try (BpfObject obj = BpfObject.load(Objects.path("hooks/probe_perf_cookie.o"))) {
+            try (PerfEventLink link = PerfEventLink.attach(obj.program("jpr_perf_cookie"),
+                    PerfEventOptions.forProcess(PerfSoftwareEvent.TASK_CLOCK, PerfSampling.frequency(1000), tid).withCookie(6))) {
+                assertThat(link.options().cookie()).isEqualTo(6);
+                busy(300);
+            }
+            long[] hits = ProbeTarget.longs(obj.variable("hits").get());
+            assertThat(hits[6]).isPositive();
+            assertThat(hits[0] + hits[1] + hits[2] + hits[3] + hits[4] + hits[5] + hits[7]).isZero();
+        }
+    }
+
     @Test
     void optionsAreCheckedAndOtherProgramTypesRefused() {
         assertThatThrownBy(() -> new PerfEventOptions(PerfSoftwareEvent.CPU_CLOCK, PerfSampling.period(1),
-                OptionalInt.empty(), OptionalInt.empty())).isInstanceOf(BpfException.class).hasMessageContaining("attachEachCpu");
+                OptionalInt.empty(), OptionalInt.empty(), 0)).isInstanceOf(BpfException.class).hasMessageContaining("attachEachCpu");
         assertThatThrownBy(() -> PerfSampling.frequency(0)).isInstanceOf(BpfException.class).hasMessageContaining("not positive");
         try (BpfObject obj = BpfObject.load(Objects.path("xdp_pass.o"))) {
             assertThatThrownBy(() -> PerfEventLink.attach(obj.program("xdp_pass_func"),

@@ -50,9 +50,9 @@ class UprobeIT {
         Path target = TraceTarget.build(dir);
         int before = Fds.count();
         try (BpfObject obj = load(0)) {
-            try (UprobeLink entry = UprobeLink.attach(obj.program("jtr_uprobe"), target, "jtr_work", UprobeOptions.ENTRY);
-                 UprobeLink exit = UprobeLink.attach(obj.program("jtr_uretprobe"), target, "jtr_work", UprobeOptions.RETURN)) {
-                assertThat(entry.offset()).isEqualTo(ExecutableFile.read(target).symbolOffset("jtr_work"));
+            try (UprobeLink entry = UprobeLink.attach(obj.program("jtr_uprobe"), target, UprobeTarget.function("jtr_work"), UprobeOptions.ENTRY);
+                 UprobeLink exit = UprobeLink.attach(obj.program("jtr_uretprobe"), target, UprobeTarget.function("jtr_work"), UprobeOptions.RETURN)) {
+                assertThat(entry.offset()).isEqualTo(ExecutableFile.read(target).function("jtr_work").offset());
                 assertThat(entry.offset()).isEqualTo(Long.decode(TraceTarget.run(target, "offset", "jtr_work").split(" ")[0]));
                 assertThat(exit.kind()).isEqualTo(ProbeKind.RETURN);
                 assertThat(entry.info().type()).isEqualTo(LinkType.PERF_EVENT);
@@ -78,7 +78,7 @@ class UprobeIT {
         Path libc = TraceTarget.libc();
         int before = Fds.count();
         try (BpfObject obj = load(pid);
-             UprobeLink link = UprobeLink.attach(obj.program("jtr_uprobe"), libc, "getppid", UprobeOptions.ENTRY.forPid(pid))) {
+             UprobeLink link = UprobeLink.attach(obj.program("jtr_uprobe"), libc, UprobeTarget.function("getppid"), UprobeOptions.ENTRY.forPid(pid))) {
             assertThat(link.binary()).isEqualTo(libc.toAbsolutePath());
             for (int i = 0; i < 300; i++) {
                 GETPPID.call();
@@ -92,15 +92,15 @@ class UprobeIT {
     void badTargetsAreRefusedClearly() throws Exception {
         Path target = TraceTarget.build(dir);
         try (BpfObject obj = load(0)) {
-            assertThatThrownBy(() -> UprobeLink.attach(obj.program("jtr_uprobe"), target, "no_such_fn", UprobeOptions.ENTRY))
+            assertThatThrownBy(() -> UprobeLink.attach(obj.program("jtr_uprobe"), target, UprobeTarget.function("no_such_fn"), UprobeOptions.ENTRY))
                     .isInstanceOf(BpfException.class).hasMessageContaining("defines no function 'no_such_fn'");
             assertThatThrownBy(() -> UprobeLink.attach(obj.program("jtr_uprobe")))
                     .isInstanceOf(BpfException.class).hasMessageContaining("uprobe/<path>:<function>");
             try (BpfObject xdp = BpfObject.load(Objects.path("xdp_pass.o"))) {
-                assertThatThrownBy(() -> UprobeLink.attach(xdp.program("xdp_pass_func"), target, "jtr_work", UprobeOptions.ENTRY))
+                assertThatThrownBy(() -> UprobeLink.attach(xdp.program("xdp_pass_func"), target, UprobeTarget.function("jtr_work"), UprobeOptions.ENTRY))
                         .isInstanceOf(BpfException.class).hasMessageContaining("not a BPF_PROG_TYPE_KPROBE program");
             }
-            try (UprobeLink link = UprobeLink.attach(obj.program("jtr_uprobe"), target, "jtr_work", UprobeOptions.ENTRY)) {
+            try (UprobeLink link = UprobeLink.attach(obj.program("jtr_uprobe"), target, UprobeTarget.function("jtr_work"), UprobeOptions.ENTRY)) {
                 assertThatThrownBy(() -> link.update(obj.program("jtr_uretprobe")))
                         .isInstanceOf(BpfException.class).hasMessageContaining("cannot swap the program of a perf-event link");
             }

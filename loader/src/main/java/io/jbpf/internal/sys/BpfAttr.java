@@ -445,4 +445,95 @@ public final class BpfAttr {
         }
     }
 
+    // --- probes ---
+
+    /**
+     * BPF_LINK_CREATE of a program to a perf event (attach type BPF_PERF_EVENT): the common head,
+     * then {@code perf_event.bpf_cookie} (Linux 5.15+), which the program reads with
+     * bpf_get_attach_cookie().
+     */
+    public static final class LinkCreatePerfEvent {
+        public static final int PROG_FD = 0;
+        /** The perf event's fd. */
+        public static final int TARGET_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        public static final int BPF_COOKIE = 16;
+        public static final int SIZE = 24;
+
+        private LinkCreatePerfEvent() {
+        }
+    }
+
+    /**
+     * BPF_LINK_CREATE of a tracing program (fentry, fexit, fmod_ret, lsm, freplace; tp_btf from
+     * Linux 6.10): the common head, {@code tracing.target_btf_id} (0: the load-time target), then
+     * {@code tracing.cookie} (Linux 5.19+).
+     */
+    public static final class LinkCreateTracing {
+        public static final int PROG_FD = 0;
+        /** 0, or the program an freplace program extends. */
+        public static final int TARGET_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        public static final int TARGET_BTF_ID = 16;
+        public static final int COOKIE = 24;
+        public static final int SIZE = 32;
+
+        private LinkCreateTracing() {
+        }
+    }
+
+    /**
+     * BPF_LINK_CREATE with attach type BPF_TRACE_KPROBE_MULTI (Linux 5.18+, CONFIG_FPROBE): the
+     * common head, then {@code kprobe_multi}: {@code cnt} functions named by {@code syms} (an array
+     * of C-string pointers) or by {@code addrs} (u64 kernel addresses), and optional per-function
+     * u64 {@code cookies}.
+     */
+    public static final class LinkCreateKprobeMulti {
+        public static final int PROG_FD = 0;
+        public static final int TARGET_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        /** The link_create flags: 0. */
+        public static final int FLAGS = 12;
+        /** {@code kprobe_multi.flags}: {@link #F_RETURN}. */
+        public static final int MULTI_FLAGS = 16;
+        public static final int CNT = 20;
+        public static final int SYMS = 24;
+        public static final int ADDRS = 32;
+        public static final int COOKIES = 40;
+        public static final int SIZE = 48;
+        /** BPF_F_KPROBE_MULTI_RETURN: kretprobes. */
+        public static final int F_RETURN = 1;
+
+        private LinkCreateKprobeMulti() {
+        }
+    }
+
+    /**
+     * BPF_LINK_CREATE with attach type BPF_TRACE_UPROBE_MULTI (Linux 6.6+): the common head, then
+     * {@code uprobe_multi}: the binary's {@code path} (C string), {@code cnt} file {@code offsets}
+     * (u64), optional {@code ref_ctr_offsets} (USDT semaphores) and {@code cookies}, {@code flags}
+     * and the {@code pid} whose calls it sees (0: every process).
+     */
+    public static final class LinkCreateUprobeMulti {
+        public static final int PROG_FD = 0;
+        public static final int TARGET_FD = 4;
+        public static final int ATTACH_TYPE = 8;
+        public static final int FLAGS = 12;
+        public static final int PATH = 16;
+        public static final int OFFSETS = 24;
+        public static final int REF_CTR_OFFSETS = 32;
+        public static final int COOKIES = 40;
+        public static final int CNT = 48;
+        /** {@code uprobe_multi.flags}: {@link #F_RETURN}. */
+        public static final int MULTI_FLAGS = 52;
+        public static final int PID = 56;
+        public static final int SIZE = 64;
+        /** BPF_F_UPROBE_MULTI_RETURN: uretprobes. */
+        public static final int F_RETURN = 1;
+
+        private LinkCreateUprobeMulti() {
+        }
+    }
 }

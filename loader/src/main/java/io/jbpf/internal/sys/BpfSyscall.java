@@ -496,4 +496,101 @@ public final class BpfSyscall {
         Reference.reachabilityFence(n);
         return r;
     }
+
+    // --- probes ---
+
+    /**
+     * BPF_LINK_CREATE of program {@code progFd} to perf event {@code perfFd} (BPF_PERF_EVENT) with
+     * {@code cookie} for bpf_get_attach_cookie(). Returns the link fd or -errno.
+     */
+    public static int linkCreatePerfEvent(int progFd, int perfFd, long cookie) {
+        NativeMemory a = attr(BpfAttr.LinkCreatePerfEvent.SIZE);
+        a.putInt(BpfAttr.LinkCreatePerfEvent.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreatePerfEvent.TARGET_FD, perfFd);
+        a.putInt(BpfAttr.LinkCreatePerfEvent.ATTACH_TYPE, io.jbpf.uapi.AttachType.PERF_EVENT.value);
+        a.putLong(BpfAttr.LinkCreatePerfEvent.BPF_COOKIE, cookie);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreatePerfEvent.SIZE);
+    }
+
+    /**
+     * BPF_LINK_CREATE of tracing program {@code progFd} to the target it was loaded for, with
+     * {@code attachType} its expected attach type and {@code cookie} for bpf_get_attach_cookie().
+     * Returns the link fd or -errno.
+     */
+    public static int linkCreateTracing(int progFd, int attachType, long cookie) {
+        NativeMemory a = attr(BpfAttr.LinkCreateTracing.SIZE);
+        a.putInt(BpfAttr.LinkCreateTracing.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreateTracing.ATTACH_TYPE, attachType);
+        a.putLong(BpfAttr.LinkCreateTracing.COOKIE, cookie);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreateTracing.SIZE);
+    }
+
+    /**
+     * BPF_LINK_CREATE of a kprobe_multi link: program {@code progFd} on the kernel functions named
+     * {@code symbols} (or, when that is null, at {@code addresses}), {@code cookies} one per function
+     * or null; {@code multiFlags} {@link BpfAttr.LinkCreateKprobeMulti#F_RETURN} for kretprobes.
+     * Returns the link fd or -errno.
+     */
+    public static int linkCreateKprobeMulti(int progFd, String[] symbols, long[] addresses, long[] cookies, int multiFlags) {
+        int cnt = symbols != null ? symbols.length : addresses.length;
+        NativeMemory[] names = new NativeMemory[symbols == null ? 0 : cnt];
+        NativeMemory syms = null;
+        if (symbols != null) {
+            syms = Native.allocate(8 * cnt);
+            for (int i = 0; i < cnt; i++) {
+                names[i] = Native.cString(symbols[i]);
+                syms.putLong(8 * i, names[i].address());
+            }
+        }
+        NativeMemory addrs = addresses == null ? null : u64s(addresses);
+        NativeMemory cooks = cookies == null ? null : u64s(cookies);
+        NativeMemory a = attr(BpfAttr.LinkCreateKprobeMulti.SIZE);
+        a.putInt(BpfAttr.LinkCreateKprobeMulti.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreateKprobeMulti.ATTACH_TYPE, io.jbpf.uapi.AttachType.TRACE_KPROBE_MULTI.value);
+        a.putInt(BpfAttr.LinkCreateKprobeMulti.MULTI_FLAGS, multiFlags);
+        a.putInt(BpfAttr.LinkCreateKprobeMulti.CNT, cnt);
+        a.putLong(BpfAttr.LinkCreateKprobeMulti.SYMS, syms == null ? 0 : syms.address());
+        a.putLong(BpfAttr.LinkCreateKprobeMulti.ADDRS, addrs == null ? 0 : addrs.address());
+        a.putLong(BpfAttr.LinkCreateKprobeMulti.COOKIES, cooks == null ? 0 : cooks.address());
+        int r = call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreateKprobeMulti.SIZE);
+        Reference.reachabilityFence(names);
+        Reference.reachabilityFence(syms);
+        Reference.reachabilityFence(addrs);
+        Reference.reachabilityFence(cooks);
+        return r;
+    }
+
+    /**
+     * BPF_LINK_CREATE of a uprobe_multi link: program {@code progFd} at file {@code offsets} of
+     * {@code path}, {@code cookies} one per offset or null, for process {@code pid} (0: every
+     * process); {@code multiFlags} {@link BpfAttr.LinkCreateUprobeMulti#F_RETURN} for uretprobes.
+     * Returns the link fd or -errno.
+     */
+    public static int linkCreateUprobeMulti(int progFd, String path, long[] offsets, long[] cookies, int pid, int multiFlags) {
+        NativeMemory p = Native.cString(path);
+        NativeMemory offs = u64s(offsets);
+        NativeMemory cooks = cookies == null ? null : u64s(cookies);
+        NativeMemory a = attr(BpfAttr.LinkCreateUprobeMulti.SIZE);
+        a.putInt(BpfAttr.LinkCreateUprobeMulti.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreateUprobeMulti.ATTACH_TYPE, io.jbpf.uapi.AttachType.TRACE_UPROBE_MULTI.value);
+        a.putLong(BpfAttr.LinkCreateUprobeMulti.PATH, p.address());
+        a.putLong(BpfAttr.LinkCreateUprobeMulti.OFFSETS, offs.address());
+        a.putLong(BpfAttr.LinkCreateUprobeMulti.COOKIES, cooks == null ? 0 : cooks.address());
+        a.putInt(BpfAttr.LinkCreateUprobeMulti.CNT, offsets.length);
+        a.putInt(BpfAttr.LinkCreateUprobeMulti.MULTI_FLAGS, multiFlags);
+        a.putInt(BpfAttr.LinkCreateUprobeMulti.PID, pid);
+        int r = call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreateUprobeMulti.SIZE);
+        Reference.reachabilityFence(p);
+        Reference.reachabilityFence(offs);
+        Reference.reachabilityFence(cooks);
+        return r;
+    }
+
+    private static NativeMemory u64s(long[] values) {
+        NativeMemory m = Native.allocate(8 * Math.max(1, values.length));
+        for (int i = 0; i < values.length; i++) {
+            m.putLong(8 * i, values[i]);
+        }
+        return m;
+    }
 }
