@@ -8,7 +8,7 @@
  *   jpr_sync           SEC("kprobe/__x64_sys_sync"): syncs++ (the bcc lesson: count sync(2) calls)
  *   jpr_kcookie        SEC("kprobe"): hits[cookie]++      (KprobeLink with KprobeOptions.cookie)
  *   jpr_kmulti         SEC("kprobe.multi"): multi_hits[cookie]++     (KprobeMultiLink, cookies)
- *   jpr_kmulti_glob    SEC("kprobe.multi/__x64_sys_getpp*"): glob_hits++ (the section form)
+ *   jpr_kmulti_glob    SEC("kprobe.multi/__do_sys_getpp*"): glob_hits++ (the section form)
  * Kprobe programs load on any kernel; attaching needs CONFIG_KPROBES (CONFIG_FPROBE for the multi
  * links). Used by loader/src/test/java/io/jbpf/link/KprobeIT.java and KprobeMultiIT.java.
  */
@@ -79,7 +79,7 @@ int jpr_kmulti(struct pt_regs *ctx)
 	return 0;
 }
 
-SEC("kprobe.multi/__x64_sys_getpp*")
+SEC("kprobe.multi/__do_sys_getpp*")
 int jpr_kmulti_glob(struct pt_regs *ctx)
 {
 	if (ours())

@@ -90,7 +90,13 @@ public final class KprobeMultiLink extends KernelLink {
      * functions in name order.
      */
     public static KprobeMultiLink attachMatching(BpfProgram prog, String pattern, KprobeMultiOptions options) {
-        return attach(prog, functionsMatching(pattern), options);
+        List<String> functions;
+        try {
+            functions = functionsMatching(pattern);
+        } catch (BpfException e) {
+            throw new BpfException("attach program " + prog.name() + ": " + e.getMessage(), e);
+        }
+        return attach(prog, functions, options);
     }
 
     /**
