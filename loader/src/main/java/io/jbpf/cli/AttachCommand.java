@@ -9,6 +9,7 @@ import io.jbpf.link.LwtRoute;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class AttachCommand extends CliCommand {
             "pin the link here in bpffs (needed for every attachment but netlink XDP, clsact filters and LWT routes, which "
             + "stay by themselves); perf_event programs get one link per CPU, pinned as PATH_cpuN", "--pin");
     private final HookOptions hookOpts = new HookOptions(this);
+    private final OptionSpec jsonOpt = flag("print the attachments as JSON (one entry per link or attachment)", "--json");
 
     AttachCommand() {
         super("attach", "Attach a loaded program to a hook; jbpf attaches " + Attachments.supported() + ".");
@@ -77,15 +79,33 @@ final class AttachCommand extends CliCommand {
                 }
                 throw e;
             }
+            List<Map<String, Object>> json = new ArrayList<>();
             for (Attachments.Attached a : made) {
                 int linkId = a.link().info().id();
-                out().println("Attached program " + prog.id() + " (" + prog.name() + ") to " + a.where()
-                        + (linkId != 0 ? ", link " + linkId + " pinned at " + pinPath(pin, prog, a, made.size()) : ""));
+                if (isSet(jsonOpt)) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("program", prog.name());
+                    m.put("prog_id", prog.id());
+                    m.put("attached_to", a.where());
+                    if (linkId != 0) {
+                        m.put("link_id", linkId);
+                    }
+                    if (!a.outlivesProcess()) {
+                        m.put("pin", pinPath(pin, prog, a, made.size()).toString());
+                    }
+                    json.add(m);
+                } else {
+                    out().println("Attached program " + prog.id() + " (" + prog.name() + ") to " + a.where()
+                            + (linkId != 0 ? ", link " + linkId + " pinned at " + pinPath(pin, prog, a, made.size()) : ""));
+                }
                 if (!a.outlivesProcess()) {
                     a.link().close(); // pinned: the attachment stays
                 } else if (a.link() instanceof LwtRoute r) {
                     r.release(); // the route stays by itself
                 }
+            }
+            if (isSet(jsonOpt)) {
+                out().println(Json.write(Map.of("attached", json)));
             }
         } finally {
             maps.values().forEach(BpfMap::close);

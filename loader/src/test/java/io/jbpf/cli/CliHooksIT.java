@@ -231,6 +231,17 @@ class CliHooksIT {
             long after = bss(pins, 0);
             assertThat(after).as("the program samples cpu-clock after jbpf exited").isGreaterThan(before);
 
+            // jbpf attach: the pinned program on another event, one link per CPU pinned as PATH_cpuN
+            Path att = pins.resolve("links/again");
+            CliRun again = CliRun.of("attach", "pinned", pins.resolve("jtr_perf").toString(), "--perf-event", "task-clock",
+                    "--sample-period", "1000000", "--pin", att.toString(), "--json");
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out().split("\"link_id\"", -1)).as("--json lists every link").hasSize(cpus.length + 1);
+            for (int cpu : cpus) {
+                assertThat(again.out()).contains("\"pin\":\"" + att + "_cpu" + cpu + "\"", "task-clock on cpu " + cpu);
+                assertThat(linkType(Path.of(att + "_cpu" + cpu))).isEqualTo("perf_event");
+            }
+
             Sh.run("rm", "-rf", pins.resolve("links").toString());
             Thread.sleep(300); // links are released from a workqueue once their pins are gone
             long stopped = bss(pins, 0);
