@@ -10,6 +10,9 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool util-linux)
+# The second kernel of testenv/vm (Debian's 6.1 under qemu, where the tests tagged "vm" run too):
+# qemu, a static busybox for its initramfs, depmod for its modules, cpio to pack the initramfs.
+pkgs+=(qemu-system-x86 busybox-static kmod cpio)
 command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
 command -v javac >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
 

@@ -47,6 +47,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,6 +61,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * running program changes meanwhile. Also the batch write/delete/drain semantics, mmap
  * visibility both ways and the error paths.
  */
+@Tag("vm")
 class MapPollingIT {
     private static final int XDP_PASS = 2;
 

@@ -12,9 +12,11 @@ import io.jbpf.testing.Objects;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** corpus/tp_getpid.o attached to syscalls/sys_enter_getpid counts this process's getpid() calls. */
+@Tag("vm")
 class TracepointIT {
     /** glibc's getpid(), a real system call each time (glibc no longer caches it). */
     private static final Native.Function GETPID = Native.function("getpid", Native.Returns.INT, 0);

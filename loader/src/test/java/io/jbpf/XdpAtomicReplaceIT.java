@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * (XDP_FLAGS_REPLACE with the expected program). Every ping is answered, and the two programs'
  * counts add up to exactly 200, so every request met one of them.
  */
+@Tag("vm")
 class XdpAtomicReplaceIT {
     private static final int PINGS = 200;
 

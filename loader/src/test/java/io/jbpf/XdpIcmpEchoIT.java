@@ -10,12 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The issue's end-to-end acceptance: with the kernel's echo replies off, pings are answered only
  * once {@code jbpf load} has attached xdp_icmp_echo, and no longer after {@code jbpf unload}.
  */
+@Tag("vm")
 class XdpIcmpEchoIT {
     private static final int N = 5;
     private static TestEnv env;

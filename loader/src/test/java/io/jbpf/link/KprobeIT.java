@@ -14,6 +14,7 @@ import io.jbpf.testing.Objects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kprobe_events, looked at here independently) the probes count this JVM's opens; where it has
  * neither, as on the development machine, attaching says the kernel has no kprobes.
  */
+@Tag("vm")
 class KprobeIT {
     @TempDir
     Path dir;

@@ -13,9 +13,11 @@ import io.jbpf.uapi.PerfSoftwareEvent;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** hooks/trace_perf.o samples cpu-clock while attached (a busy loop makes samples) and stops once closed. */
+@Tag("vm")
 class PerfEventIT {
     @BeforeEach
     void kernel() {

@@ -15,6 +15,7 @@ import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
 import io.jbpf.uapi.LinkType;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * getppid() calls of this JVM (its tgid set in .rodata before load), count exactly the calls the
  * test makes while attached, and none after their links close.
  */
+@Tag("vm")
 class TraceSyscallsIT {
     private static final Native.Function GETPPID = Native.function("getppid", Native.Returns.INT, 0);
     private static final int N = 1000;

@@ -13,17 +13,26 @@ import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfKind;
+import io.jbpf.btf.BtfType;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
+import io.jbpf.testing.NetNs;
 import io.jbpf.testing.Objects;
+import io.jbpf.testing.Sh;
+import io.jbpf.testing.TcNet;
 import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.LinkType;
 import io.jbpf.uapi.XdpAction;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration itself to know which), every load must fail with the message that says so;
  * elsewhere each program must show its effect. Either way the test asserts, never skips.
  */
+@Tag("vm")
 class TracingIT {
     private static final Native.Function GETPPID = Native.function("getppid", Native.Returns.INT, 0);
     /** __NR_gettid on x86_64: the thread id the fmod_ret and lsm programs refuse opens to. */
@@ -53,12 +63,64 @@ class TracingIT {
                 || "y".equals(Kernel.config("CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY"));
     }
 
-    private static BpfObjectSpec trampolineSpec() {
+    /** The file the LSM program denies: on tmpfs, whose inode numbers and devices stat shows as they are. */
+    private Path denied;
+
+    @BeforeEach
+    void files() throws IOException {
+        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "jtr_lsm");
+        denied = Files.writeString(shm.resolve("denied"), "x");
+        Files.writeString(shm.resolve("allowed"), "x");
+    }
+
+    @AfterEach
+    void removeFiles() throws IOException {
+        for (Path p : List.of(denied, denied.resolveSibling("allowed"), denied.getParent())) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private BpfObjectSpec trampolineSpec() throws IOException {
         long pid = ProcessHandle.current().pid();
         long tid = LibC.syscall(SYS_GETTID, 0, 0, 0);
+        long stDev = (Long) Files.getAttribute(denied, "unix:dev");
+        long major = (stDev >>> 8) & 0xfff | (stDev >>> 32) & ~0xfffL;
+        long minor = stDev & 0xff | (stDev >>> 12) & ~0xffL;
+        Btf vmlinux = Btf.parse("vmlinux", Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
         return BpfObjectSpec.read(Objects.path("hooks/trace_trampoline.o"))
                 .withVariable("target_tgid", le32((int) pid))
-                .withVariable("target_pid_tgid", le64(pid << 32 | tid));
+                .withVariable("target_pid_tgid", le64(pid << 32 | tid))
+                .withVariable("off_file_inode", le32(memberOffset(vmlinux, "file", "f_inode")))
+                .withVariable("off_inode_ino", le32(memberOffset(vmlinux, "inode", "i_ino")))
+                .withVariable("off_inode_sb", le32(memberOffset(vmlinux, "inode", "i_sb")))
+                .withVariable("off_sb_dev", le32(memberOffset(vmlinux, "super_block", "s_dev")))
+                .withVariable("deny_ino", le64((Long) Files.getAttribute(denied, "unix:ino")))
+                .withVariable("deny_dev", le32((int) (major << 20 | minor)));
+    }
+
+    /** Byte offset of {@code member} in {@code struct name}, looking into anonymous structs and unions. */
+    private static int memberOffset(Btf btf, String struct, String member) {
+        BtfType type = btf.find(BtfKind.STRUCT, struct).orElseThrow(() -> new AssertionError("no struct " + struct));
+        Integer bits = memberBits(btf, type, member);
+        assertThat(bits).as("%s.%s in the kernel's BTF", struct, member).isNotNull();
+        return bits / 8;
+    }
+
+    private static Integer memberBits(Btf btf, BtfType type, String member) {
+        for (BtfType.Member m : type.members()) {
+            int bits = (int) (type.kindFlag() ? m.offset() & 0xffffff : m.offset());
+            if (m.name().equals(member)) {
+                return bits;
+            }
+            BtfType inner = btf.type(btf.skipQualifiers(m.type()));
+            if (m.name().isEmpty() && (inner.kind() == BtfKind.STRUCT || inner.kind() == BtfKind.UNION)) {
+                Integer nested = memberBits(btf, inner, member);
+                if (nested != null) {
+                    return bits + nested;
+                }
+            }
+        }
+        return null;
     }
 
     private static void assertRefusedClearly(BpfException e, String program) {
@@ -84,8 +146,8 @@ class TracingIT {
         } else {
             try (BpfObject obj = BpfObject.load(trampolineSpec(), LoadOptions.defaults())) {
                 countsAndSeesTheReturnValue(obj);
-                refusesOpens(obj, "jtr_fmod_ret", "fmod_ret_denied");
-                refusesOpens(obj, "jtr_lsm", "lsm_denied");
+                refusesThisThreadsOpens(obj);
+                deniesTheTestFileOnly(obj);
             }
         }
         assertThat(Fds.count()).isEqualTo(before);
@@ -107,14 +169,37 @@ class TracingIT {
         assertThat(obj.variable("fentry_calls").getLong()).as("detached").isEqualTo(100);
     }
 
-    /** The program refuses this thread's opens while attached: the open fails from Java's side. */
-    private void refusesOpens(BpfObject obj, String program, String counter) throws IOException {
-        Path file = Files.writeString(dir.resolve(program), "x");
-        try (TracingLink link = TracingLink.attach(obj.program(program))) {
+    /** fmod_ret refuses this thread's opens while attached: the open fails from Java's side. */
+    private void refusesThisThreadsOpens(BpfObject obj) throws IOException {
+        Path file = Files.writeString(dir.resolve("jtr_fmod_ret"), "x");
+        try (TracingLink link = TracingLink.attach(obj.program("jtr_fmod_ret"))) {
             assertThatThrownBy(() -> Files.readAllBytes(file)).isInstanceOf(IOException.class);
-            assertThat(obj.variable(counter).getLong()).isPositive();
+            assertThat(obj.variable("fmod_ret_denied").getLong()).isPositive();
         }
         assertThat(Files.readString(file)).isEqualTo("x");
+    }
+
+    /**
+     * The LSM program denies opening the test file and nothing else: the file beside it opens, a
+     * shell (another process) cannot open the test file either, and after detach it opens again.
+     */
+    private void deniesTheTestFileOnly(BpfObject obj) throws IOException {
+        Path allowed = denied.resolveSibling("allowed");
+        try (TracingLink link = TracingLink.attach(obj.program("jtr_lsm"))) {
+            assertThat(link.info().type()).isEqualTo(LinkType.TRACING);
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> Files.readAllBytes(denied)).isInstanceOf(FileSystemException.class)
+                        .hasMessageContaining("Operation not permitted");
+                assertThat(Files.readString(allowed)).isEqualTo("x");
+            }
+            Sh.Result cat = Sh.run("cat", denied.toString());
+            assertThat(cat.exit()).isNotZero();
+            assertThat(cat.err()).contains("Operation not permitted");
+            assertThat(Sh.run("cat", allowed.toString()).out()).isEqualTo("x");
+            assertThat(obj.variable("lsm_denied").getLong()).as("denied opens: 3 from Java, 1 from cat").isEqualTo(4);
+        }
+        assertThat(Files.readString(denied)).isEqualTo("x");
+        assertThat(obj.variable("lsm_denied").getLong()).as("detached").isEqualTo(4);
     }
 
     /** freplace: the extension takes the place of jtr_verdict in the XDP program, which then drops. */
@@ -137,6 +222,37 @@ class TracingIT {
                         assertThat(xdp.testRun(packet, null, 1).retval()).isEqualTo(XdpAction.DROP.value);
                     }
                     assertThat(xdp.testRun(packet, null, 1).retval()).isEqualTo(XdpAction.PASS.value);
+                }
+            }
+        }
+        assertThat(Fds.count()).isEqualTo(before);
+    }
+
+    /**
+     * freplace on the packet path: the target program attached to a veth passes pings through its
+     * jtr_verdict; with the extension attached in jtr_verdict's place the same attached program
+     * drops them, and after the extension is detached it passes them again.
+     */
+    @Test
+    void freplaceChangesWhatAnAttachedXdpProgramDoesToPings() throws Exception {
+        int before = Fds.count();
+        try (TcNet net = TcNet.setup();
+             BpfObject target = BpfObject.load(Objects.path("hooks/trace_freplace_target.o"))) {
+            BpfProgram xdp = target.program("jtr_freplace_target");
+            try (XdpBpfLink attached = NetNs.call(net.ns, () -> XdpBpfLink.attach(xdp, net.dev, XdpMode.NATIVE))) {
+                assertThat(net.ping(3)).as("jtr_verdict passes").isEqualTo(3);
+                BpfObjectSpec extension = BpfObjectSpec.read(Objects.path("hooks/trace_freplace.o"));
+                LoadOptions options = LoadOptions.defaults().withFreplaceTarget(xdp);
+                if (lockedDown()) {
+                    assertRefusedClearly(catchThrowableOfType(BpfException.class,
+                            () -> BpfObject.load(extension, options).close()), "jtr_verdict_drop");
+                    assertThat(net.ping(3)).as("the attached program is untouched").isEqualTo(3);
+                } else {
+                    try (BpfObject ext = BpfObject.load(extension, options);
+                         TracingLink link = TracingLink.attach(ext.program("jtr_verdict_drop"))) {
+                        assertThat(net.ping(3)).as("the extension drops every packet").isZero();
+                    }
+                    assertThat(net.ping(3)).as("extension detached: jtr_verdict passes again").isEqualTo(3);
                 }
             }
         }

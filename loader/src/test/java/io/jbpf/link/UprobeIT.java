@@ -18,6 +18,7 @@ import io.jbpf.testing.TraceTarget;
 import io.jbpf.uapi.LinkType;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libc's getppid (filtered to this JVM): the uprobe counts exactly the calls made, the uretprobe
  * sees each return value, and nothing counts once the links are closed.
  */
+@Tag("vm")
 class UprobeIT {
     private static final Native.Function GETPPID = Native.function("getppid", Native.Returns.INT, 0);
 

@@ -59,12 +59,15 @@ public final class Kernel {
     }
 
     /**
-     * The running kernel's value of {@code option} in /proc/config.gz ("n" when not set): read
-     * here independently of the loader, so tests compare jbpf's answer with the kernel's own file.
+     * The running kernel's value of {@code option} ("n" when not set), from /proc/config.gz or
+     * else /boot/config-$(uname -r) (Debian's kernels have only the latter): read here
+     * independently of the loader, so tests compare jbpf's answer with the kernel's own file.
      */
     public static String config(String option) throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(Path.of("/proc/config.gz"))), StandardCharsets.UTF_8))) {
+        Path gz = Path.of("/proc/config.gz");
+        try (BufferedReader r = Files.exists(gz)
+                ? new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of("/boot/config-" + System.getProperty("os.version")))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith(option + "=")) {
