@@ -120,8 +120,12 @@ public final class CgroupQuery {
             BpfSyscall.ProgQueryExtra extra = BpfSyscall.ProgQueryExtra.LINK_IDS;
             while (true) {
                 BpfSyscall.ProgQueryResult r = BpfSyscall.progQuery(fd, type.value, 0, capacity, extra);
-                if (r.error() == -Errno.E2BIG && extra == BpfSyscall.ProgQueryExtra.LINK_IDS) {
-                    extra = BpfSyscall.ProgQueryExtra.NONE; // before 6.6: no revision, and the list's flags only
+                // Kernels that know a shorter attr refuse the longer one: E2BIG, or EINVAL when the
+                // longer fields fall inside their bpf_attr (6.1 on link_ids). Then ask for less:
+                // before 6.6 no revision, before 6.0 no per-program flags.
+                if ((r.error() == -Errno.E2BIG || r.error() == -Errno.EINVAL) && extra != BpfSyscall.ProgQueryExtra.NONE) {
+                    extra = extra == BpfSyscall.ProgQueryExtra.LINK_IDS ? BpfSyscall.ProgQueryExtra.PROG_ATTACH_FLAGS
+                            : BpfSyscall.ProgQueryExtra.NONE;
                     continue;
                 }
                 if (r.error() == -Errno.ENOSPC && r.count() > capacity) {
