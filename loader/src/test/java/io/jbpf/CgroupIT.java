@@ -3,10 +3,14 @@ package io.jbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jbpf.btf.Btf;
+import io.jbpf.btf.BtfKind;
+import io.jbpf.btf.BtfType;
 import io.jbpf.common.BpfException;
 import io.jbpf.link.CgroupAttachMode;
 import io.jbpf.link.CgroupAttachment;
 import io.jbpf.link.CgroupLink;
+import io.jbpf.link.CgroupPosition;
 import io.jbpf.link.CgroupQuery;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
@@ -34,6 +38,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * ({@link CgroupQuery}) checked against bpftool.
  */
 class CgroupIT {
-    private static final Path ROOT = Path.of("/sys/fs/cgroup/unified");
+    /** Where cgroup v2 is mounted: /sys/fs/cgroup/unified here, /sys/fs/cgroup in the testenv/vm guest. */
+    private static final Path ROOT = CgroupQuery.mountPoints().get(0);
     private static final Path PINS = Path.of("/sys/fs/bpf/jcg-pins");
     /** Five pings to loopback in a network namespace of their own: 5 echo requests, 5 replies. */
     private static final String PING5 = "unshare -n sh -c 'ip link set lo up && ping -c 5 -i 0.2 -W 1 127.0.0.1'";
@@ -322,6 +328,109 @@ class CgroupIT {
             assertThat(Sh.run("sh", "-c", py).out().trim()).as("outside the cgroup").isEqualTo("4");
             assertThat(obj.variable("tos_rewritten").getLong()).isEqualTo(1);
             assertThat(obj.variable("tos_read").getLong()).isEqualTo(1);
+        }
+        assertNoFdLeak();
+    }
+
+    /** The program names {@code bpftool cgroup show} lists for the egress hook of {@code cg}, in its order. */
+    private static List<String> bpftoolEgress(Path cg) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\d+\\s+cgroup_inet_egress\\s+\\S+\\s+(\\S+)").matcher(
+                Sh.run("bpftool", "cgroup", "show", cg.toString()).out());
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** Ids of {@link CgroupQuery#order} of the egress hook. */
+    private static List<Integer> egressIds(Path cg) {
+        return CgroupQuery.order(cg, AttachType.CGROUP_INET_EGRESS).programs().stream().map(CgroupQuery.Program::id).toList();
+    }
+
+    /**
+     * Whether this kernel orders cgroup programs, read from its BTF rather than asked through
+     * bpf(2): its {@code union bpf_attr} has the {@code link_create.cgroup} member (with
+     * {@code expected_revision}) that the cgroup multi-program API added.
+     */
+    private static boolean kernelOrdersCgroups() throws IOException {
+        Btf btf = Btf.parse("vmlinux", Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
+        BtfType attr = btf.find(BtfKind.UNION, "bpf_attr").orElseThrow();
+        return hasCgroupTail(btf, attr, 0);
+    }
+
+    private static boolean hasCgroupTail(Btf btf, BtfType t, int depth) {
+        if (depth > 4 || t.members() == null) {
+            return false;
+        }
+        for (BtfType.Member m : t.members()) {
+            BtfType mt = btf.type(btf.skipQualifiers(m.type()));
+            if ("cgroup".equals(m.name()) && mt.members() != null
+                    && mt.members().stream().anyMatch(x -> "expected_revision".equals(x.name()))) {
+                return true;
+            }
+            if ((mt.kind() == BtfKind.STRUCT || mt.kind() == BtfKind.UNION) && hasCgroupTail(btf, mt, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @Tag("vm")
+    void positionsPlaceLinksAndAttachmentsAtTheRevisionQueried() throws IOException {
+        Path cg = cgroup("jca-order");
+        try (BpfObject obj = load("cgroup_skb.o")) {
+            BpfProgram tag1 = obj.program("cg_tag1");
+            BpfProgram tag2 = obj.program("cg_tag2");
+            BpfProgram tag3 = obj.program("cg_tag3");
+            BpfProgram count = obj.program("cg_count_egress");
+            if (!kernelOrdersCgroups()) {
+                // A kernel without the cgroup multi-program API (Debian's 6.1): every position but
+                // LAST is refused, clearly, and the query has no revision.
+                assertThatThrownBy(() -> CgroupLink.attach(tag1, cg, CgroupPosition.FIRST))
+                        .isInstanceOf(BpfException.class).hasMessageContaining("cannot order cgroup programs")
+                        .extracting(e -> ((BpfException) e).errno()).isEqualTo(Errno.EINVAL);
+                assertThatThrownBy(() -> CgroupAttachment.attach(tag2, cg, CgroupPosition.FIRST))
+                        .isInstanceOf(BpfException.class).hasMessageContaining("cannot order cgroup programs")
+                        .extracting(e -> ((BpfException) e).errno()).isEqualTo(Errno.EINVAL);
+                assertThat(CgroupQuery.order(cg, AttachType.CGROUP_INET_EGRESS).revision()).isZero();
+                assertThat(CgroupQuery.attached(cg)).isEmpty();
+                return;
+            }
+            CgroupQuery.Order empty = CgroupQuery.order(cg, AttachType.CGROUP_INET_EGRESS);
+            assertThat(empty.programs()).isEmpty();
+            assertThat(empty.revision()).as("a hook nothing was attached to").isEqualTo(1);
+            try (CgroupLink l1 = CgroupLink.attach(tag1, cg);
+                 CgroupLink l3 = CgroupLink.attach(tag3, cg, CgroupPosition.FIRST);
+                 CgroupLink l2 = CgroupLink.attach(tag2, cg, CgroupPosition.after(l3).atRevision(3))) {
+                CgroupQuery.Order order = CgroupQuery.order(cg, AttachType.CGROUP_INET_EGRESS);
+                assertThat(order.revision()).isEqualTo(4);
+                assertThat(egressIds(cg)).containsExactly(tag3.id(), tag2.id(), tag1.id());
+                assertThat(bpftoolEgress(cg)).as("bpftool agrees").containsExactly("cg_tag3", "cg_tag2", "cg_tag1");
+                assertThat(in(cg, "ping -c 1 -W 1 127.0.0.1").exit()).isZero();
+                assertThat(order(obj)).as("the programs ran in that order").containsExactly(3, 2, 1);
+
+                assertThatThrownBy(() -> CgroupLink.attach(count, cg, CgroupPosition.LAST.atRevision(3)))
+                        .isInstanceOf(BpfException.class).hasMessageContaining("changed since revision 3 (it is at 4 now)")
+                        .extracting(e -> ((BpfException) e).errno()).isEqualTo(Errno.ESTALE);
+                assertThatThrownBy(() -> CgroupLink.attach(count, cg, CgroupPosition.before(tag1)))
+                        .isInstanceOf(BpfException.class).hasMessageContaining("only relative to another cgroup link");
+                assertThat(egressIds(cg)).as("refusals change nothing").containsExactly(tag3.id(), tag2.id(), tag1.id());
+            }
+            try (CgroupAttachment a1 = CgroupAttachment.attach(tag1, cg, CgroupAttachMode.MULTI);
+                 CgroupAttachment a2 = CgroupAttachment.attach(tag2, cg, CgroupPosition.before(tag1));
+                 CgroupAttachment a3 = CgroupAttachment.attach(tag3, cg, CgroupPosition.after(tag2))) {
+                assertThat(egressIds(cg)).containsExactly(tag2.id(), tag3.id(), tag1.id());
+                assertThat(bpftoolEgress(cg)).containsExactly("cg_tag2", "cg_tag3", "cg_tag1");
+                resetOrder(obj);
+                assertThat(in(cg, "ping -c 1 -W 1 127.0.0.1").exit()).isZero();
+                assertThat(order(obj)).containsExactly(2, 3, 1);
+                assertThatThrownBy(() -> CgroupAttachment.attach(count, cg, CgroupPosition.after(obj.program("cg_untyped"))))
+                        .isInstanceOf(BpfException.class).hasMessageContaining("is not attached there")
+                        .extracting(e -> ((BpfException) e).errno()).isEqualTo(Errno.ENOENT);
+            }
+            assertThat(CgroupQuery.attached(cg)).isEmpty();
         }
         assertNoFdLeak();
     }

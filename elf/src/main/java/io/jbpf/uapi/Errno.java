@@ -38,6 +38,8 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
     public static final int ETIMEDOUT = 110;
+    /** The multi-program API's answer when a hook's revision is not the expected one. */
+    public static final int ESTALE = 116;
     /** Kernel-internal, but bpf(2) leaks it to user space for unsupported features. */
     public static final int ENOTSUPP = 524;
 
@@ -83,6 +85,7 @@ public final class Errno {
             case ENETDOWN -> "ENETDOWN (Network is down)";
             case ENOBUFS -> "ENOBUFS (No buffer space available)";
             case ETIMEDOUT -> "ETIMEDOUT (Connection timed out)";
+            case ESTALE -> "ESTALE (Stale file handle)";
             case ENOTSUPP -> "ENOTSUPP (Operation not supported by the kernel)";
             default -> null;
         };

@@ -1,5 +1,6 @@
 package io.jbpf.cli;
 
+import io.jbpf.BpfMap;
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
 import io.jbpf.link.CgroupLink;
@@ -8,8 +9,12 @@ import io.jbpf.link.ClsBpfOptions;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.KprobeLink;
 import io.jbpf.link.Link;
+import io.jbpf.link.LwtRoute;
+import io.jbpf.link.NetfilterLink;
 import io.jbpf.link.NetnsLink;
+import io.jbpf.link.PerfEventLink;
 import io.jbpf.link.RawTracepointLink;
+import io.jbpf.link.SockmapAttachment;
 import io.jbpf.link.TcDirection;
 import io.jbpf.link.TcxLink;
 import io.jbpf.link.TracepointLink;
@@ -20,10 +25,13 @@ import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.uapi.AttachType;
+import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -65,7 +73,17 @@ final class Attachments {
      * @param tcMode     --tc-mode: a TCX link or a clsact cls_bpf filter
      */
     record Target(String device, XdpMode xdpMode, IfAttached ifAttached, XdpVia xdpVia, String tracepoint, Path cgroup,
-                  TcDirection tc, TcMode tcMode) {
+                  TcDirection tc, TcMode tcMode, HookOptions.Values more) {
+    }
+
+    /**
+     * Where {@code --map NAME} finds the maps of sockmap programs: the loaded object's maps for
+     * {@code jbpf load}, the program's own maps (or a pinned path) for {@code jbpf attach}.
+     */
+    @FunctionalInterface
+    interface Maps {
+        /** Every map that can be named, by name; the caller closes none of them. */
+        Map<String, BpfMap> all();
     }
 
     /** How a tc program is attached: a TCX link (Linux 6.6+; pin it) or a clsact cls_bpf filter (stays). */
@@ -89,8 +107,16 @@ final class Attachments {
     /** The network namespace jbpf runs in, for flow dissector and sk_lookup programs. */
     private static final Path OWN_NETNS = Path.of("/proc/self/ns/net");
 
-    /** An attachment made, and whether it stays after jbpf exits without a pin. */
-    record Attached(BpfProgram program, Link link, boolean outlivesProcess, String where) {
+    /**
+     * An attachment made, and whether it stays after jbpf exits without a pin.
+     *
+     * @param pinName the file name of its pin under --pin DIR/links (the program's name, with
+     *                {@code _cpuN} for the per-CPU links of perf_event programs)
+     */
+    record Attached(BpfProgram program, Link link, boolean outlivesProcess, String where, String pinName) {
+        Attached(BpfProgram program, Link link, boolean outlivesProcess, String where) {
+            this(program, link, outlivesProcess, where, program.name().replace('.', '_'));
+        }
     }
 
     /** A kind of hook: which programs it takes and how they attach. */
@@ -99,7 +125,17 @@ final class Attachments {
 
     @FunctionalInterface
     private interface Attach {
+        List<Attached> attach(BpfProgram prog, Target target, Maps maps);
+    }
+
+    /** A hook that takes one attachment per program. */
+    @FunctionalInterface
+    private interface AttachOne {
         Attached attach(BpfProgram prog, Target target);
+    }
+
+    private static Attach one(AttachOne a) {
+        return (prog, target, maps) -> List.of(a.attach(prog, target));
     }
 
     /**
@@ -107,21 +143,41 @@ final class Attachments {
      * in here: one entry each (tc: --dev and --tc; cgroups: --cgroup; ...).
      */
     private static final List<Hook> HOOKS = List.of(
-            new Hook("xdp", "xdp sections, with --dev DEV", t -> t == ProgType.XDP, Attachments::xdp),
+            new Hook("xdp", "xdp sections, with --dev DEV", t -> t == ProgType.XDP, one(Attachments::xdp)),
             new Hook("tracepoint", "tracepoint/<category>/<name> sections (or --tracepoint CATEGORY/NAME)",
-                    t -> t == ProgType.TRACEPOINT, Attachments::tracepoint),
+                    t -> t == ProgType.TRACEPOINT, one(Attachments::tracepoint)),
             new Hook("tc", "tc, classifier and tcx/* sections, with --dev DEV [--tc ingress|egress] [--tc-mode tcx|clsact]",
-                    t -> t == ProgType.SCHED_CLS, Attachments::tc),
+                    t -> t == ProgType.SCHED_CLS, one(Attachments::tc)),
             new Hook("cgroup", "cgroup_skb/*, cgroup/*, sockops sections, with --cgroup PATH", CGROUP_TYPES::contains,
-                    Attachments::cgroup),
-            new Hook("netns", "flow_dissector and sk_lookup sections (jbpf's network namespace)",
-                    t -> t == ProgType.FLOW_DISSECTOR || t == ProgType.SK_LOOKUP, Attachments::netns),
+                    one(Attachments::cgroup)),
+            new Hook("netns", "flow_dissector and sk_lookup sections (jbpf's network namespace, or --netns PATH)",
+                    t -> t == ProgType.FLOW_DISSECTOR || t == ProgType.SK_LOOKUP, one(Attachments::netns)),
             new Hook("raw_tp", "raw_tp/<name> and raw_tracepoint/<name> sections",
-                    t -> t == ProgType.RAW_TRACEPOINT || t == ProgType.RAW_TRACEPOINT_WRITABLE, Attachments::rawTracepoint),
+                    t -> t == ProgType.RAW_TRACEPOINT || t == ProgType.RAW_TRACEPOINT_WRITABLE, one(Attachments::rawTracepoint)),
             new Hook("tracing", "tp_btf/, fentry/, fexit/, fmod_ret/, lsm/ and freplace/ sections",
-                    t -> t == ProgType.TRACING || t == ProgType.LSM || t == ProgType.EXT, Attachments::tracing),
+                    t -> t == ProgType.TRACING || t == ProgType.LSM || t == ProgType.EXT, one(Attachments::tracing)),
             new Hook("probe", "uprobe/PATH:FUNC, uretprobe/PATH:FUNC, kprobe/FUNC and kretprobe/FUNC sections",
-                    t -> t == ProgType.KPROBE, Attachments::probe));
+                    t -> t == ProgType.KPROBE, one(Attachments::probe)),
+            new Hook("perf_event", "perf_event sections, with --perf-event EVENT and --sample-period N or --sample-freq HZ "
+                    + "(one link per online CPU)", t -> t == ProgType.PERF_EVENT, Attachments::perfEvent),
+            new Hook("sockmap", "sk_skb/stream_parser, sk_skb/stream_verdict, sk_skb/verdict and sk_msg sections, on "
+                    + "--map NAME (or the object's only sockmap/sockhash)", t -> t == ProgType.SK_SKB || t == ProgType.SK_MSG,
+                    Attachments::sockmap),
+            new Hook("netfilter", "netfilter sections, with --nf-hook ipv4|ipv6:HOOK[:PRIORITY]", t -> t == ProgType.NETFILTER,
+                    one(Attachments::netfilter)),
+            new Hook("lwt", "lwt_in, lwt_out and lwt_xmit sections, with --route PREFIX --dev DEV",
+                    t -> t == ProgType.LWT_IN || t == ProgType.LWT_OUT || t == ProgType.LWT_XMIT, one(Attachments::lwt)));
+
+    /**
+     * Program types that attach to something the command line cannot name (a socket of a running
+     * process), with the library call that attaches them.
+     */
+    private static final Map<ProgType, String> LIBRARY_ONLY = Map.of(
+            ProgType.SOCKET_FILTER, "a socket filter attaches to one socket (SO_ATTACH_BPF), which jbpf cannot name on the "
+                    + "command line: attach it in the process that owns the socket, with SocketFilter.attach(program, channel)",
+            ProgType.SK_REUSEPORT, "an sk_reuseport program attaches to an SO_REUSEPORT group of sockets "
+                    + "(SO_ATTACH_REUSEPORT_EBPF), which jbpf cannot name on the command line: attach it in the process that "
+                    + "owns the sockets, with ReuseportAttachment.attach(program, channel)");
 
     /** What jbpf can attach, for error messages. */
     static String supported() {
@@ -134,8 +190,8 @@ final class Attachments {
      * @throws BpfException when no hook takes the program (naming its section and what jbpf
      *                      attaches), or the hook refuses it
      */
-    static Attached attach(BpfProgram prog, Target target) {
-        return hook(prog.name(), prog.section(), prog.type()).attach().attach(prog, target);
+    static List<Attached> attach(BpfProgram prog, Target target, Maps maps) {
+        return hook(prog.name(), prog.section(), prog.type()).attach().attach(prog, target, maps);
     }
 
     /**
@@ -152,9 +208,13 @@ final class Attachments {
                 return h;
             }
         }
-        throw new BpfException("program " + name + (section != null ? " (section " + section + ")" : "") + " is "
-                + (type == null ? "of no type its section names" : type.kernelName())
-                + ", which jbpf cannot attach from the command line yet; it attaches " + supported());
+        String what = "program " + name + (section != null ? " (section " + section + ")" : "") + " is "
+                + (type == null ? "of no type its section names" : type.kernelName());
+        String libraryOnly = type == null ? null : LIBRARY_ONLY.get(type);
+        if (libraryOnly != null) {
+            throw new BpfException(what + ": " + libraryOnly);
+        }
+        throw new BpfException(what + ", which jbpf cannot attach from the command line; it attaches " + supported());
     }
 
     private static Attached xdp(BpfProgram prog, Target t) {
@@ -221,7 +281,8 @@ final class Attachments {
     }
 
     private static Attached netns(BpfProgram prog, Target t) {
-        return new Attached(prog, NetnsLink.attach(prog, OWN_NETNS), false, "network namespace " + OWN_NETNS);
+        Path netns = t.more().netns() != null ? t.more().netns() : OWN_NETNS;
+        return new Attached(prog, NetnsLink.attach(prog, netns), false, "network namespace " + netns);
     }
 
     private static Attached rawTracepoint(BpfProgram prog, Target t) {
@@ -239,5 +300,64 @@ final class Attachments {
         String section = prog.section() == null ? "" : prog.section();
         Link l = section.startsWith("uprobe") || section.startsWith("uretprobe") ? UprobeLink.attach(prog) : KprobeLink.attach(prog);
         return new Attached(prog, l, false, section);
+    }
+
+    private static List<Attached> perfEvent(BpfProgram prog, Target t, Maps maps) {
+        HookOptions.Values v = t.more();
+        if (v.perfEvent() == null || v.sampling() == null) {
+            throw new BpfException("perf_event program " + prog.name() + " needs an event and a rate: give --perf-event "
+                    + "EVENT (" + HookOptions.perfEventNames() + ") and --sample-period N or --sample-freq HZ");
+        }
+        List<Attached> out = new ArrayList<>();
+        for (PerfEventLink l : PerfEventLink.attachEachCpu(prog, v.perfEvent(), v.sampling())) {
+            int cpu = l.options().cpu().orElseThrow();
+            out.add(new Attached(prog, l, false, HookOptions.perfEventName(v.perfEvent()) + " on cpu " + cpu + " ("
+                    + HookOptions.samplingText(v.sampling()) + ")", prog.name().replace('.', '_') + "_cpu" + cpu));
+        }
+        return out;
+    }
+
+    private static List<Attached> sockmap(BpfProgram prog, Target t, Maps maps) {
+        Map<String, BpfMap> all = maps.all();
+        String name = t.more().map();
+        BpfMap map;
+        if (name != null) {
+            map = all.get(name);
+            if (map == null) {
+                throw new BpfException("program " + prog.name() + " (section " + prog.section() + "): there is no map "
+                        + name + " to attach it to; the maps are " + String.join(", ", all.keySet()));
+            }
+        } else {
+            List<BpfMap> socks = all.values().stream()
+                    .filter(m -> m.type() == MapType.SOCKMAP || m.type() == MapType.SOCKHASH).toList();
+            if (socks.size() != 1) {
+                throw new BpfException("program " + prog.name() + " (section " + prog.section() + ") attaches to a sockmap "
+                        + "or sockhash, and " + (socks.isEmpty() ? "there is none among the maps "
+                        + String.join(", ", all.keySet()) : "there are several ("
+                        + socks.stream().map(BpfMap::name).collect(Collectors.joining(", ")) + ")") + ": give --map NAME");
+            }
+            map = socks.get(0);
+        }
+        SockmapAttachment a = SockmapAttachment.attach(prog, map);
+        return List.of(new Attached(prog, a, false, "map " + map.name() + " (" + a.hook().name().toLowerCase(Locale.ROOT) + ")"));
+    }
+
+    private static Attached netfilter(BpfProgram prog, Target t) {
+        NetfilterLink.Options o = t.more().netfilter();
+        if (o == null) {
+            throw new BpfException("netfilter program " + prog.name() + " needs a hook: give --nf-hook "
+                    + "ipv4|ipv6:prerouting|local_in|forward|local_out|postrouting[:PRIORITY]");
+        }
+        return new Attached(prog, NetfilterLink.attach(prog, o), false, "netfilter " + HookOptions.netfilterText(o));
+    }
+
+    private static Attached lwt(BpfProgram prog, Target t) {
+        String prefix = t.more().route();
+        if (prefix == null || t.device() == null) {
+            throw new BpfException("LWT program " + prog.name() + " (section " + prog.section() + ") runs on a route: give "
+                    + "--route PREFIX --dev DEV (jbpf adds the route with the program as its BPF encapsulation)");
+        }
+        LwtRoute.Route route = HookOptions.route(prefix, t.device());
+        return new Attached(prog, LwtRoute.attach(prog, route), true, "route " + route);
     }
 }

@@ -7,6 +7,7 @@ import io.jbpf.LoadOptions;
 import io.jbpf.PinLog;
 import io.jbpf.Pins;
 import io.jbpf.link.IfAttached;
+import io.jbpf.link.LwtRoute;
 import io.jbpf.link.TcDirection;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
@@ -17,6 +18,7 @@ import io.jbpf.uapi.ProgType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,7 @@ final class LoadCommand extends CliCommand {
             + "tcx or clsact (default: ${DEFAULT-VALUE})", "--tc-mode");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs (with --attach)",
             "--cgroup");
+    private final HookOptions hookOpts = new HookOptions(this);
 
     private String device;
     private String section;
@@ -90,7 +93,7 @@ final class LoadCommand extends CliCommand {
         Attachments.Target target = new Attachments.Target(device, xdpMode,
                 isSet(forceOpt) ? IfAttached.REPLACE : IfAttached.FAIL, Attachments.XdpVia.parse(xdpViaOpt.getValue()), null,
                 cgroupOpt.getValue(), tcOpt.getValue() == null ? null : TcDirection.parse(tcOpt.getValue()),
-                Attachments.TcMode.parse(tcModeOpt.getValue()));
+                Attachments.TcMode.parse(tcModeOpt.getValue()), hookOpts.values());
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
         List<ProgramSpec> toAttach = attachAll ? entries(spec, selected)
@@ -121,24 +124,24 @@ final class LoadCommand extends CliCommand {
             PinLog cliPins = new PinLog();
             List<Path> pins;
             List<Attachments.Attached> attached = new ArrayList<>();
-            List<Path> linkPins = new ArrayList<>();
+            Map<Attachments.Attached, Path> linkPins = new IdentityHashMap<>();
             try {
                 pins = pinDir == null ? List.of() : Pins.pinAll(obj, pinDir, cliPins);
                 for (ProgramSpec ps : toAttach) {
-                    attached.add(Attachments.attach(obj.program(ps.name()), target));
+                    attached.addAll(Attachments.attach(obj.program(ps.name()), target, obj::maps));
                 }
                 for (Attachments.Attached a : attached) {
                     if (a.outlivesProcess()) {
-                        continue; // netlink XDP: not a bpf_link, nothing to pin
+                        continue; // netlink XDP, an LWT route: not a bpf_link, nothing to pin
                     }
                     if (pinDir == null) {
                         throw new BpfException("program " + a.program().name() + " is attached to " + a.where()
                                 + " through a bpf_link, which ends when jbpf exits: give --pin DIR to pin it under DIR/links");
                     }
                     cliPins.createDirectories(pinDir.resolve("links"));
-                    Path at = pinDir.resolve("links").resolve(a.program().name().replace('.', '_'));
+                    Path at = pinDir.resolve("links").resolve(a.pinName());
                     a.link().pin(at);
-                    linkPins.add(at);
+                    linkPins.put(a, at);
                 }
             } catch (RuntimeException e) {
                 for (Attachments.Attached a : attached) {
@@ -153,6 +156,8 @@ final class LoadCommand extends CliCommand {
             // bpf_links are pinned by now: closing their fds leaves them attached. Netlink XDP
             // attachments stay whatever happens to jbpf's objects.
             attached.stream().filter(a -> !a.outlivesProcess()).forEach(a -> a.link().close());
+            // A route stays by itself: let go of the netlink socket that would delete it.
+            attached.stream().filter(a -> a.link() instanceof LwtRoute).forEach(a -> ((LwtRoute) a.link()).release());
         }
         return 0;
     }
@@ -169,7 +174,7 @@ final class LoadCommand extends CliCommand {
     }
 
     private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, List<Attachments.Attached> attached,
-                        List<Path> pins, List<Path> linkPins) {
+                        List<Path> pins, Map<Attachments.Attached, Path> linkPins) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("object", spec.source());
@@ -183,7 +188,6 @@ final class LoadCommand extends CliCommand {
             }).toList());
             o.put("maps", obj.maps().values().stream().map(m -> Map.of("name", m.name(), "id", m.id())).toList());
             List<Map<String, Object>> att = new ArrayList<>();
-            int pinned = 0;
             for (Attachments.Attached a : attached) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("program", a.program().name());
@@ -193,8 +197,10 @@ final class LoadCommand extends CliCommand {
                 if (linkId != 0) {
                     m.put("link_id", linkId);
                 }
-                if (!a.outlivesProcess()) {
-                    m.put("pin", linkPins.get(pinned++).toString());
+                if (linkPins.containsKey(a)) {
+                    m.put("pin", linkPins.get(a).toString());
+                } else if (a.link() instanceof LwtRoute) {
+                    m.put("note", routeNote(a));
                 }
                 att.add(m);
             }
@@ -203,16 +209,24 @@ final class LoadCommand extends CliCommand {
             out.println(Json.write(o));
             return;
         }
-        int pinned = 0;
         for (Attachments.Attached a : attached) {
             BpfProgram prog = a.program();
+            int linkId = a.link().info().id();
             out.println("Loaded " + prog.name() + " (section " + prog.section() + ") from " + spec.source() + " on "
                     + a.where() + ": prog id " + prog.id() + ", tag " + prog.tag()
-                    + (a.outlivesProcess() ? "" : ", link pinned at " + linkPins.get(pinned++)));
+                    + (linkPins.containsKey(a) ? ", link pinned at " + linkPins.get(a) + " (link id " + linkId + ")" : "")
+                    + (a.link() instanceof LwtRoute ? "; " + routeNote(a) : ""));
         }
         if (!pins.isEmpty()) {
             out.println("Pinned " + obj.programs().size() + " programs and " + obj.maps().size() + " maps under " + pinDir);
         }
+    }
+
+    /** What --pin does not do for a route, and how it goes again. */
+    private String routeNote(Attachments.Attached a) {
+        LwtRoute.Route r = ((LwtRoute) a.link()).route();
+        return "a route is no bpf_link, so " + (pinDir == null ? "" : "--pin pins nothing for it: ") + "it stays until "
+                + "jbpf unload --route " + r.destination().getHostAddress() + "/" + r.prefixLength() + " --dev " + r.device();
     }
 
     /** The programs to load: the one named by --prog, those in --section, or all. */

@@ -1,6 +1,7 @@
 package io.jbpf.cli;
 
 import io.jbpf.link.ClsBpfFilter;
+import io.jbpf.link.LwtRoute;
 import io.jbpf.link.TcDirection;
 import io.jbpf.link.TcxLink;
 import io.jbpf.link.XdpAttach;
@@ -21,14 +22,27 @@ final class UnloadCommand extends CliCommand {
     private final OptionSpec tcOpt = option("DIR", String.class,
             "detach the tc programs of this direction (ingress or egress) instead of XDP: TCX links and clsact bpf filters",
             "--tc");
+    private final OptionSpec routeOpt = option("PREFIX", String.class,
+            "delete the route to PREFIX via --dev DEV instead (the route jbpf load --attach added for an LWT program)",
+            "--route");
 
     UnloadCommand() {
-        super("unload", "Detach the XDP program, or with --tc the tc programs, from a device.");
+        super("unload", "Detach the XDP program, or with --tc the tc programs, from a device; with --route, delete an "
+                + "LWT program's route.");
     }
 
     @Override
     public Integer call() {
         String device = deviceOpt.getValue();
+        if (routeOpt.getValue() != null) {
+            if (tcOpt.getValue() != null) {
+                throw usageError("--route and --tc exclude each other");
+            }
+            LwtRoute.Route route = HookOptions.route(routeOpt.getValue(), device);
+            LwtRoute.delete(route);
+            out().println("Deleted route " + route);
+            return 0;
+        }
         if (tcOpt.getValue() != null) {
             return unloadTc(device, TcDirection.parse(tcOpt.getValue()));
         }

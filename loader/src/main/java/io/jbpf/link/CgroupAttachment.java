@@ -60,7 +60,33 @@ public final class CgroupAttachment implements Link {
     public static CgroupAttachment attach(BpfProgram prog, Path cgroup, AttachType type, CgroupAttachMode mode) {
         String what = "attach program " + prog.name() + " to cgroup " + cgroup + " at " + type.kernelName()
                 + " in " + mode + " mode";
-        return attach(prog, cgroup, type, mode, null, what);
+        return attach(prog, cgroup, type, mode, null, CgroupPosition.LAST, what);
+    }
+
+    /**
+     * Attaches {@code prog} in {@link CgroupAttachMode#MULTI} mode to the hook its section names
+     * of {@code cgroup}, at {@code position} in the hook's list: first, last, or before or after a
+     * program attached there with BPF_PROG_ATTACH, optionally only at a revision
+     * {@link CgroupQuery#order} read.
+     *
+     * @throws BpfException with ESTALE when the position's revision is no longer the hook's, ENOENT
+     *                      when its relative program is not attached there, EINVAL when this kernel
+     *                      cannot order cgroup programs
+     */
+    public static CgroupAttachment attach(BpfProgram prog, Path cgroup, CgroupPosition position) {
+        return attach(prog, cgroup, Cgroups.attachType(prog, "CgroupAttachment.attach"), position);
+    }
+
+    /** {@link #attach(BpfProgram, Path, CgroupPosition)} at hook {@code type}, for programs whose section does not say. */
+    public static CgroupAttachment attach(BpfProgram prog, Path cgroup, AttachType type, CgroupPosition position) {
+        String what = "attach program " + prog.name() + " to cgroup " + cgroup + " at " + type.kernelName()
+                + " in MULTI mode (" + position + ")";
+        if (position.relativeIsLink()) {
+            throw new BpfException(what + ": the kernel places a program attached with BPF_PROG_ATTACH only relative to "
+                    + "another such program (EINVAL otherwise); use CgroupPosition.before/after(BpfProgram), or attach "
+                    + "with CgroupLink.attach", Errno.EINVAL);
+        }
+        return attach(prog, cgroup, type, CgroupAttachMode.MULTI, null, position, what);
     }
 
     /**
@@ -79,18 +105,31 @@ public final class CgroupAttachment implements Link {
     public static CgroupAttachment replace(BpfProgram old, BpfProgram prog, Path cgroup, AttachType type) {
         String what = "replace program " + old.name() + " (id " + old.id() + ") with " + prog.name() + " on cgroup "
                 + cgroup + " at " + type.kernelName();
-        return attach(prog, cgroup, type, CgroupAttachMode.MULTI, old, what);
+        return attach(prog, cgroup, type, CgroupAttachMode.MULTI, old, CgroupPosition.LAST, what);
     }
 
     private static CgroupAttachment attach(BpfProgram prog, Path cgroup, AttachType type, CgroupAttachMode mode,
-                                           BpfProgram old, String what) {
+                                           BpfProgram old, CgroupPosition position, String what) {
         Cgroups.check(prog, cgroup, type);
         int cgroupFd = Cgroups.open(cgroup, what);
         try {
             int flags = mode.flag | (old == null ? 0 : BpfAttr.ProgAttach.F_REPLACE);
-            int r = BpfSyscall.progAttach(cgroupFd, prog.fd(), type.value, flags, old == null ? 0 : old.fd());
+            // The classic 20-byte attr unless a position needs the multi-program tail (older kernels know no tail)
+            int r = position.isPlain()
+                    ? BpfSyscall.progAttach(cgroupFd, prog.fd(), type.value, flags, old == null ? 0 : old.fd())
+                    : BpfSyscall.progAttachOrdered(cgroupFd, prog.fd(), type.value, flags | position.flags(),
+                            position.relativeFd(), position.expectedRevision());
+            if (r == -Errno.ESTALE) {
+                throw new BpfException(what + Cgroups.staleReason(cgroup, type, position), -r);
+            }
+            if (r == -Errno.ENOENT && position.relativeIsProgram()) {
+                throw new BpfException(what + ": the program to place it " + position + " is not attached there with "
+                        + "BPF_PROG_ATTACH", -r);
+            }
             if (r < 0) {
-                throw new BpfException(what + explain(-r, cgroupFd, cgroup, prog, type, mode, old), -r);
+                String why = explain(-r, cgroupFd, cgroup, prog, type, mode, old);
+                throw new BpfException(what + why + (r == -Errno.EINVAL && !position.isPlain() && why.isEmpty()
+                        ? Cgroups.orderingReason().substring(1) : ""), -r);
             }
         } finally {
             Native.closeQuietly(cgroupFd);

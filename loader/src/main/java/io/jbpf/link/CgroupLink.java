@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * A program attached to a cgroup v2 hook through a bpf_link ({@code BPF_LINK_CREATE} on the
  * cgroup's directory), as libbpf's {@code bpf_program__attach_cgroup} does: it runs for the
  * sockets, devices and sysctls of the processes in the cgroup and in its descendants. A cgroup's
- * links always join the hook's list of programs (like {@link CgroupAttachMode#MULTI}) and run in
- * the order they were made, after the ancestors' programs; nobody can detach or replace the program
+ * links always join the hook's list of programs (like {@link CgroupAttachMode#MULTI}), after the
+ * ancestors' programs: last by default, or where a {@link CgroupPosition} says (first, before or
+ * after another link, at a revision {@link CgroupQuery#order} read); nobody can detach or replace the program
  * through BPF_PROG_DETACH/ATTACH. The program stays attached while this link is open or pinned:
  * {@link #close()} detaches it unless it is pinned, {@link #update} swaps it atomically.
  * Thread-safe.
@@ -47,25 +48,54 @@ public final class CgroupLink extends KernelLink {
     }
 
     /**
+     * Attaches {@code prog} to the hook its section names of the cgroup v2 directory {@code cgroup},
+     * at {@code position} in the hook's list (relative to another {@link CgroupLink} there, if any).
+     *
+     * @throws BpfException with ESTALE when the position's revision is no longer the hook's, ENOENT
+     *                      when its relative link is not attached there, EINVAL when this kernel
+     *                      cannot order cgroup programs
+     */
+    public static CgroupLink attach(BpfProgram prog, Path cgroup, CgroupPosition position) {
+        return attach(prog, cgroup, Cgroups.attachType(prog, "CgroupLink.attach"), position);
+    }
+
+    /**
      * Attaches {@code prog} to hook {@code type} of the cgroup v2 directory {@code cgroup}, for
      * programs whose section does not say ({@code cgroup/skb}). A program loaded for another
      * hook is refused by the kernel.
      */
     public static CgroupLink attach(BpfProgram prog, Path cgroup, AttachType type) {
+        return attach(prog, cgroup, type, CgroupPosition.LAST);
+    }
+
+    /**
+     * Attaches {@code prog} to hook {@code type} of the cgroup v2 directory {@code cgroup} at
+     * {@code position}, for programs whose section does not say.
+     */
+    public static CgroupLink attach(BpfProgram prog, Path cgroup, AttachType type, CgroupPosition position) {
         Cgroups.check(prog, cgroup, type);
         String what = "attach program " + prog.name() + " to cgroup " + cgroup + " at " + type.kernelName()
-                + " through a bpf_link";
+                + " through a bpf_link" + (position == CgroupPosition.LAST ? "" : " (" + position + ")");
+        if (position.relativeIsProgram()) {
+            throw new BpfException(what + ": the kernel places a cgroup link only relative to another cgroup link "
+                    + "(EINVAL otherwise); use CgroupPosition.before/after(CgroupLink)", Errno.EINVAL);
+        }
         int cgroupFd = Cgroups.open(cgroup, what);
         int fd;
         try {
-            fd = BpfSyscall.linkCreate(prog.fd(), cgroupFd, type.value, 0);
+            fd = BpfSyscall.linkCreate(prog.fd(), cgroupFd, type.value, position.flags(), position.relativeFd(),
+                    position.expectedRevision());
         } finally {
             Native.closeQuietly(cgroupFd); // the link holds the cgroup itself
         }
         if (fd < 0) {
             String why = switch (-fd) {
                 case Errno.EBADF -> Cgroups.ebadfReason(cgroup);
-                case Errno.EINVAL -> Cgroups.einvalReason(prog, type);
+                case Errno.EINVAL -> position.isPlain() ? Cgroups.einvalReason(prog, type)
+                        : Cgroups.einvalReason(prog, type) + Cgroups.orderingReason();
+                case Errno.ESTALE -> Cgroups.staleReason(cgroup, type, position);
+                case Errno.ENOENT -> position.relativeIsLink() ? ": the link to place it " + position
+                        + " is not attached at that hook of the cgroup" : "";
                 default -> "";
             };
             throw new BpfException(what + why, -fd);
@@ -116,6 +146,11 @@ public final class CgroupLink extends KernelLink {
             throw new BpfException(what + ": read link info", -r);
         }
         return new long[] {info.getLong(BpfAttr.LinkInfo.CGROUP_ID), info.getInt(BpfAttr.LinkInfo.CGROUP_ATTACH_TYPE)};
+    }
+
+    /** The link's fd, for a {@link CgroupPosition} relative to it. */
+    int fd() {
+        return link.fd();
     }
 
     /** The kernel's id of this link, as {@code bpftool link show} lists it. */

@@ -96,6 +96,57 @@ public final class CgroupQuery {
         return out;
     }
 
+    /**
+     * One hook's list as the kernel runs it, and its revision.
+     *
+     * @param attachType the hook
+     * @param revision   counts every attach, detach and replace at the hook (1 for a hook nothing was
+     *                   ever attached to); a {@link CgroupPosition#atRevision} attach succeeds only
+     *                   while it is unchanged; 0 on kernels that do not report it
+     * @param programs   the programs attached to the cgroup itself at the hook, in the order they run
+     */
+    public record Order(AttachType attachType, long revision, List<Program> programs) {
+    }
+
+    /**
+     * The programs attached at hook {@code type} of {@code cgroup} itself, in the order they run,
+     * with the hook's revision: what to read before attaching at a {@link CgroupPosition}.
+     */
+    public static Order order(Path cgroup, AttachType type) {
+        String what = "query the " + type.kernelName() + " programs of cgroup " + cgroup;
+        int fd = Cgroups.open(cgroup, what);
+        try {
+            int capacity = FIRST_CAPACITY;
+            BpfSyscall.ProgQueryExtra extra = BpfSyscall.ProgQueryExtra.LINK_IDS;
+            while (true) {
+                BpfSyscall.ProgQueryResult r = BpfSyscall.progQuery(fd, type.value, 0, capacity, extra);
+                // Kernels that know a shorter attr refuse the longer one: E2BIG, or EINVAL when the
+                // longer fields fall inside their bpf_attr (6.1 on link_ids). Then ask for less:
+                // before 6.6 no revision, before 6.0 no per-program flags.
+                if ((r.error() == -Errno.E2BIG || r.error() == -Errno.EINVAL) && extra != BpfSyscall.ProgQueryExtra.NONE) {
+                    extra = extra == BpfSyscall.ProgQueryExtra.LINK_IDS ? BpfSyscall.ProgQueryExtra.PROG_ATTACH_FLAGS
+                            : BpfSyscall.ProgQueryExtra.NONE;
+                    continue;
+                }
+                if (r.error() == -Errno.ENOSPC && r.count() > capacity) {
+                    capacity = r.count();
+                    continue;
+                }
+                if (r.error() < 0) {
+                    throw new BpfException(what + (r.error() == -Errno.EBADF ? Cgroups.ebadfReason(cgroup) : ""), -r.error());
+                }
+                List<Program> programs = new ArrayList<>();
+                for (int i = 0; i < r.progIds().length; i++) {
+                    int flags = r.progAttachFlags().length > i ? r.progAttachFlags()[i] : r.attachFlags();
+                    programs.add(new Program(r.progIds()[i], type, CgroupAttachMode.of(flags), name(r.progIds()[i])));
+                }
+                return new Order(type, r.revision(), List.copyOf(programs));
+            }
+        } finally {
+            Native.closeQuietly(fd);
+        }
+    }
+
     /** Where cgroup v2 is mounted in this process's mount namespace: the roots to pass to {@link #tree}. */
     public static List<Path> mountPoints() {
         return Cgroups.mounts();

@@ -98,6 +98,28 @@ final class Cgroups {
         return "";
     }
 
+    /**
+     * Why the kernel may refuse a position with EINVAL besides a wrong hook: a kernel without the
+     * multi-program API for cgroups (6.18 has it), or a relative attached the other way.
+     */
+    static String orderingReason() {
+        return "; or the kernel cannot order cgroup programs (BPF_F_BEFORE/BPF_F_AFTER and expected_revision need the "
+                + "cgroup multi-program API of recent kernels), or the relative was attached the other way (a link "
+                + "goes only relative to a link, a BPF_PROG_ATTACH program only relative to such a program)";
+    }
+
+    /** What to say for ESTALE: the hook's revision now. */
+    static String staleReason(Path cgroup, AttachType type, CgroupPosition position) {
+        long now;
+        try {
+            now = CgroupQuery.order(cgroup, type).revision();
+        } catch (BpfException e) {
+            now = 0;
+        }
+        return ": the hook changed since " + position.toString().replaceFirst("^.* at ", "") + (now > 0 ? " (it is at "
+                + now + " now)" : "") + "; read CgroupQuery.order again and attach at the position you want there";
+    }
+
     /** A read-only fd of the cgroup directory, for the caller to close. */
     static int open(Path cgroup, String what) {
         var path = Native.cString(cgroup.toString());

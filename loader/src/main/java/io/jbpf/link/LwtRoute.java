@@ -142,6 +142,27 @@ public final class LwtRoute implements Link {
         }
     }
 
+    /**
+     * Deletes {@code route} from the calling thread's network namespace (RTM_DELROUTE, as
+     * {@code ip route del PREFIX dev DEV}): for a route added by another process, such as
+     * {@code jbpf load --attach}, which left it after exiting. An {@link LwtRoute} deletes its own
+     * route with {@link #close()}.
+     *
+     * @throws BpfException with ESRCH when there is no such route
+     */
+    public static void delete(Route route) {
+        String what = "delete route " + route;
+        int ifindex = XdpAttach.ifindex(route.device());
+        try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
+            nl.request(delRoute(route, ifindex), what);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ESRCH) {
+                throw new BpfException(what + ": there is no such route in the main table (ip route show)", Errno.ESRCH);
+            }
+            throw e;
+        }
+    }
+
     private static Slot slot(BpfProgram prog, String what) {
         Slot slot = Slot.of(prog.type());
         if (slot == null) {
@@ -242,6 +263,18 @@ public final class LwtRoute implements Link {
         }
         netlink.request(newRoute(NLM_F_REPLACE, route, ifindex, slot, program.fd(), program.name()), what);
         progId = program.id();
+    }
+
+    /**
+     * Lets the route go without deleting it, as a process that exits does: closes the netlink
+     * socket this object kept, and the route stays until {@link #delete} or {@code ip route del}
+     * removes it. This object can do nothing more afterwards ({@link #close()} does nothing).
+     */
+    public synchronized void release() {
+        if (!closed) {
+            closed = true;
+            netlink.close();
+        }
     }
 
     /** Deletes the route (RTM_DELROUTE); a route someone deleted already is no error. */

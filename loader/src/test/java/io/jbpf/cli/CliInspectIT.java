@@ -348,9 +348,9 @@ class CliInspectIT {
         assertThat(all.exit()).isEqualTo(1);
         assertThat(all.err()).contains("XDP program cli_xdp needs a device: give --dev DEV");
         assertThat(dir).as("nothing left pinned after the failure").doesNotExist();
-        CliRun unwired = CliRun.of("load", Objects.str("hooks/sock_filter_port.o"), "--attach", "--pin", dir.toString());
+        CliRun unwired = CliRun.of("load", Objects.str("hooks/cli_unattachable.o"), "--attach", "--pin", dir.toString());
         assertThat(unwired.exit()).isEqualTo(1);
-        assertThat(unwired.err()).contains("(section socket)", "BPF_PROG_TYPE_SOCKET_FILTER", "cannot attach",
+        assertThat(unwired.err()).contains("(section syscall)", "BPF_PROG_TYPE_SYSCALL", "cannot attach",
                 "tracepoint/<category>/<name>");
         assertThat(dir).as("refused before anything is loaded or pinned").doesNotExist();
 

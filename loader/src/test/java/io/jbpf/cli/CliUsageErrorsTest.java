@@ -92,4 +92,27 @@ class CliUsageErrorsTest {
         assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, features, prog, link, net, cgroup, "
                 + "attach, detach)");
     }
+
+    @Test
+    void loadAndAttachHelpListTheHookOptions() {
+        for (String cmd : new String[] {"load", "attach"}) {
+            CliRun r = jbpf(cmd, "--help");
+            assertThat(r.exit()).as(r.err()).isZero();
+            String help = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
+            assertThat(help).as(cmd).contains("--perf-event=EVENT", "cpu-clock, task-clock", "--sample-period=N",
+                    "--sample-freq=HZ", "--map=NAME", "--nf-hook=PF:HOOK[:PRIO]", "--route=PREFIX", "--netns=PATH", "--json");
+        }
+        String unload = jbpf("unload", "--help").out().replaceAll("\\s+", " ");
+        assertThat(unload).contains("--route=PREFIX", "delete the route to PREFIX");
+    }
+
+    @Test
+    void hookOptionWordsAreUsageErrors() {
+        CliRun event = jbpf("load", "/nonexistent.o", "--attach", "--perf-event", "cycles", "--sample-freq", "99");
+        assertThat(event.exit()).as(event.err()).isEqualTo(2);
+        assertThat(event.err()).contains("unknown --perf-event 'cycles'");
+        CliRun route = jbpf("unload", "--route", "example.com/24", "--dev", "lo");
+        assertThat(route.exit()).as(route.err()).isEqualTo(2);
+        assertThat(route.err()).contains("--route takes an address prefix");
+    }
 }

@@ -536,4 +536,21 @@ public final class BpfAttr {
         private LinkCreateUprobeMulti() {
         }
     }
+
+    // --- cliattach ---
+
+    /**
+     * BPF_PROG_ATTACH with the multi-program tail (cgroups on kernels with the cgroup mprog API,
+     * probed on 6.18): after the classic 20 bytes, {@code relative_fd} / {@code relative_id}, read
+     * with BPF_F_BEFORE or BPF_F_AFTER ({@link LinkCreate} has the flag values), then
+     * {@code expected_revision} (0 = no check; a mismatch gives ESTALE).
+     */
+    public static final class ProgAttachOrdered {
+        public static final int RELATIVE = 20;
+        public static final int EXPECTED_REVISION = 24;
+        public static final int SIZE = 32;
+
+        private ProgAttachOrdered() {
+        }
+    }
 }

@@ -593,4 +593,23 @@ public final class BpfSyscall {
         }
         return m;
     }
+
+    // --- cliattach ---
+
+    /**
+     * BPF_PROG_ATTACH of program {@code progFd} to cgroup {@code cgroupFd} at a position:
+     * {@code relative} is a program fd (an id with BPF_F_ID), read with BPF_F_BEFORE/AFTER in
+     * {@code flags}; {@code expectedRevision} 0 skips the revision check. 0 or -errno.
+     */
+    public static int progAttachOrdered(int cgroupFd, int progFd, int attachType, int flags, int relative,
+                                        long expectedRevision) {
+        NativeMemory a = attr(BpfAttr.ProgAttachOrdered.SIZE);
+        a.putInt(BpfAttr.ProgAttach.TARGET_FD, cgroupFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_BPF_FD, progFd);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_TYPE, attachType);
+        a.putInt(BpfAttr.ProgAttach.ATTACH_FLAGS, flags);
+        a.putInt(BpfAttr.ProgAttachOrdered.RELATIVE, relative);
+        a.putLong(BpfAttr.ProgAttachOrdered.EXPECTED_REVISION, expectedRevision);
+        return call(BpfCmd.PROG_ATTACH, a, BpfAttr.ProgAttachOrdered.SIZE);
+    }
 }
