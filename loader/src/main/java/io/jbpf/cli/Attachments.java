@@ -8,6 +8,7 @@ import io.jbpf.link.ClsBpfFilter;
 import io.jbpf.link.ClsBpfOptions;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.KprobeLink;
+import io.jbpf.link.KprobeMultiLink;
 import io.jbpf.link.Link;
 import io.jbpf.link.LwtRoute;
 import io.jbpf.link.NetfilterLink;
@@ -20,6 +21,7 @@ import io.jbpf.link.TcxLink;
 import io.jbpf.link.TracepointLink;
 import io.jbpf.link.TracingLink;
 import io.jbpf.link.UprobeLink;
+import io.jbpf.link.UprobeMultiLink;
 import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
@@ -156,7 +158,8 @@ final class Attachments {
                     t -> t == ProgType.RAW_TRACEPOINT || t == ProgType.RAW_TRACEPOINT_WRITABLE, one(Attachments::rawTracepoint)),
             new Hook("tracing", "tp_btf/, fentry/, fexit/, fmod_ret/, lsm/ and freplace/ sections",
                     t -> t == ProgType.TRACING || t == ProgType.LSM || t == ProgType.EXT, one(Attachments::tracing)),
-            new Hook("probe", "uprobe/PATH:FUNC, uretprobe/PATH:FUNC, kprobe/FUNC and kretprobe/FUNC sections",
+            new Hook("probe", "uprobe/PATH:FUNC[+OFFSET], uretprobe/PATH:FUNC, kprobe/FUNC, kretprobe/FUNC sections and their "
+                    + ".multi forms with globs (uprobe.multi/PATH:GLOB, kprobe.multi/GLOB)",
                     t -> t == ProgType.KPROBE, one(Attachments::probe)),
             new Hook("perf_event", "perf_event sections, with --perf-event EVENT and --sample-period N or --sample-freq HZ "
                     + "(one link per online CPU)", t -> t == ProgType.PERF_EVENT, Attachments::perfEvent),
@@ -298,7 +301,11 @@ final class Attachments {
 
     private static Attached probe(BpfProgram prog, Target t) {
         String section = prog.section() == null ? "" : prog.section();
-        Link l = section.startsWith("uprobe") || section.startsWith("uretprobe") ? UprobeLink.attach(prog) : KprobeLink.attach(prog);
+        // the .multi forms first: "uprobe.multi/..." starts with "uprobe" too
+        Link l = section.startsWith("uprobe.multi/") || section.startsWith("uretprobe.multi/") ? UprobeMultiLink.attach(prog)
+                : section.startsWith("kprobe.multi/") || section.startsWith("kretprobe.multi/") ? KprobeMultiLink.attach(prog)
+                : section.startsWith("uprobe") || section.startsWith("uretprobe") ? UprobeLink.attach(prog)
+                : KprobeLink.attach(prog);
         return new Attached(prog, l, false, section);
     }
 
