@@ -44,7 +44,8 @@ java=java
 [ -z "${JAVA_HOME:-}" ] || java=$JAVA_HOME/bin/java
 
 # In loader/, as surefire runs the tests, with the system properties the poms give them. C1 only
-# and the serial collector: under emulation the C2 compiler threads cost more than they return.
+# and the serial collector: the least JIT and collector machinery under emulation, where the
+# JVM's defaults crashed with multi-threaded TCG (see run.sh); with these flags no run crashed.
 cd "$root/loader"
 exec "$root/testenv/vm/run.sh" --timeout "$timeout_s" -- \
     env JBPF_REQUIRE_KERNEL=1 "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
