@@ -32,8 +32,9 @@ final class MapDumpCommand extends CliCommand {
     /** Bytes of key and value buffers a dump reads into: a few MiB, room for one entry at least. */
     private static final long BATCH_BYTES = 4L << 20;
 
-    private final PositionalParamSpec sourceArg = positional(0, "0..1", "OBJ|PIN", Path.class,
-            "object file the map came from (for its types), or a map pinned in bpffs");
+    private final PositionalParamSpec sourceArg = words(0, "0..2", "MAP|OBJ|PIN",
+            "the map as bpftool names it (" + ObjectRef.Of.MAP.syntax() + "), or the object file the map came from "
+                    + "(for its types), or a map pinned in bpffs");
     private final OptionSpec mapOpt = option("NAME", String.class, "map name", "--map");
     private final OptionSpec deviceOpt = option("DEV", String.class, "use the maps of the XDP program on DEV", "--dev", "-d");
     private final OptionSpec idOpt = checked("ID", Integer.class, new IntRangeConverter(1, Integer.MAX_VALUE, "a map id"),
@@ -46,19 +47,29 @@ final class MapDumpCommand extends CliCommand {
 
     MapDumpCommand() {
         super("dump", "Print every entry of a map.");
-        spec.usageMessage().footer("", "Select the map with one of: --map NAME (among the maps of the XDP program on DEV "
-                + "with --dev DEV), --id ID, or PIN, the path of a map pinned in bpffs.");
+        spec.usageMessage().footer("", "Select the map with one of: id ID, pinned PATH or name NAME (as bpftool map dump), "
+                + "--map NAME (among the maps of the XDP program on DEV with --dev DEV), --id ID, or PIN, the path of a map "
+                + "pinned in bpffs.");
     }
 
     @Override
     public Integer call() {
-        Path source = sourceArg.getValue();
+        List<String> words = Words.of(sourceArg);
         mapName = mapOpt.getValue();
         device = deviceOpt.getValue();
         id = idOpt.getValue();
         BpfObjectSpec objSpec = null;
         Path pin = null;
-        if (source != null) {
+        if (words.size() == 2 || words.size() == 1 && ObjectRef.Of.MAP.kinds.stream().anyMatch(k -> k.word().equals(words.get(0)))) {
+            // bpftool's words; a second selector among the options is reported below like any other
+            ObjectRef ref = Words.ref(this, words, 0, ObjectRef.Of.MAP);
+            switch (ref.kind()) {
+                case ID -> id = select(id, Integer.valueOf(ref.value()), "--id " + id, ref);
+                case PINNED -> pin = Path.of(ref.value());
+                default -> mapName = select(mapName, ref.value(), "--map " + mapName, ref);
+            }
+        } else if (words.size() == 1) {
+            Path source = Path.of(words.get(0));
             if (isElf(source)) {
                 objSpec = BpfObjectSpec.read(source);
             } else {
@@ -94,6 +105,14 @@ final class MapDumpCommand extends CliCommand {
             printer.end();
         }
         return 0;
+    }
+
+    /** {@code fromWords} unless the option gave a value too: then both were given, a usage error. */
+    private <T> T select(T fromOption, T fromWords, String option, ObjectRef ref) {
+        if (fromOption != null) {
+            throw usageError("select one map: " + option + " and " + ref + " were both given");
+        }
+        return fromWords;
     }
 
     private BpfMap locate(Path pin) {

@@ -10,6 +10,7 @@ import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.link.TracepointLink;
 import io.jbpf.link.XdpBpfLink;
+import io.jbpf.testing.BpfFs;
 import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
@@ -263,6 +264,28 @@ class CliInspectIT {
                     .isEqualTo(theirs.stream().map(o -> ((Map<String, Object>) o).get("disasm")).toList())
                     .isNotEmpty();
         }
+    }
+
+    /** map dump takes bpftool's words for the map too, and prints what the options select. */
+    @Test
+    void mapDumpByBpftoolsWordsIsTheSameDump() {
+        String id = String.valueOf(obj.map("cli_typed").id());
+        jbpf("map", "update", "id", id, "key", "addr=1", "port=2", "proto=3", "value", "packets=7", "name=dump");
+        String byOption = jbpf("map", "dump", "--id", id, "--json").out();
+        assertThat(byOption).contains("\"packets\":7", "\"name\":\"dump\"");
+        assertThat(jbpf("map", "dump", "id", id, "--json").out()).isEqualTo(byOption);
+        try (BpfFs fs = new BpfFs()) {
+            Path pin = fs.dir.resolve("cli_typed");
+            obj.map("cli_typed").pin(pin);
+            assertThat(jbpf("map", "dump", "pinned", pin.toString(), "--json").out()).isEqualTo(byOption);
+        }
+        CliRun byName = CliRun.of("map", "dump", "name", "cli_typed");
+        assertThat(byName.exit() == 0 ? byName.out() : byName.err()).as("one map of that name, or a clear choice")
+                .containsAnyOf("dump", "pick one with --id");
+        CliRun both = CliRun.of("map", "dump", "id", id, "--id", id);
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("select one map", "--id " + id, "id " + id);
+        jbpf("map", "delete", "id", id, "key", "addr=1", "port=2", "proto=3");
     }
 
     @Test
