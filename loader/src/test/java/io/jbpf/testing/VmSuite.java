@@ -6,12 +6,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPacka
 import static org.junit.platform.launcher.TagFilter.includeTags;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -68,17 +68,15 @@ public final class VmSuite {
         System.exit(ok ? 0 : 1);
     }
 
-    /** A simple class name is looked up in the test packages. */
+    /** A simple class name is looked up among the test classes of every io.jbpf package. */
     private static String qualified(String simple) {
-        for (String pkg : List.of("io.jbpf", "io.jbpf.link", "io.jbpf.cli")) {
-            try {
-                Class.forName(pkg + "." + simple, false, VmSuite.class.getClassLoader());
-                return pkg + "." + simple;
-            } catch (ClassNotFoundException e) {
-                // next package
-            }
-        }
-        throw new IllegalArgumentException("no test class " + simple + " in io.jbpf, io.jbpf.link or io.jbpf.cli");
+        TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectPackage("io.jbpf"))
+                .filters(includeClassNamePatterns(".*\\." + java.util.regex.Pattern.quote(simple))).build());
+        return plan.getRoots().stream().flatMap(root -> plan.getChildren(root).stream())
+                .map(TestIdentifier::getSource).flatMap(java.util.Optional::stream)
+                .filter(ClassSource.class::isInstance).map(c -> ((ClassSource) c).getClassName())
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no test class " + simple + " under io.jbpf"));
     }
 
     /** One line per finished test, so a slow guest shows where it is. */

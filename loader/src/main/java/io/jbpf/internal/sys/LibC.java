@@ -102,4 +102,15 @@ public final class LibC {
         Reference.reachabilityFence(p);
         return fd;
     }
+
+    // --- trace ---
+
+    private static final Function READ = Native.function("read", Returns.LONG, 3);
+
+    /** {@code read(fd, buf, len)}: the bytes read, 0 at end of file, or -1 with errno set. */
+    public static long read(int fd, NativeMemory buf, long len) {
+        long n = READ.call(fd, buf.address(), Math.min(len, buf.size()));
+        Reference.reachabilityFence(buf);
+        return n;
+    }
 }

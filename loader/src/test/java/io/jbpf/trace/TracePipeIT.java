@@ -1,0 +1,75 @@
+package io.jbpf.trace;
+
+import static io.jbpf.testing.TraceTarget.le32;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jbpf.BpfObject;
+import io.jbpf.LoadOptions;
+import io.jbpf.internal.sys.LibC;
+import io.jbpf.internal.sys.Native;
+import io.jbpf.link.TracepointLink;
+import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.testing.Fds;
+import io.jbpf.testing.Kernel;
+import io.jbpf.testing.Objects;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bcc hello world: bpf_printk on the sync tracepoint, read back from the trace pipe. Each of
+ * the test thread's syncs gives exactly one "Hello, World!" line naming that thread; after the link
+ * is closed, a sync gives none.
+ */
+@Tag("vm")
+class TracePipeIT {
+    private static final Native.Function SYNC = Native.function("sync", Native.Returns.INT, 0);
+    private static final Native.Function GETTID = Native.function("gettid", Native.Returns.INT, 0);
+
+    @BeforeEach
+    void kernel() {
+        Kernel.require();
+    }
+
+    @Test
+    void eachSyncPrintsOneHelloWorldLineOfThisThread() {
+        int before = Fds.count();
+        int tid = (int) GETTID.call();
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_printk_hello.o"))
+                .withVariable("target_tgid", le32((int) ProcessHandle.current().pid()));
+        try (TracePipe pipe = TracePipe.open();
+             BpfObject obj = BpfObject.load(spec, LoadOptions.defaults())) {
+            pipe.poll(0, l -> { }); // whatever was left in the pipe before
+            List<TraceLine> ours = new ArrayList<>();
+            try (TracepointLink link = TracepointLink.attach(obj.program("jtr_hello"))) {
+                for (int i = 0; i < 3; i++) {
+                    SYNC.call();
+                }
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (ours.size() < 3 && System.nanoTime() < deadline) {
+                    pipe.poll(200, l -> {
+                        if (l.pid() == tid && l.fromBpf()) {
+                            ours.add(l);
+                        }
+                    });
+                }
+            }
+            assertThat(ours).hasSize(3).allSatisfy(l -> {
+                assertThat(l.message()).isEqualTo("Hello, World!");
+                assertThat(l.cpu()).isBetween(0, Runtime.getRuntime().availableProcessors() * 64);
+            });
+            assertThat(ours.get(2).timestamp()).isGreaterThanOrEqualTo(ours.get(0).timestamp());
+            SYNC.call();
+            List<TraceLine> after = new ArrayList<>();
+            pipe.poll(500, l -> {
+                if (l.pid() == tid) {
+                    after.add(l);
+                }
+            });
+            assertThat(after).as("the link is closed").isEmpty();
+        }
+        assertThat(Fds.count()).isEqualTo(before);
+    }
+}
