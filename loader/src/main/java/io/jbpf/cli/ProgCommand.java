@@ -9,18 +9,20 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
+import io.jbpf.trace.TracePipe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-/** {@code jbpf prog list|show|pin|dump}: the programs loaded in the kernel, as bpftool shows them. */
+/** {@code jbpf prog list|show|pin|dump|tracelog}: the programs loaded in the kernel, as bpftool shows them. */
 final class ProgCommand extends CliCommand {
     ProgCommand() {
         super("prog", "Inspect and pin loaded BPF programs (as bpftool prog).",
@@ -29,11 +31,67 @@ final class ProgCommand extends CliCommand {
         sub("list", new Show("list"));
         sub("pin", new Pin());
         sub("dump", new Dump());
+        sub("tracelog", new Tracelog());
     }
 
     @Override
     public Integer call() {
-        throw usageError("missing prog command (list, show, pin, dump)");
+        throw usageError("missing prog command (list, show, pin, dump, tracelog)");
+    }
+
+    /**
+     * {@code prog tracelog}: the bpf_printk lines of every program, from the kernel's trace pipe,
+     * as {@code bpftool prog tracelog} prints them, until interrupted, {@code --duration} is over or
+     * {@code --count} lines were printed. Lines are consumed: another reader of the pipe gets none of them.
+     */
+    static final class Tracelog extends CliCommand {
+        private final OptionSpec jsonOpt = flag("one JSON object per line: task, pid, cpu, flags, timestamp, message",
+                "--json", "-j");
+        private final OptionSpec durationOpt = checked("TIME", Long.class, new DurationConverter(10 * 1_000_000L,
+                24 * 3600 * 1_000_000_000L), null, "stop after this long: " + DurationConverter.FORMS, "--duration");
+        private final OptionSpec countOpt = checked("N", Integer.class, new IntRangeConverter(1, Integer.MAX_VALUE,
+                "a count of lines"), null, "stop after N lines", "--count");
+
+        Tracelog() {
+            super("tracelog", "Print the bpf_printk lines of BPF programs, from the kernel's trace pipe.");
+        }
+
+        @Override
+        public Integer call() {
+            Long duration = durationOpt.getValue();
+            Integer count = countOpt.getValue();
+            boolean json = isSet(jsonOpt);
+            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
+            PrintWriter out = out();
+            int[] printed = {0};
+            try (TracePipe pipe = TracePipe.open()) {
+                while ((count == null || printed[0] < count) && System.nanoTime() < end) {
+                    long left = Math.max(0, end - System.nanoTime());
+                    pipe.poll((int) Math.min(200, left / 1_000_000), line -> {
+                        if (count != null && printed[0] >= count) {
+                            return;
+                        }
+                        printed[0]++;
+                        if (json) {
+                            Map<String, Object> o = new LinkedHashMap<>();
+                            o.put("task", line.task());
+                            o.put("pid", line.pid());
+                            o.put("cpu", line.cpu());
+                            o.put("flags", line.flags());
+                            o.put("timestamp", line.timestamp());
+                            o.put("function", line.function());
+                            o.put("message", line.message());
+                            out.println(Json.write(o));
+                        } else {
+                            out.printf(Locale.ROOT, "%16s-%-7d [%03d] %s %.6f: %s: %s%n", line.task(), line.pid(),
+                                    line.cpu(), line.flags(), line.timestamp(), line.function(), line.message());
+                        }
+                        out.flush();
+                    });
+                }
+            }
+            return 0;
+        }
     }
 
     /** {@code prog show [PROG]} and its alias {@code prog list}. */

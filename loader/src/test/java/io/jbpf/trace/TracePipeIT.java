@@ -9,11 +9,14 @@ import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.link.TracepointLink;
 import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -71,5 +74,29 @@ class TracePipeIT {
             assertThat(after).as("the link is closed").isEmpty();
         }
         assertThat(Fds.count()).isEqualTo(before);
+    }
+
+    /** {@code jbpf prog tracelog --json --count 2} prints the two lines two syncs make, and stops. */
+    @Test
+    void theCliPrintsTheLinesAsJson() throws Exception {
+        BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_printk_hello.o"))
+                .withVariable("target_tgid", le32((int) ProcessHandle.current().pid()));
+        try (BpfObject obj = BpfObject.load(spec, LoadOptions.defaults());
+             TracePipe drain = TracePipe.open()) {
+            drain.poll(0, l -> { }); // whatever was left in the pipe before
+            drain.close();
+            try (TracepointLink link = TracepointLink.attach(obj.program("jtr_hello"))) {
+                CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
+                        () -> CliRun.of("prog", "tracelog", "--json", "--count", "2", "--duration", "10s"));
+                Thread.sleep(300); // the reader is open and waiting
+                SYNC.call();
+                SYNC.call();
+                CliRun r = run.get(15, TimeUnit.SECONDS);
+                assertThat(r.exit()).as(r.err()).isZero();
+                List<String> lines = r.out().lines().toList();
+                assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l)
+                        .contains("\"message\":\"Hello, World!\"", "\"function\":\"bpf_trace_printk\"", "\"pid\":"));
+            }
+        }
     }
 }
