@@ -30,11 +30,12 @@ public final class Jbpf {
         COMMANDS.put("cgroup", CgroupCommand::new);
         COMMANDS.put("attach", AttachCommand::new);
         COMMANDS.put("detach", DetachCommand::new);
+        COMMANDS.put("run", RunCommand::new);
     }
 
     /** Commands that call the kernel (all but inspect). */
     private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features",
-            "prog", "link", "net", "cgroup", "attach", "detach");
+            "prog", "link", "net", "cgroup", "attach", "detach", "run");
 
     private Jbpf() {
     }

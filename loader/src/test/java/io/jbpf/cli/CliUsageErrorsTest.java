@@ -90,7 +90,7 @@ class CliUsageErrorsTest {
         CliRun r = jbpf();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, features, prog, link, net, cgroup, "
-                + "attach, detach)");
+                + "attach, detach, run)");
     }
 
     @Test
