@@ -26,8 +26,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * {@code jbpf run FILE.bpf.c}: the bcc habit. Compiles the source with clang ({@link BpfCompiler},
  * cached), loads it, attaches every entry program by its section (the hooks of {@code load --attach},
- * held by this process rather than pinned), and prints the programs' bpf_printk lines until Ctrl-C
- * or {@code --duration}; everything is detached when it ends. A compile error is shown with its
+ * held by this process rather than pinned), and prints the programs' bpf_printk lines until Ctrl-C,
+ * {@code --duration} or {@code --count} lines; everything is detached when it ends. A compile error is shown with its
  * file and line, and nothing is loaded.
  */
 final class RunCommand extends CliCommand {
@@ -35,6 +35,8 @@ final class RunCommand extends CliCommand {
             "BPF C source (compiled with clang -O2 -g -target bpf), or an object file clang already made");
     private final OptionSpec durationOpt = checked("TIME", Long.class, new DurationConverter(10 * 1_000_000L,
             365 * 24 * 3600 * 1_000_000_000L), null, "stop after this long: " + DurationConverter.FORMS, "--duration");
+    private final OptionSpec countOpt = checked("N", Integer.class, new IntRangeConverter(1, Integer.MAX_VALUE,
+            "a count of lines"), null, "stop after N lines", "--count");
     private final OptionSpec jsonOpt = flag("print each line as a JSON object", "--json", "-j");
     private final OptionSpec deviceOpt = option("DEV", String.class, "the device for XDP and tc programs", "--dev", "-d");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs", "--cgroup");
@@ -49,6 +51,7 @@ final class RunCommand extends CliCommand {
     public Integer call() {
         Path source = sourceArg.getValue();
         Long duration = durationOpt.getValue();
+        Integer count = countOpt.getValue();
         String[] cflags = cflagsOpt.getValue();
         Path object = source.toString().endsWith(".o") ? source
                 : BpfCompiler.defaults().withFlags(cflags == null ? new String[0] : cflags).compile(source);
@@ -89,9 +92,15 @@ final class RunCommand extends CliCommand {
                 }
                 err().println("jbpf: printing bpf_printk lines" + (duration == null ? " until Ctrl-C" : ""));
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-                while (!stop.get() && System.nanoTime() < end) {
+                int[] printed = {0};
+                while (!stop.get() && System.nanoTime() < end && (count == null || printed[0] < count)) {
                     long left = Math.max(0, end - System.nanoTime());
-                    pipe.poll((int) Math.min(200, left / 1_000_000), line -> print(out, line, json));
+                    pipe.poll((int) Math.min(200, left / 1_000_000), line -> {
+                        if (count == null || printed[0] < count) {
+                            printed[0]++;
+                            print(out, line, json);
+                        }
+                    });
                 }
             } finally {
                 for (Attachments.Attached a : attached) {

@@ -2,7 +2,10 @@ package io.jbpf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.BpfProgram;
+import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.link.BpfLink;
 import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
@@ -41,18 +44,40 @@ class RunCommandIT {
         // compiled once before, so the run below starts printing at once
         io.jbpf.BpfCompiler.defaults().compile(source);
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
-                () -> CliRun.of("run", source.toString(), "--duration", "4s", "--json"));
+                () -> CliRun.of("run", source.toString(), "--duration", "60s", "--count", "2", "--json"));
         int tid = (int) GETTID.call();
-        Thread.sleep(2000);
+        // sync once the program is attached: its tracepoint link is in the kernel's list
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!helloAttached()) {
+            assertThat(System.nanoTime()).as("jbpf run attached hello within 60 s").isLessThan(deadline);
+            assertThat(run).as("jbpf run is still running").isNotDone();
+            Thread.sleep(50);
+        }
         SYNC.call();
         SYNC.call();
-        CliRun r = run.get(30, TimeUnit.SECONDS);
+        CliRun r = run.get(60, TimeUnit.SECONDS);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("hello attached to tracepoint syscalls/sys_enter_sync");
         List<String> ours = r.out().lines().filter(l -> l.contains("\"pid\":" + tid + ",")).toList();
         assertThat(ours).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"message\":\"Hello, World!\""));
         SYNC.call(); // detached at the end: nothing left attached prints
         assertThat(Fds.count()).isEqualTo(before);
+    }
+
+    private static boolean helloAttached() {
+        for (int id : BpfLink.ids()) {
+            try (BpfLink link = BpfLink.fromId(id)) {
+                int progId = link.info().progId();
+                try (BpfProgram p = BpfProgram.fromId(progId)) {
+                    if (p.name().equals("hello")) {
+                        return true;
+                    }
+                }
+            } catch (BpfException e) {
+                // gone since it was listed
+            }
+        }
+        return false;
     }
 
     @Test
