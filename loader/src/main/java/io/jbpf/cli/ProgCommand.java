@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.OptionSpec;
@@ -59,36 +58,9 @@ final class ProgCommand extends CliCommand {
         @Override
         public Integer call() {
             Long duration = durationOpt.getValue();
-            Integer count = countOpt.getValue();
-            boolean json = isSet(jsonOpt);
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-            PrintWriter out = out();
-            int[] printed = {0};
             try (TracePipe pipe = TracePipe.open()) {
-                while ((count == null || printed[0] < count) && System.nanoTime() < end) {
-                    long left = Math.max(0, end - System.nanoTime());
-                    pipe.poll((int) Math.min(200, left / 1_000_000), line -> {
-                        if (count != null && printed[0] >= count) {
-                            return;
-                        }
-                        printed[0]++;
-                        if (json) {
-                            Map<String, Object> o = new LinkedHashMap<>();
-                            o.put("task", line.task());
-                            o.put("pid", line.pid());
-                            o.put("cpu", line.cpu());
-                            o.put("flags", line.flags());
-                            o.put("timestamp", line.timestamp());
-                            o.put("function", line.function());
-                            o.put("message", line.message());
-                            out.println(Json.write(o));
-                        } else {
-                            out.printf(Locale.ROOT, "%16s-%-7d [%03d] %s %.6f: %s: %s%n", line.task(), line.pid(),
-                                    line.cpu(), line.flags(), line.timestamp(), line.function(), line.message());
-                        }
-                        out.flush();
-                    });
-                }
+                new TraceOutput(out(), isSet(jsonOpt), countOpt.getValue()).pump(pipe, end, () -> false);
             }
             return 0;
         }

@@ -13,10 +13,7 @@ import io.jbpf.uapi.ProgType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -92,16 +89,7 @@ final class RunCommand extends CliCommand {
                 }
                 err().println("jbpf: printing bpf_printk lines" + (duration == null ? " until Ctrl-C" : ""));
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-                int[] printed = {0};
-                while (!stop.get() && System.nanoTime() < end && (count == null || printed[0] < count)) {
-                    long left = Math.max(0, end - System.nanoTime());
-                    pipe.poll((int) Math.min(200, left / 1_000_000), line -> {
-                        if (count == null || printed[0] < count) {
-                            printed[0]++;
-                            print(out, line, json);
-                        }
-                    });
-                }
+                new TraceOutput(out, json, count).pump(pipe, end, stop::get);
             } finally {
                 for (Attachments.Attached a : attached) {
                     a.link().close();
@@ -116,21 +104,5 @@ final class RunCommand extends CliCommand {
             }
         }
         return 0;
-    }
-
-    private static void print(PrintWriter out, io.jbpf.trace.TraceLine line, boolean json) {
-        if (json) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("task", line.task());
-            o.put("pid", line.pid());
-            o.put("cpu", line.cpu());
-            o.put("timestamp", line.timestamp());
-            o.put("message", line.message());
-            out.println(Json.write(o));
-        } else {
-            out.printf(Locale.ROOT, "%16s-%-7d [%03d] %.6f: %s%n", line.task(), line.pid(), line.cpu(), line.timestamp(),
-                    line.message());
-        }
-        out.flush();
     }
 }
