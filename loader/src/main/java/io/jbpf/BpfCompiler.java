@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * for libbpf's {@code bpf_tracing.h}) and the multiarch include directory the kernel UAPI headers
  * need, libbpf's {@code <bpf/bpf_helpers.h>} coming from the system (libbpf-dev). Objects are
  * cached by a hash of the source, the flags and clang's version, so an unchanged source is
- * compiled once. Errors come back as a {@link BpfException} with clang's {@code file:line:col}
+ * compiled once (headers it includes are not part of the key: after editing one, change a flag or
+ * remove the cached object). Errors come back as a {@link BpfException} with clang's {@code file:line:col}
  * diagnostics.
  *
  * @param clang    the clang to run ({@code clang} from PATH by default)
