@@ -22,9 +22,8 @@ import java.util.regex.Pattern;
  * {@code clang -O2 -g -target bpf} with the target architecture's define ({@code __TARGET_ARCH_x86}
  * for libbpf's {@code bpf_tracing.h}) and the multiarch include directory the kernel UAPI headers
  * need, libbpf's {@code <bpf/bpf_helpers.h>} coming from the system (libbpf-dev). Objects are
- * cached by a hash of the source, the flags and clang's version, so an unchanged source is
- * compiled once (headers it includes are not part of the key: after editing one, change a flag or
- * remove the cached object). Errors come back as a {@link BpfException} with clang's {@code file:line:col}
+ * cached by a hash of the source, the headers beside it, the flags and clang's version, so an
+ * unchanged source is compiled once (headers elsewhere, given with -I, are not part of the key). Errors come back as a {@link BpfException} with clang's {@code file:line:col}
  * diagnostics.
  *
  * @param clang    the clang to run ({@code clang} from PATH by default)
@@ -74,7 +73,7 @@ public record BpfCompiler(String clang, Path cacheDir, List<String> flags) {
             throw new BpfException("cannot read BPF source " + source + ": " + e.getMessage(), e);
         }
         List<String> command = command(source);
-        String key = hash(text, String.join("\0", command.subList(1, command.size() - 2)), version());
+        String key = hash(text, localHeaders(source), String.join("\0", command.subList(1, command.size() - 2)), version());
         Path object = cacheDir.resolve(fileName(source) + "-" + key + ".o");
         if (Files.isRegularFile(object)) {
             return object;
@@ -178,10 +177,29 @@ public record BpfCompiler(String clang, Path cacheDir, List<String> flags) {
         return name.replaceAll("\\.c$", "").replaceAll("[^A-Za-z0-9_.-]", "_").toLowerCase(Locale.ROOT);
     }
 
-    private static String hash(byte[] text, String flags, String version) {
+    /** The names and contents of the *.h files in the source's directory, which it may include. */
+    private static byte[] localHeaders(Path source) {
+        Path dir = source.toAbsolutePath().getParent();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path h : files.filter(f -> f.getFileName().toString().endsWith(".h")).sorted().toList()) {
+                all.writeBytes(h.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                all.write(0);
+                all.writeBytes(Files.readAllBytes(h));
+                all.write(0);
+            }
+        } catch (IOException e) {
+            throw new BpfException("cannot read the headers beside " + source + ": " + e.getMessage(), e);
+        }
+        return all.toByteArray();
+    }
+
+    private static String hash(byte[] text, byte[] headers, String flags, String version) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(text);
+            d.update((byte) 0);
+            d.update(headers);
             d.update((byte) 0);
             d.update(flags.getBytes(StandardCharsets.UTF_8));
             d.update((byte) 0);

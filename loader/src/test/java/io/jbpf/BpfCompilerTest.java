@@ -38,7 +38,10 @@ class BpfCompilerTest {
         assertThat(Files.getLastModifiedTime(obj).toMillis()).as("not compiled again").isZero();
         Files.writeString(src, Files.readString(src).replace("XDP_PASS", "XDP_DROP"));
         assertThat(compiler().compile(src)).as("a changed source is another object").isNotEqualTo(obj);
-        assertThat(compiler().withFlags("-DX=1").compile(src)).as("other flags, another object").isNotEqualTo(obj);
+        Path changed = compiler().compile(src);
+        assertThat(compiler().withFlags("-DX=1").compile(src)).as("other flags, another object").isNotEqualTo(changed);
+        Files.writeString(dir.resolve("local.h"), "#define X 1\n");
+        assertThat(compiler().compile(src)).as("a header beside the source is part of the key").isNotEqualTo(changed);
     }
 
     @Test
