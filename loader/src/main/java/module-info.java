@@ -1,6 +1,7 @@
 /**
  * The kernel side of jbpf: objects, maps and programs loaded through {@code bpf(2)}
- * ({@code io.jbpf}) and the attachments of programs to hooks ({@code io.jbpf.link}).
+ * ({@code io.jbpf}), the attachments of programs to hooks ({@code io.jbpf.link}) and the readers
+ * of what programs send to user space ({@code io.jbpf.perf}).
  * {@code io.jbpf.internal.*} (system calls, netlink) and the CLI ({@code io.jbpf.cli}) are not
  * exported.
  */
@@ -18,6 +19,7 @@ module io.jbpf.loader {
 
     exports io.jbpf;
     exports io.jbpf.link;
+    exports io.jbpf.perf;
 
     opens io.jbpf.cli to info.picocli;
 }
