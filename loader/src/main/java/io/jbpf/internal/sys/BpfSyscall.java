@@ -612,4 +612,25 @@ public final class BpfSyscall {
         a.putLong(BpfAttr.ProgAttachOrdered.EXPECTED_REVISION, expectedRevision);
         return call(BpfCmd.PROG_ATTACH, a, BpfAttr.ProgAttachOrdered.SIZE);
     }
+
+    // --- perfbuf ---
+
+    /** BPF_F_TEST_RUN_ON_CPU: BPF_PROG_TEST_RUN runs the program on the CPU given in the attr. */
+    public static final int BPF_F_TEST_RUN_ON_CPU = 1;
+
+    /**
+     * BPF_PROG_TEST_RUN of a program that takes only a context (raw_tp) on CPU {@code cpu}
+     * (BPF_F_TEST_RUN_ON_CPU, Linux 5.10+): where its bpf_perf_event_output(BPF_F_CURRENT_CPU)
+     * records go.
+     */
+    public static TestRunResult progTestRunOnCpu(int progFd, long ctxIn, int ctxInSize, int cpu) {
+        NativeMemory a = attr(BpfAttr.TestRun.SIZE);
+        a.putInt(BpfAttr.TestRun.PROG_FD, progFd);
+        a.putInt(BpfAttr.TestRun.CTX_SIZE_IN, ctxInSize);
+        a.putLong(BpfAttr.TestRun.CTX_IN, ctxIn);
+        a.putInt(BpfAttr.TestRun.FLAGS, BPF_F_TEST_RUN_ON_CPU);
+        a.putInt(BpfAttr.TestRun.CPU, cpu);
+        int r = call(BpfCmd.PROG_TEST_RUN, a, BpfAttr.TestRun.SIZE);
+        return new TestRunResult(Math.min(r, 0), a.getInt(BpfAttr.TestRun.RETVAL), 0, a.getInt(BpfAttr.TestRun.DURATION));
+    }
 }

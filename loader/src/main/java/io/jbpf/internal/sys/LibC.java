@@ -113,4 +113,13 @@ public final class LibC {
         Reference.reachabilityFence(buf);
         return n;
     }
+
+    // --- perfbuf ---
+
+    private static final Function IOCTL = Native.function("ioctl", Returns.INT, 3);
+
+    /** {@code ioctl(fd, request, arg)} with an integer argument (PERF_EVENT_IOC_ENABLE and DISABLE take 0). */
+    public static int ioctl(int fd, long request, long arg) {
+        return (int) IOCTL.call(fd, request, arg);
+    }
 }
