@@ -5,6 +5,7 @@ import io.jbpf.common.BpfException;
 import io.jbpf.internal.sys.Epoll;
 import io.jbpf.internal.sys.LibC;
 import io.jbpf.internal.sys.Native;
+import io.jbpf.internal.sys.PerfEventOpen;
 import io.jbpf.internal.sys.PossibleCpus;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.UpdateFlags;
@@ -91,7 +92,7 @@ public final class PerfBuffer implements AutoCloseable {
 
     private void openCpu(int i, int cpu, PerfBufferOptions options, long page, int dataSize, ByteBuffer scratch) {
         String what = "map " + map.name();
-        fds[i] = PerfEventAttr.openBpfOutput(cpu, options, what);
+        fds[i] = BpfOutputEvent.openBpfOutput(cpu, options, what);
         long addr = LibC.mmap(mapLength, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], 0);
         if (addr == -1) {
             throw new BpfException("mmap of the perf ring of CPU " + cpu + " (" + mapLength + " bytes) for " + what
@@ -102,7 +103,7 @@ public final class PerfBuffer implements AutoCloseable {
         rings[i] = new PerfRing(cpu, Native.view(addr, (int) page), Native.view(addr + page, dataSize), scratch);
         map.update(key(cpu), key(fds[i]), UpdateFlags.ANY);
         epoll.add(fds[i], Epoll.EPOLLIN, i);
-        PerfEventAttr.ioctl(fds[i], PerfEventAttr.PERF_EVENT_IOC_ENABLE, "the perf event of CPU " + cpu + " for " + what);
+        BpfOutputEvent.ioctl(fds[i], PerfEventOpen.PERF_EVENT_IOC_ENABLE, "the perf event of CPU " + cpu + " for " + what);
     }
 
     private static byte[] key(int v) {
@@ -202,7 +203,7 @@ public final class PerfBuffer implements AutoCloseable {
             if (fds[i] < 0) {
                 continue;
             }
-            if (LibC.ioctl(fds[i], PerfEventAttr.PERF_EVENT_IOC_DISABLE, 0) != 0 && failure == null) {
+            if (LibC.ioctl(fds[i], PerfEventOpen.PERF_EVENT_IOC_DISABLE, 0) != 0 && failure == null) {
                 failure = new BpfException("PERF_EVENT_IOC_DISABLE of the perf event of CPU " + cpuOf(i), Native.errno());
             }
             if (rings[i] != null) {
