@@ -18,6 +18,7 @@ module io.jbpf.loader {
 
     exports io.jbpf;
     exports io.jbpf.link;
+    exports io.jbpf.ringbuf;
 
     opens io.jbpf.cli to info.picocli;
 }
