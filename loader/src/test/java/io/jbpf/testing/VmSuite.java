@@ -70,7 +70,7 @@ public final class VmSuite {
 
     /** A simple class name is looked up in the test packages. */
     private static String qualified(String simple) {
-        for (String pkg : List.of("io.jbpf", "io.jbpf.link", "io.jbpf.cli")) {
+        for (String pkg : List.of("io.jbpf", "io.jbpf.link", "io.jbpf.cli", "io.jbpf.ringbuf")) {
             try {
                 Class.forName(pkg + "." + simple, false, VmSuite.class.getClassLoader());
                 return pkg + "." + simple;
@@ -78,7 +78,7 @@ public final class VmSuite {
                 // next package
             }
         }
-        throw new IllegalArgumentException("no test class " + simple + " in io.jbpf, io.jbpf.link or io.jbpf.cli");
+        throw new IllegalArgumentException("no test class " + simple + " in io.jbpf, io.jbpf.link, io.jbpf.cli or io.jbpf.ringbuf");
     }
 
     /** One line per finished test, so a slow guest shows where it is. */
