@@ -122,4 +122,23 @@ public final class LibC {
     public static int ioctl(int fd, long request, long arg) {
         return (int) IOCTL.call(fd, request, arg);
     }
+
+    // --- ringbuf ---
+
+    private static final Function EVENTFD = Native.function("eventfd", Returns.INT, 2);
+    private static final Function WRITE = Native.function("write", Returns.LONG, 3);
+    /** EFD_CLOEXEC | EFD_NONBLOCK (the same values on x86-64 and arm64). */
+    public static final int EFD_CLOEXEC_NONBLOCK = 0x80000 | 0x800;
+
+    /** {@code eventfd(initval, flags)}: an fd, or -1 with errno set. */
+    public static int eventfd(int initval, int flags) {
+        return (int) EVENTFD.call(initval, flags);
+    }
+
+    /** {@code write(fd, buf, len)}: bytes written, or -1 with errno set. */
+    public static long write(int fd, NativeMemory buf, long len) {
+        long n = WRITE.call(fd, buf.address(), len);
+        Reference.reachabilityFence(buf);
+        return n;
+    }
 }
