@@ -9,7 +9,6 @@ import io.jbpf.internal.sys.BpfAttr;
 import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
-import io.jbpf.trace.TracePipe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,9 +58,7 @@ final class ProgCommand extends CliCommand {
         public Integer call() {
             Long duration = durationOpt.getValue();
             long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-            try (TracePipe pipe = TracePipe.open()) {
-                new TraceOutput(out(), isSet(jsonOpt), countOpt.getValue()).pump(pipe, end, () -> false);
-            }
+            new TraceOutput(out(), isSet(jsonOpt), countOpt.getValue()).pump(end, () -> false);
             return 0;
         }
     }

@@ -77,7 +77,8 @@ final class RunCommand extends CliCommand {
         }, "jbpf-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Attachments.Attached> attached = new ArrayList<>();
-        try (TracePipe pipe = TracePipe.open();
+        TraceOutput output = new TraceOutput(out, json, count);
+        try (TracePipe pipe = TracePipe.open(output::print);
              BpfObject obj = BpfObject.load(spec, LoadOptions.defaults().withDefaultType(ProgType.XDP))) {
             obj.warnings().forEach(w -> err().println("jbpf: warning: " + w));
             try {
@@ -89,7 +90,7 @@ final class RunCommand extends CliCommand {
                 }
                 err().println("jbpf: printing bpf_printk lines" + (duration == null ? " until Ctrl-C" : ""));
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-                new TraceOutput(out, json, count).pump(pipe, end, stop::get);
+                output.pump(pipe, end, stop::get);
             } finally {
                 for (Attachments.Attached a : attached) {
                     a.link().close();

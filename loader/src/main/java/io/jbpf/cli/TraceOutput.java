@@ -25,15 +25,23 @@ final class TraceOutput {
         this.count = count;
     }
 
-    /** Prints the lines {@code pipe} gives until {@code endNanos} (System.nanoTime), the count, or {@code stop}. */
-    void pump(TracePipe pipe, long endNanos, BooleanSupplier stop) {
-        while (!stop.getAsBoolean() && System.nanoTime() < endNanos && (count == null || printed < count)) {
-            long left = Math.max(0, endNanos - System.nanoTime());
-            pipe.poll((int) Math.min(200, left / 1_000_000), this::print);
+    /** Opens the trace pipe and prints its lines until {@code endNanos} (System.nanoTime), the count, or {@code stop}. */
+    void pump(long endNanos, BooleanSupplier stop) {
+        try (TracePipe pipe = TracePipe.open(this::print)) {
+            pump(pipe, endNanos, stop);
         }
     }
 
-    private void print(TraceLine line) {
+    /** As {@link #pump(long, BooleanSupplier)}, from a pipe opened with {@link #print} as its handler. */
+    void pump(TracePipe pipe, long endNanos, BooleanSupplier stop) {
+        while (!stop.getAsBoolean() && System.nanoTime() < endNanos && (count == null || printed < count)) {
+            long left = Math.max(0, endNanos - System.nanoTime());
+            pipe.poll((int) Math.min(200, left / 1_000_000));
+        }
+    }
+
+    /** Prints one line (the pipe's handler), up to the count. */
+    void print(TraceLine line) {
         if (count != null && printed >= count) {
             return;
         }

@@ -37,6 +37,7 @@ public final class PerfBuffer implements AutoCloseable {
     private static final int MAX_RECORD = 1 << 16;
 
     private final BpfMap map;
+    private final PerfEventHandler handler;
     private final Epoll epoll;
     private final PerfRing[] rings;
     private final int[] fds;
@@ -45,8 +46,9 @@ public final class PerfBuffer implements AutoCloseable {
     private int next;
     private boolean closed;
 
-    private PerfBuffer(BpfMap map, int cpus, long mapLength) {
+    private PerfBuffer(BpfMap map, int cpus, long mapLength, PerfEventHandler handler) {
         this.map = map;
+        this.handler = handler;
         this.rings = new PerfRing[cpus];
         this.fds = new int[cpus];
         this.addresses = new long[cpus];
@@ -58,9 +60,10 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * Opens a reader of {@code map} on every online CPU. The map must be a perf event array with
      * an entry for each online CPU's number (max_entries 0 in the ELF makes jbpf size it to the
-     * possible CPUs, as libbpf does). The reader's entries replace any the map had.
+     * possible CPUs, as libbpf does). The reader's entries replace any the map had. {@link #poll}
+     * and {@link #consume} hand every record to {@code handler}, as a ring buffer reader does.
      */
-    public static PerfBuffer open(BpfMap map, PerfBufferOptions options) {
+    public static PerfBuffer open(BpfMap map, PerfBufferOptions options, PerfEventHandler handler) {
         if (map.type() != MapType.PERF_EVENT_ARRAY) {
             throw new BpfException("map " + map.name() + " is a " + map.type().kernelName()
                     + ", not a BPF_MAP_TYPE_PERF_EVENT_ARRAY: a perf buffer reads only those");
@@ -77,7 +80,7 @@ public final class PerfBuffer implements AutoCloseable {
             throw new BpfException("perf buffer of map " + map.name() + ": " + options.pagesPerCpu()
                     + " pages per CPU exceed 2 GiB");
         }
-        PerfBuffer b = new PerfBuffer(map, cpus.length, page + dataSize);
+        PerfBuffer b = new PerfBuffer(map, cpus.length, page + dataSize, java.util.Objects.requireNonNull(handler, "handler"));
         try {
             ByteBuffer scratch = ByteBuffer.allocateDirect((int) Math.min(MAX_RECORD, dataSize)).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < cpus.length; i++) {
@@ -113,9 +116,9 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * Reads up to {@code limit} records from the rings (lost reports do not count), starting after
      * the ring where the last call stopped so that no CPU starves; returns how many were handed to
-     * {@code handler}. Does not wait.
+     * the handler. Does not wait.
      */
-    public int consume(PerfEventHandler handler, int limit) {
+    public int consume(int limit) {
         checkOpen();
         int n = 0;
         int count = rings.length;
@@ -130,18 +133,18 @@ public final class PerfBuffer implements AutoCloseable {
     /**
      * Reads waiting records like {@link #consume}; when there are none, waits up to
      * {@code timeoutMillis} (-1: until records arrive) for the kernel to wake the reader (per
-     * {@link PerfBufferOptions}), then reads. Returns how many records were handed to {@code handler}
+     * {@link PerfBufferOptions}), then reads. Returns how many records were handed to the handler
      * (0 after a timeout).
      */
-    public int poll(PerfEventHandler handler, int limit, int timeoutMillis) {
-        int n = consume(handler, limit);
+    public int poll(int timeoutMillis, int limit) {
+        int n = consume(limit);
         if (n > 0 || limit <= 0) {
             return n;
         }
         if (epoll.await(timeoutMillis) == 0) {
             return 0;
         }
-        return consume(handler, limit);
+        return consume(limit);
     }
 
     /** The online CPUs this reader has a ring for, ascending. */

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * A reader of the kernel's trace pipe ({@code /sys/kernel/tracing/trace_pipe}), where
- * {@code bpf_printk} lines land: {@link #poll} waits for lines and hands each, parsed, to a
- * handler, as bcc's {@code trace_print()}/{@code trace_fields()} do. Reading consumes: the kernel
+ * {@code bpf_printk} lines land: {@link #poll} waits for lines and hands each, parsed, to the
+ * handler given at {@link #open} (as the ring and perf buffer readers do), as bcc's {@code trace_print()}/{@code trace_fields()} do. Reading consumes: the kernel
  * gives each line to one reader only, so two readers (or {@code cat trace_pipe}) split the lines.
  * Close it to close the pipe.
  */
@@ -27,6 +27,7 @@ public final class TracePipe implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     private final Path path;
+    private final Consumer<TraceLine> handler;
     private final int fd;
     private final Epoll epoll;
     private final NativeMemory buffer = Native.allocate(BUFFER);
@@ -34,14 +35,19 @@ public final class TracePipe implements AutoCloseable {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private boolean closed;
 
-    private TracePipe(Path path, int fd, Epoll epoll) {
+    private TracePipe(Path path, Consumer<TraceLine> handler, int fd, Epoll epoll) {
         this.path = path;
+        this.handler = handler;
         this.fd = fd;
         this.epoll = epoll;
     }
 
-    /** Opens the trace pipe of tracefs at /sys/kernel/tracing (or debugfs's tracing directory). */
-    public static TracePipe open() {
+    /**
+     * Opens the trace pipe of tracefs at /sys/kernel/tracing (or debugfs's tracing directory);
+     * {@link #poll} hands its lines to {@code handler}.
+     */
+    public static TracePipe open(Consumer<TraceLine> handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
         Path path = PIPES.stream().filter(Files::exists).findFirst().orElseThrow(() -> new BpfException(
                 "no trace pipe: tracefs is not mounted at /sys/kernel/tracing (mount -t tracefs tracefs /sys/kernel/tracing)"));
         int fd = LibC.open(path.toString(), LibC.O_RDONLY_CLOEXEC | O_NONBLOCK);
@@ -52,7 +58,7 @@ public final class TracePipe implements AutoCloseable {
         try {
             epoll = new Epoll(1);
             epoll.add(fd, Epoll.EPOLLIN, 0);
-            return new TracePipe(path, fd, epoll);
+            return new TracePipe(path, handler, fd, epoll);
         } catch (RuntimeException e) {
             if (epoll != null) {
                 epoll.close();
@@ -64,10 +70,10 @@ public final class TracePipe implements AutoCloseable {
 
     /**
      * Waits up to {@code timeoutMillis} (0: do not wait, -1: until a line comes) for lines, then
-     * hands every complete line read to {@code handler} (lines that are not trace lines, such as
-     * the kernel's "LOST EVENTS" notes, are skipped). Returns how many lines were handed.
+     * hands every complete line read to the handler (lines that are not trace lines, such as the
+     * kernel's "LOST EVENTS" notes, are skipped). Returns how many lines were handed.
      */
-    public int poll(int timeoutMillis, Consumer<TraceLine> handler) {
+    public int poll(int timeoutMillis) {
         if (closed) {
             throw new BpfException(path + ": the trace pipe reader is closed");
         }

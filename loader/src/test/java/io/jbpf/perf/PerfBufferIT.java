@@ -105,7 +105,7 @@ class PerfBufferIT {
     /** Polls until {@code total} samples arrived (or 5 s pass without progress). */
     private static void drain(PerfBuffer r, Checker c, long total) {
         while (c.samples < total) {
-            if (r.poll(c, 64, 5000) == 0 && c.samples < total) {
+            if (r.poll(5000, 64) == 0 && c.samples < total) {
                 throw new AssertionError("only " + c.samples + " of " + total + " records arrived");
             }
         }
@@ -114,18 +114,18 @@ class PerfBufferIT {
     @Test
     void everyOnlineCpusRecordsArriveExactlyOnceInOrder() {
         int before = Fds.count();
-        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.defaults())) {
+        Checker c = new Checker(64);
+        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.defaults(), c)) {
             int[] cpus = PossibleCpus.online();
             assertThat(r.cpus()).containsExactly(cpus);
-            Checker c = new Checker(64);
             for (int round = 0; round < 3; round++) {
                 for (int cpu : cpus) {
                     emit(o.program("jpb_emit"), cpu, 200, cpu * 1_000_000 + round * 200, 64);
                 }
             }
             drain(r, c, 600L * cpus.length);
-            assertThat(r.consume(c, 1000)).as("nothing more").isZero();
-            assertThat(r.poll(c, 1000, 50)).as("nothing more after a wait").isZero();
+            assertThat(r.consume(1000)).as("nothing more").isZero();
+            assertThat(r.poll(50, 1000)).as("nothing more after a wait").isZero();
             for (int cpu : cpus) {
                 assertThat(c.nextSeq.get(cpu)).as("CPU " + cpu).isEqualTo(cpu * 1_000_000 + 600);
             }
@@ -139,9 +139,9 @@ class PerfBufferIT {
     /** 112-byte records in a 4096-byte ring: the 37th (at 4032) and every so often after wrap. */
     @Test
     void recordsThatWrapTheRingsEndArriveIntact() {
-        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(1))) {
+        Checker c = new Checker(100);
+        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(1), c)) {
             int cpu = r.cpus()[r.cpus().length - 1];
-            Checker c = new Checker(100);
             int total = 0;
             for (int batch = 0; batch < 10; batch++) {
                 emit(o.program("jpb_emit"), cpu, 30, total, 100); // 3360 bytes: fits the ring
@@ -158,15 +158,15 @@ class PerfBufferIT {
 
     @Test
     void anOverfullRingReportsWhatItLost() {
-        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(1))) {
+        Checker c = new Checker(100);
+        c.gaps = true; // the records the ring had no room for are missing
+        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(1), c)) {
             int cpu = r.cpus()[0];
             int ringRecords = (int) (Native.pageSize() / 112);
             int emitted = 3 * ringRecords;
             emit(o.program("jpb_emit"), cpu, emitted, 0, 100);
             long failed = o.variable("jpb_failed").getLong();
             assertThat(failed).as("outputs refused by a full ring").isPositive();
-            Checker c = new Checker(100);
-            c.gaps = true; // the records the ring had no room for are missing
 
             drain(r, c, emitted - failed);
             // The kernel writes PERF_RECORD_LOST once there is room again: with the next output.
@@ -200,15 +200,15 @@ class PerfBufferIT {
             producer.start();
             try {
                 for (int i = 0; i < 5; i++) {
-                    PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(2));
+                    PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(2), (c, b, off, len) -> { });
                     assertThat(perfMappings()).isEqualTo(mapsBefore + r.cpus().length);
                     long got = 0;
                     while (got < 100) {
-                        got += r.poll((c, b, off, len) -> { }, 50, 5000);
+                        got += r.poll(5000, 50);
                     }
                     r.close();
                     assertThat(perfMappings()).isEqualTo(mapsBefore);
-                    assertThatThrownBy(() -> r.consume((c, b, off, len) -> { }, 1)).isInstanceOf(BpfException.class)
+                    assertThatThrownBy(() -> r.consume(1)).isInstanceOf(BpfException.class)
                             .hasMessageContaining("closed");
                 }
             } finally {
@@ -227,10 +227,10 @@ class PerfBufferIT {
     /** 200 records of 72 bytes per round through a 16 KiB ring: rounds wrap its end again and again. */
     @Test
     void consumingAllocatesNothingPerRecord() {
-        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(4))) {
+        long[] sum = new long[1];
+        PerfEventHandler h = (cpuOf, b, off, len) -> sum[0] += b.getInt(off);
+        try (BpfObject o = load(); PerfBuffer r = PerfBuffer.open(o.map("jpb_events"), PerfBufferOptions.pages(4), h)) {
             int cpu = r.cpus()[0];
-            long[] sum = new long[1];
-            PerfEventHandler h = (cpuOf, b, off, len) -> sum[0] += b.getInt(off);
             long tid = Thread.currentThread().getId();
             long bytes = -1;
             long consumed = 0;
@@ -240,7 +240,7 @@ class PerfBufferIT {
                 long before = THREADS.getThreadAllocatedBytes(tid);
                 int n = 0;
                 while (n < 200) {
-                    n += r.consume(h, 64);
+                    n += r.consume(64);
                 }
                 bytes = THREADS.getThreadAllocatedBytes(tid) - before;
                 consumed += n;
@@ -257,7 +257,7 @@ class PerfBufferIT {
     @Test
     void aMapThatIsNotAPerfEventArrayIsRefused() {
         try (BpfMap m = BpfMap.create(MapSpec.of("jpb_not_perf", MapType.ARRAY, 4, 4, 4))) {
-            assertThatThrownBy(() -> PerfBuffer.open(m, PerfBufferOptions.defaults())).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> PerfBuffer.open(m, PerfBufferOptions.defaults(), (c, b, off, len) -> { })).isInstanceOf(BpfException.class)
                     .hasMessageContaining("jpb_not_perf").hasMessageContaining("BPF_MAP_TYPE_ARRAY");
         }
     }
@@ -266,7 +266,7 @@ class PerfBufferIT {
     void aMapTooSmallForTheOnlineCpusIsRefused() {
         int last = PossibleCpus.online()[PossibleCpus.online().length - 1];
         try (BpfMap m = BpfMap.create(MapSpec.of("jpb_small", MapType.PERF_EVENT_ARRAY, 4, 4, last))) {
-            assertThatThrownBy(() -> PerfBuffer.open(m, PerfBufferOptions.defaults())).isInstanceOf(BpfException.class)
+            assertThatThrownBy(() -> PerfBuffer.open(m, PerfBufferOptions.defaults(), (c, b, off, len) -> { })).isInstanceOf(BpfException.class)
                     .hasMessageContaining("jpb_small").hasMessageContaining("CPU " + last);
         }
     }

@@ -42,36 +42,34 @@ class TracePipeIT {
         int tid = (int) GETTID.call();
         BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_printk_hello.o"))
                 .withVariable("target_tgid", le32((int) ProcessHandle.current().pid()));
-        try (TracePipe pipe = TracePipe.open();
+        List<TraceLine> ours = new ArrayList<>();
+        try (TracePipe pipe = TracePipe.open(l -> {
+                if (l.pid() == tid) {
+                    ours.add(l);
+                }
+            });
              BpfObject obj = BpfObject.load(spec, LoadOptions.defaults())) {
-            pipe.poll(0, l -> { }); // whatever was left in the pipe before
-            List<TraceLine> ours = new ArrayList<>();
+            pipe.poll(0); // whatever was left in the pipe before
+            ours.clear();
             try (TracepointLink link = TracepointLink.attach(obj.program("jtr_hello"))) {
                 for (int i = 0; i < 3; i++) {
                     SYNC.call();
                 }
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (ours.size() < 3 && System.nanoTime() < deadline) {
-                    pipe.poll(200, l -> {
-                        if (l.pid() == tid && l.fromBpf()) {
-                            ours.add(l);
-                        }
-                    });
+                    pipe.poll(200);
                 }
             }
             assertThat(ours).hasSize(3).allSatisfy(l -> {
+                assertThat(l.fromBpf()).isTrue();
                 assertThat(l.message()).isEqualTo("Hello, World!");
                 assertThat(l.cpu()).isBetween(0, Runtime.getRuntime().availableProcessors() * 64);
             });
             assertThat(ours.get(2).timestamp()).isGreaterThanOrEqualTo(ours.get(0).timestamp());
+            ours.clear();
             SYNC.call();
-            List<TraceLine> after = new ArrayList<>();
-            pipe.poll(500, l -> {
-                if (l.pid() == tid) {
-                    after.add(l);
-                }
-            });
-            assertThat(after).as("the link is closed").isEmpty();
+            pipe.poll(500);
+            assertThat(ours).as("the link is closed").isEmpty();
         }
         assertThat(Fds.count()).isEqualTo(before);
     }
@@ -82,8 +80,8 @@ class TracePipeIT {
         BpfObjectSpec spec = BpfObjectSpec.read(Objects.path("hooks/trace_printk_hello.o"))
                 .withVariable("target_tgid", le32((int) ProcessHandle.current().pid()));
         try (BpfObject obj = BpfObject.load(spec, LoadOptions.defaults());
-             TracePipe drain = TracePipe.open()) {
-            drain.poll(0, l -> { }); // whatever was left in the pipe before
+             TracePipe drain = TracePipe.open(l -> { })) {
+            drain.poll(0); // whatever was left in the pipe before
             drain.close();
             try (TracepointLink link = TracepointLink.attach(obj.program("jtr_hello"))) {
                 CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
