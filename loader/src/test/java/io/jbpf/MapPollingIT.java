@@ -1036,7 +1036,21 @@ class MapPollingIT {
     }
 
     private static void afterClose(BpfMap m, MapCursor c, MapBatch b, int oldFd) {
-        try (BpfMap other = BpfMap.create(MapSpec.of("poll_reuse", MapType.HASH, 4, 8, 16))) {
+        // The kernel hands out the lowest free fd number, but other JVM threads may free a lower one
+        // meanwhile (a process's pipes, say): fill those with maps until a map gets the old number.
+        List<BpfMap> fillers = new java.util.ArrayList<>();
+        BpfMap reuse = null;
+        while (reuse == null && fillers.size() < 64) {
+            BpfMap x = BpfMap.create(MapSpec.of("poll_reuse", MapType.HASH, 4, 8, 16));
+            if (x.fd() == oldFd) {
+                reuse = x;
+            } else {
+                fillers.add(x);
+            }
+        }
+        fillers.forEach(BpfMap::close);
+        try (BpfMap other = reuse) {
+            assertThat(other).as("a map got the closed map's fd number %d", oldFd).isNotNull();
             assertThat(other.fd()).as("the fd number is reused").isEqualTo(oldFd);
             other.update(le32(1), le64(77), UpdateFlags.ANY);
             c.key().putInt(0, 1);
