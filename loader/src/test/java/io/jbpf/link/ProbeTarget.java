@@ -2,8 +2,13 @@ package io.jbpf.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.BpfObject;
+import io.jbpf.LoadOptions;
+import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.Kernel;
+import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
+import io.jbpf.testing.TraceTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +29,12 @@ final class ProbeTarget {
         Sh.Result r = Sh.run("gcc", "-O2", "-o", PATH.toString(), src.toString());
         assertThat(r.exit()).as("gcc: %s", r.all()).isZero();
         return PATH;
+    }
+
+    /** hooks/probe_uprobe.o with its programs counting every process's calls (target_tgid 0). */
+    static BpfObject loadUprobes() {
+        return BpfObject.load(BpfObjectSpec.read(Objects.path("hooks/probe_uprobe.o"))
+                .withVariable("target_tgid", TraceTarget.le32(0)), LoadOptions.defaults());
     }
 
     static void delete() throws IOException {

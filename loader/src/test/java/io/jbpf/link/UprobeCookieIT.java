@@ -1,17 +1,13 @@
 package io.jbpf.link;
 
-import static io.jbpf.testing.TraceTarget.le32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.BpfObject;
-import io.jbpf.LoadOptions;
 import io.jbpf.common.BpfException;
 import io.jbpf.elf.ExecutableFile;
-import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
-import io.jbpf.testing.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,15 +36,10 @@ class UprobeCookieIT {
         Kernel.require();
     }
 
-    private static BpfObject load() {
-        return BpfObject.load(BpfObjectSpec.read(Objects.path("hooks/probe_uprobe.o"))
-                .withVariable("target_tgid", le32(0)), LoadOptions.defaults());
-    }
-
     @Test
     void theProgramReadsTheCookieOfTheLinkThatFired() {
         int before = Fds.count();
-        try (BpfObject obj = load()) {
+        try (BpfObject obj = ProbeTarget.loadUprobes()) {
             try (UprobeLink one = UprobeLink.attach(obj.program("jpr_cookie"), ProbeTarget.PATH, UprobeTarget.function("jpr_one"),
                         UprobeOptions.ENTRY.withCookie(1));
                  UprobeLink three = UprobeLink.attach(obj.program("jpr_cookie"), ProbeTarget.PATH,
@@ -74,7 +65,7 @@ class UprobeCookieIT {
     void aProbeInsideAFunctionFiresAtItsCallsInOptionsAndSectionForm() {
         ExecutableFile.Function two = ExecutableFile.read(ProbeTarget.PATH).function("jpr_two");
         assertThat(two.size()).as("probe_target.c writes jpr_two in 8 bytes").isEqualTo(8);
-        try (BpfObject obj = load()) {
+        try (BpfObject obj = ProbeTarget.loadUprobes()) {
             try (UprobeLink byOptions = UprobeLink.attach(obj.program("jpr_cookie"), ProbeTarget.PATH,
                     UprobeTarget.function("jpr_two", 4), UprobeOptions.ENTRY.withCookie(2))) {
                 assertThat(byOptions.offset()).isEqualTo(two.offset() + 4);
@@ -97,7 +88,7 @@ class UprobeCookieIT {
 
     @Test
     void anOffsetPastTheFunctionIsRefusedNamingItsSize() {
-        try (BpfObject obj = load()) {
+        try (BpfObject obj = ProbeTarget.loadUprobes()) {
             assertThatThrownBy(() -> UprobeLink.attach(obj.program("jpr_cookie"), ProbeTarget.PATH,
                     UprobeTarget.function("jpr_two", 0x10), UprobeOptions.ENTRY))
                     .isInstanceOf(BpfException.class)

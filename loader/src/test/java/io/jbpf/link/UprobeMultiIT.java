@@ -1,17 +1,13 @@
 package io.jbpf.link;
 
-import static io.jbpf.testing.TraceTarget.le32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.BpfObject;
-import io.jbpf.LoadOptions;
 import io.jbpf.common.BpfException;
 import io.jbpf.elf.ExecutableFile;
-import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
-import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
 import io.jbpf.uapi.LinkType;
 import java.util.List;
@@ -43,18 +39,13 @@ class UprobeMultiIT {
         Kernel.require();
     }
 
-    private static BpfObject load() {
-        return BpfObject.load(BpfObjectSpec.read(Objects.path("hooks/probe_uprobe.o"))
-                .withVariable("target_tgid", le32(0)), LoadOptions.defaults());
-    }
-
     private static final List<UprobeTarget> THREE = List.of(UprobeTarget.function("jpr_one"),
             UprobeTarget.function("jpr_two"), UprobeTarget.function("jpr_three"));
 
     @Test
     void oneLinkCountsEachFunctionsCallsExactly() {
         int before = Fds.count();
-        try (BpfObject obj = load()) {
+        try (BpfObject obj = ProbeTarget.loadUprobes()) {
             try (UprobeMultiLink link = UprobeMultiLink.attach(obj.program("jpr_multi"), ProbeTarget.PATH, THREE,
                     UprobeMultiOptions.ENTRY.withCookies(1, 2, 3))) {
                 ExecutableFile file = ExecutableFile.read(ProbeTarget.PATH);
@@ -75,7 +66,7 @@ class UprobeMultiIT {
 
     @Test
     void aUretprobeMultiLinkSeesEveryReturnValue() {
-        try (BpfObject obj = load();
+        try (BpfObject obj = ProbeTarget.loadUprobes();
              UprobeMultiLink link = UprobeMultiLink.attach(obj.program("jpr_multi_ret"), ProbeTarget.PATH, THREE,
                      UprobeMultiOptions.RETURN)) {
             assertThat(link.options().kind()).isEqualTo(ProbeKind.RETURN);
@@ -89,7 +80,7 @@ class UprobeMultiIT {
     @Test
     void aPidFilterSeesOnlyThatProcess() {
         int self = (int) ProcessHandle.current().pid();
-        try (BpfObject obj = load();
+        try (BpfObject obj = ProbeTarget.loadUprobes();
              UprobeMultiLink link = UprobeMultiLink.attach(obj.program("jpr_multi"), ProbeTarget.PATH, THREE,
                      UprobeMultiOptions.ENTRY.withCookies(1, 2, 3).forPid(self))) {
             ProbeTarget.calls(3, 5, 7);
@@ -99,7 +90,7 @@ class UprobeMultiIT {
 
     @Test
     void theSectionsGlobIsResolvedFromTheFile() {
-        try (BpfObject obj = load();
+        try (BpfObject obj = ProbeTarget.loadUprobes();
              UprobeMultiLink link = UprobeMultiLink.attach(obj.program("jpr_multi_glob"))) {
             // jpr_t* matches jpr_three and jpr_two, in name order.
             assertThat(link.targets()).containsExactly(UprobeTarget.function("jpr_three"), UprobeTarget.function("jpr_two"));
@@ -110,7 +101,7 @@ class UprobeMultiIT {
 
     @Test
     void badInputIsRefusedClearly() {
-        try (BpfObject obj = load()) {
+        try (BpfObject obj = ProbeTarget.loadUprobes()) {
             assertThatThrownBy(() -> UprobeMultiLink.attach(obj.program("jpr_cookie"), ProbeTarget.PATH, THREE,
                     UprobeMultiOptions.ENTRY)).isInstanceOf(BpfException.class)
                     .hasMessageContaining("not a uprobe.multi program").hasMessageContaining("SEC(\"uprobe.multi\")");
