@@ -26,6 +26,8 @@ import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpBusyException;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
+import io.jbpf.spec.BpfObjectSpec;
+import io.jbpf.spec.ProgramSpec;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
@@ -33,8 +35,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -185,6 +187,21 @@ final class Attachments {
     /** What jbpf can attach, for error messages. */
     static String supported() {
         return HOOKS.stream().map(Hook::usage).collect(Collectors.joining("; "));
+    }
+
+    /**
+     * The programs of {@code candidates} that attach by their section: all but the tail-call
+     * targets of the object's prog arrays, which run only through those.
+     *
+     * @throws BpfException when none is left
+     */
+    static List<ProgramSpec> entries(BpfObjectSpec spec, List<ProgramSpec> candidates) {
+        List<ProgramSpec> entries = candidates.stream().filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
+        if (entries.isEmpty()) {
+            throw new BpfException(spec.source() + ": " + (candidates.isEmpty() ? "the object has no programs to attach"
+                    : "every selected program is a tail-call target, which runs only through its prog array"));
+        }
+        return entries;
     }
 
     /**

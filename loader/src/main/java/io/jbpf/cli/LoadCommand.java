@@ -96,7 +96,8 @@ final class LoadCommand extends CliCommand {
                 Attachments.TcMode.parse(tcModeOpt.getValue()), hookOpts.values());
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
-        List<ProgramSpec> toAttach = attachAll ? entries(spec, selected)
+        // A program named with --prog attaches even if it is also a tail-call target.
+        List<ProgramSpec> toAttach = attachAll ? (program != null ? selected : Attachments.entries(spec, selected))
                 : device == null ? List.of() : List.of(xdpProgram(spec, selected));
         if (attachAll) {
             toAttach.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));
@@ -160,17 +161,6 @@ final class LoadCommand extends CliCommand {
             attached.stream().filter(a -> a.link() instanceof LwtRoute).forEach(a -> ((LwtRoute) a.link()).release());
         }
         return 0;
-    }
-
-    /** The programs --attach attaches: the selected ones that are not tail-call targets of the object's prog arrays. */
-    private List<ProgramSpec> entries(BpfObjectSpec spec, List<ProgramSpec> selected) {
-        List<ProgramSpec> entries = selected.stream()
-                .filter(p -> program != null || !spec.tailCallTargets().contains(p.name())).toList();
-        if (entries.isEmpty()) {
-            throw new BpfException(spec.source() + ": " + (selected.isEmpty() ? "the object has no programs to attach"
-                    : "every selected program is a tail-call target, which runs only through its prog array"));
-        }
-        return entries;
     }
 
     private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, List<Attachments.Attached> attached,

@@ -3,7 +3,6 @@ package io.jbpf.cli;
 import io.jbpf.BpfCompiler;
 import io.jbpf.BpfObject;
 import io.jbpf.LoadOptions;
-import io.jbpf.common.BpfException;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpMode;
 import io.jbpf.spec.BpfObjectSpec;
@@ -53,11 +52,7 @@ final class RunCommand extends CliCommand {
         Path object = source.toString().endsWith(".o") ? source
                 : BpfCompiler.defaults().withFlags(cflags == null ? new String[0] : cflags).compile(source);
         BpfObjectSpec spec = BpfObjectSpec.read(object);
-        List<ProgramSpec> entries = spec.programs().stream()
-                .filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
-        if (entries.isEmpty()) {
-            throw new BpfException(source + ": no programs to attach");
-        }
+        List<ProgramSpec> entries = Attachments.entries(spec, spec.programs());
         entries.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));
         Attachments.Target target = new Attachments.Target(deviceOpt.getValue(), XdpMode.NATIVE, IfAttached.FAIL,
                 Attachments.XdpVia.NETLINK, null, cgroupOpt.getValue(), null, Attachments.TcMode.TCX, HookOptions.Values.NONE);
