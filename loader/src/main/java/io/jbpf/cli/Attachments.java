@@ -193,12 +193,13 @@ final class Attachments {
      * The programs of {@code candidates} that attach by their section: all but the tail-call
      * targets of the object's prog arrays, which run only through those.
      *
+     * @param file the file the user named, for the message (the object, or the source it was compiled from)
      * @throws BpfException when none is left
      */
-    static List<ProgramSpec> entries(BpfObjectSpec spec, List<ProgramSpec> candidates) {
+    static List<ProgramSpec> entries(BpfObjectSpec spec, List<ProgramSpec> candidates, String file) {
         List<ProgramSpec> entries = candidates.stream().filter(p -> !spec.tailCallTargets().contains(p.name())).toList();
         if (entries.isEmpty()) {
-            throw new BpfException(spec.source() + ": " + (candidates.isEmpty() ? "the object has no programs to attach"
+            throw new BpfException(file + ": " + (candidates.isEmpty() ? "the object has no programs to attach"
                     : "every selected program is a tail-call target, which runs only through its prog array"));
         }
         return entries;

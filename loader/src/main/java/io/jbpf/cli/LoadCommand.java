@@ -97,7 +97,7 @@ final class LoadCommand extends CliCommand {
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> selected = select(spec);
         // A program named with --prog attaches even if it is also a tail-call target.
-        List<ProgramSpec> toAttach = attachAll ? (program != null ? selected : Attachments.entries(spec, selected))
+        List<ProgramSpec> toAttach = attachAll ? (program != null ? selected : Attachments.entries(spec, selected, spec.source()))
                 : device == null ? List.of() : List.of(xdpProgram(spec, selected));
         if (attachAll) {
             toAttach.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));

@@ -52,7 +52,7 @@ final class RunCommand extends CliCommand {
         Path object = source.toString().endsWith(".o") ? source
                 : BpfCompiler.defaults().withFlags(cflags == null ? new String[0] : cflags).compile(source);
         BpfObjectSpec spec = BpfObjectSpec.read(object);
-        List<ProgramSpec> entries = Attachments.entries(spec, spec.programs());
+        List<ProgramSpec> entries = Attachments.entries(spec, spec.programs(), source.toString());
         entries.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));
         Attachments.Target target = new Attachments.Target(deviceOpt.getValue(), XdpMode.NATIVE, IfAttached.FAIL,
                 Attachments.XdpVia.NETLINK, null, cgroupOpt.getValue(), null, Attachments.TcMode.TCX, HookOptions.Values.NONE);
