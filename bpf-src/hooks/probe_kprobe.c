@@ -6,6 +6,7 @@
  *   jpr_kprobe         SEC("kprobe/__x64_sys_getppid"): entries++
  *   jpr_kretprobe      SEC("kretprobe/__x64_sys_getppid"): returns++, return_sum += rax (the ppid)
  *   jpr_sync           SEC("kprobe/__x64_sys_sync"): syncs++ (the bcc lesson: count sync(2) calls)
+ *   jpr_ksyscall_sync  SEC("ksyscall/sync"): ksyncs++ (libbpf's syscall form: the arch's wrapper found)
  *   jpr_kcookie        SEC("kprobe"): hits[cookie]++      (KprobeLink with KprobeOptions.cookie)
  *   jpr_kmulti         SEC("kprobe.multi"): multi_hits[cookie]++     (KprobeMultiLink, cookies)
  *   jpr_kmulti_glob    SEC("kprobe.multi/__do_sys_getpp*"): glob_hits++ (the section form)
@@ -22,6 +23,7 @@ __u64 entries;
 __u64 returns;
 __u64 return_sum;
 __u64 syncs;
+__u64 ksyncs;
 __u64 hits[8];
 __u64 multi_hits[8];
 __u64 glob_hits;
@@ -62,6 +64,14 @@ int jpr_sync(struct pt_regs *ctx)
 {
 	if (ours())
 		__sync_fetch_and_add(&syncs, 1);
+	return 0;
+}
+
+SEC("ksyscall/sync")
+int jpr_ksyscall_sync(struct pt_regs *ctx)
+{
+	if (ours())
+		__sync_fetch_and_add(&ksyncs, 1);
 	return 0;
 }
 

@@ -160,7 +160,7 @@ final class Attachments {
                     t -> t == ProgType.RAW_TRACEPOINT || t == ProgType.RAW_TRACEPOINT_WRITABLE, one(Attachments::rawTracepoint)),
             new Hook("tracing", "tp_btf/, fentry/, fexit/, fmod_ret/, lsm/ and freplace/ sections",
                     t -> t == ProgType.TRACING || t == ProgType.LSM || t == ProgType.EXT, one(Attachments::tracing)),
-            new Hook("probe", "uprobe/PATH:FUNC[+OFFSET], uretprobe/PATH:FUNC, kprobe/FUNC, kretprobe/FUNC sections and their "
+            new Hook("probe", "uprobe/PATH:FUNC[+OFFSET], uretprobe/PATH:FUNC, kprobe/FUNC, kretprobe/FUNC, ksyscall/NAME, kretsyscall/NAME sections and their "
                     + ".multi forms with globs (uprobe.multi/PATH:GLOB, kprobe.multi/GLOB)",
                     t -> t == ProgType.KPROBE, one(Attachments::probe)),
             new Hook("perf_event", "perf_event sections, with --perf-event EVENT and --sample-period N or --sample-freq HZ "

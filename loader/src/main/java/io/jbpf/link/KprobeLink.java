@@ -2,12 +2,14 @@ package io.jbpf.link;
 
 import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
+import io.jbpf.internal.sys.Arch;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,17 +66,43 @@ public final class KprobeLink extends KernelLink {
         return viaTracefs(prog, function, options, what, events);
     }
 
-    /** Attaches to the function its section names: {@code kprobe/<function>} or {@code kretprobe/<function>}. */
+    /**
+     * Attaches to the function its section names: {@code kprobe/<function>}, {@code kretprobe/<function>},
+     * or libbpf's {@code ksyscall/<syscall>} and {@code kretsyscall/<syscall>}, whose function is the
+     * one {@link #syscallFunction} finds.
+     */
     public static KprobeLink attach(BpfProgram prog) {
         String sec = prog.section();
-        ProbeKind kind = sec == null ? null : sec.startsWith("kprobe/") ? ProbeKind.ENTRY
-                : sec.startsWith("kretprobe/") ? ProbeKind.RETURN : null;
+        ProbeKind kind = sec == null ? null : sec.startsWith("kprobe/") || sec.startsWith("ksyscall/") ? ProbeKind.ENTRY
+                : sec.startsWith("kretprobe/") || sec.startsWith("kretsyscall/") ? ProbeKind.RETURN : null;
         if (kind == null || sec.indexOf('/') == sec.length() - 1) {
             throw new BpfException("program " + prog.name() + " (section " + sec + ") does not name a kernel function as "
-                    + "kprobe/<function> or kretprobe/<function>; attach it with KprobeLink.attach(prog, function, options)"
+                    + "kprobe/<function> or kretprobe/<function>, or a syscall as ksyscall/<syscall> or kretsyscall/<syscall>; "
+                    + "attach it with KprobeLink.attach(prog, function, options)"
                     + (sec != null && sec.contains(".multi") ? " (kprobe.multi sections attach with KprobeMultiLink.attach)" : ""));
         }
-        return attach(prog, sec.substring(sec.indexOf('/') + 1), kind == ProbeKind.ENTRY ? KprobeOptions.ENTRY : KprobeOptions.RETURN);
+        String target = sec.substring(sec.indexOf('/') + 1);
+        String function = sec.startsWith("k") && sec.contains("syscall/") ? syscallFunction(target) : target;
+        return attach(prog, function, kind == ProbeKind.ENTRY ? KprobeOptions.ENTRY : KprobeOptions.RETURN);
+    }
+
+    /**
+     * The kernel function that runs system call {@code syscall} (say {@code "sync"}), as bcc's
+     * {@code get_syscall_fnname} and libbpf's {@code ksyscall} sections find it: the architecture's
+     * wrapper {@code __x64_sys_sync} where the kernel wraps syscalls (x86-64 and arm64 since 4.17),
+     * else {@code sys_sync}. Looked up in {@code /proc/kallsyms}.
+     *
+     * @throws BpfException when the kernel has neither
+     */
+    public static String syscallFunction(String syscall) {
+        String wrapper = "__" + Arch.current().syscallPrefix + "_sys_" + syscall;
+        for (String name : List.of(wrapper, "sys_" + syscall)) {
+            if (KprobeMultiLink.isKernelText(name)) {
+                return name;
+            }
+        }
+        throw new BpfException("no kernel function runs system call '" + syscall + "': neither " + wrapper + " nor sys_"
+                + syscall + " is in /proc/kallsyms (is '" + syscall + "' a system call on this architecture?)");
     }
 
     /** The legacy path: a named probe event in tracefs, then a tracepoint perf event on its id. */

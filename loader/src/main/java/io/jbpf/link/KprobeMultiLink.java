@@ -126,8 +126,29 @@ public final class KprobeMultiLink extends KernelLink {
      * @throws BpfException when nothing matches or neither file can be read
      */
     public static List<String> functionsMatching(String pattern) {
+        TreeSet<String> found = scan(pattern, functionList());
+        if (found.isEmpty()) {
+            throw new BpfException("no kernel function in " + functionList() + " matches '" + pattern + "'");
+        }
+        return List.copyOf(found);
+    }
+
+    /**
+     * Whether {@code name} is a text symbol in {@code /proc/kallsyms}: what a kprobe can name (ftrace's
+     * list leaves out some of them, the syscall wrappers on 6.1 among them).
+     */
+    static boolean isKernelText(String name) {
+        return !scan(name, KALLSYMS).isEmpty();
+    }
+
+    private static Path functionList() {
+        return Files.isReadable(AVAILABLE_FUNCTIONS) && readable(AVAILABLE_FUNCTIONS) ? AVAILABLE_FUNCTIONS : KALLSYMS;
+    }
+
+    private static TreeSet<String> scan(String pattern, Path source) {
         TreeSet<String> found = new TreeSet<>();
-        Path source = Files.isReadable(AVAILABLE_FUNCTIONS) && readable(AVAILABLE_FUNCTIONS) ? AVAILABLE_FUNCTIONS : KALLSYMS;
+        // a plain name is compared, not matched: the lists have 100,000 lines and more
+        boolean plain = pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0;
         try (BufferedReader r = Files.newBufferedReader(source, StandardCharsets.US_ASCII)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -143,7 +164,7 @@ public final class KprobeMultiLink extends KernelLink {
                     int space = line.indexOf(' ');
                     name = space < 0 ? line : line.substring(0, space);
                 }
-                if (Glob.matches(pattern, name)) {
+                if (plain ? name.equals(pattern) : Glob.matches(pattern, name)) {
                     found.add(name);
                 }
             }
@@ -151,10 +172,7 @@ public final class KprobeMultiLink extends KernelLink {
             throw new BpfException("cannot read " + source + " to find the kernel functions matching '" + pattern + "': "
                     + e.getMessage(), e);
         }
-        if (found.isEmpty()) {
-            throw new BpfException("no kernel function in " + source + " matches '" + pattern + "'");
-        }
-        return List.copyOf(found);
+        return found;
     }
 
     /** Whether the file opens: tracefs's function list is EPERM under lockdown though its mode allows reading. */

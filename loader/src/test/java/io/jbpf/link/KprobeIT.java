@@ -104,6 +104,25 @@ class KprobeIT {
         }
     }
 
+    /** libbpf's ksyscall/NAME: the kernel's wrapper of the syscall, found by name on either kernel. */
+    @Test
+    void aKsyscallSectionFindsTheSyscallsFunction() {
+        assertThat(KprobeLink.syscallFunction("sync")).isEqualTo("__x64_sys_sync");
+        assertThatThrownBy(() -> KprobeLink.syscallFunction("no_such_call"))
+                .isInstanceOf(BpfException.class).hasMessageContaining("__x64_sys_no_such_call nor sys_no_such_call");
+        try (BpfObject obj = load("hooks/probe_kprobe.o")) {
+            if (!kernelHasKprobes()) {
+                assertNoKprobes(() -> KprobeLink.attach(obj.program("jpr_ksyscall_sync")), "jpr_ksyscall_sync", "__x64_sys_sync");
+            } else {
+                try (KprobeLink link = KprobeLink.attach(obj.program("jpr_ksyscall_sync"))) {
+                    assertThat(link.function()).isEqualTo("__x64_sys_sync");
+                    call(SYS_SYNC, 3);
+                    assertThat(obj.variable("ksyncs").getLong()).isEqualTo(3);
+                }
+            }
+        }
+    }
+
     @Test
     void theProgramReadsTheCookieOfTheKprobeThatFired() {
         try (BpfObject obj = load("hooks/probe_kprobe.o")) {
