@@ -74,7 +74,7 @@ public record BpfCompiler(String clang, Path cacheDir, List<String> flags) {
         }
         List<String> command = command(source);
         String key = hash(text, localHeaders(source), String.join("\0", command.subList(1, command.size() - 2)), version());
-        Path object = cacheDir.resolve(fileName(source) + "-" + key + ".o");
+        Path object = cacheDir.resolve(fileName(source.getFileName().toString()) + "-" + key + ".o");
         if (Files.isRegularFile(object)) {
             return object;
         }
@@ -100,6 +100,36 @@ public record BpfCompiler(String clang, Path cacheDir, List<String> flags) {
                     + e.getMessage(), e);
         }
         return object;
+    }
+
+    /**
+     * The object file for BPF C {@code text} held in the program itself, as bcc's
+     * {@code BPF(text=...)} takes it: the text is kept as {@code <name>-<hash>.bpf.c} under the cache
+     * directory's {@code sources/} (clang's messages name that file, lines counted from the text's
+     * first), then compiled as {@link #compile(Path)} does.
+     *
+     * @param name names the source in messages and in the cache, say {@code "sync_timing"}
+     * @throws BpfException when clang is missing or the text does not compile
+     */
+    public Path compile(String name, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        Path dir = cacheDir.resolve("sources");
+        Path source = dir.resolve(fileName(name) + "-" + hash(bytes, new byte[0], "", "") + ".bpf.c");
+        if (!Files.isRegularFile(source)) {
+            try {
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, ".source", ".c");
+                try {
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, source, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw new BpfException("cannot write the BPF source " + name + " under " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return compile(source);
     }
 
     /** The clang command line for {@code source}; its last argument is the output file. */
@@ -172,8 +202,7 @@ public record BpfCompiler(String clang, Path cacheDir, List<String> flags) {
         }
     }
 
-    private static String fileName(Path source) {
-        String name = source.getFileName().toString();
+    private static String fileName(String name) {
         return name.replaceAll("\\.c$", "").replaceAll("[^A-Za-z0-9_.-]", "_").toLowerCase(Locale.ROOT);
     }
 

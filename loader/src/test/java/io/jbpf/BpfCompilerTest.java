@@ -55,6 +55,28 @@ class BpfCompilerTest {
         }
     }
 
+    /** bcc's BPF(text=...): text held in the program, kept once under sources/, errors by its line. */
+    @Test
+    void textIsCompiledFromTheCacheAndItsErrorsNameItsLine() throws Exception {
+        String text = """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                SEC("xdp") int pass(struct xdp_md *ctx) { return XDP_PASS; }
+                char _license[] SEC("license") = "GPL";
+                """;
+        Path obj = compiler().compile("my lesson", text);
+        assertThat(BpfObjectSpec.read(obj).programs()).extracting(p -> p.name()).containsExactly("pass");
+        assertThat(compiler().compile("my lesson", text)).as("cached").isEqualTo(obj);
+        try (var sources = Files.list(dir.resolve("cache/sources"))) {
+            assertThat(sources.map(f -> f.getFileName().toString()).toList()).singleElement()
+                    .satisfies(f -> assertThat(f).startsWith("my_lesson-").endsWith(".bpf.c"));
+        }
+        assertThatThrownBy(() -> compiler().compile("broken", "int f(void) {\n  return nope;\n}\n"))
+                .isInstanceOf(BpfException.class)
+                .hasMessageMatching("(?s)clang could not compile .*/cache/sources/broken-[0-9a-f]+\\.bpf\\.c:\n"
+                        + ".*/cache/sources/broken-[0-9a-f]+\\.bpf\\.c:2:10: error: use of undeclared identifier 'nope'.*");
+    }
+
     @Test
     void aMissingClangIsNamed() throws Exception {
         Path src = Files.writeString(dir.resolve("x.bpf.c"), "");
