@@ -52,7 +52,11 @@ public final class TracePipe implements AutoCloseable {
                 "no trace pipe: tracefs is not mounted at /sys/kernel/tracing (mount -t tracefs tracefs /sys/kernel/tracing)"));
         int fd = LibC.open(path.toString(), LibC.O_RDONLY_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
-            throw new BpfException("open " + path + " (reading bpf_printk output needs root)", Native.errno());
+            int errno = Native.errno();
+            // the kernel lets one reader at a time have the pipe
+            throw new BpfException("open " + path + (errno == Errno.EBUSY
+                    ? ": another process is reading the trace pipe (cat, bpftool prog tracelog, jbpf run); only one reader at a time"
+                    : " (reading bpf_printk output needs root)"), errno);
         }
         Epoll epoll = null;
         try {
