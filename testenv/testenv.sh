@@ -36,6 +36,10 @@ DEFAULT_NAME="test"
 # Address plan; N (1..250) is chosen per environment at setup.
 IP6_PREFIX=fc00:dead:cafe   # + ":N::1" / ":N::2", /64
 IP4_PREFIX=10.201           # + ".N.1" / ".N.2", /24
+# With setup --vlan: VLANs 1 and 2 on both ends (NAME.V in NAME-xdp, veth0.V in NAME), each with
+# its own networks: fc00:dead:cafe:V00N::/64 (V*1000+N, decimal digits read as hex) and
+# 10.(201+10V).N.0/24.
+VLAN_IDS="1 2"
 
 usage() {
 	cat <<EOF
@@ -53,23 +57,32 @@ NAME: 1-11 characters out of A-Z a-z 0-9 _ -, starting with a letter/digit
 (an empty -n "" is a usage error, it never means the last environment).
 
 Commands:
-  setup    [-n NAME] [--legacy-ip] [--no-echo] [--force]
+  setup    [-n NAME] [--legacy-ip] [--vlan] [--no-echo] [--force]
            create the environment. --legacy-ip adds IPv4 addresses.
+           --vlan adds VLANs 1 and 2 on both ends (NAME.1, NAME.2 in NAME-xdp;
+           veth0.1, veth0.2 in NAME), each with its own addresses
+           (fc00:dead:cafe:100N::1/2, 10.211.N.1/2 for VLAN 1; 200N, 10.221 for 2).
            --no-echo makes the kernel of NAME-xdp ignore echo requests
            (sysctls set inside NAME-xdp only), so any ping reply must come
            from XDP. --force tears an existing NAME down first.
+  reset    [-n NAME]           teardown, then setup again with the same options
   teardown [-n NAME]           delete whatever part of the environment exists
                                (namespaces, veth pair, pins, state); succeeds
                                when nothing is left, also if already gone
-  ping     [-n NAME] [--legacy-ip] [-c COUNT] [-- PING_ARGS...]
-           ping the XDP end from the peer (default COUNT 3, -i 0.2 -W 1);
+  ping     [-n NAME] [--legacy-ip] [--vlan V] [-c COUNT] [-- PING_ARGS...]
+           ping the XDP end from the peer (default COUNT 3, -i 0.2 -W 1),
+           over VLAN V with --vlan V;
            PING_ARGS come last and win (-f or -i drops the default -i, so
            "-- -f" floods); exits with ping's status
-  load     [-n NAME] [--] OBJ [JBPF_LOAD_ARGS...]
+  load     [-n NAME] [--] [OBJ] [JBPF_LOAD_ARGS...]
            = \$JBPF load OBJ --dev NAME --pin-path PIN_DIR ARGS... in NAME-xdp
            (--dev/--pin-path only if ARGS do not give their own). Maps
            declared LIBBPF_PIN_BY_NAME are pinned in PIN_DIR =
-           $BPFFS/jbpf-testenv-NAME, on the host's bpffs
+           $BPFFS/jbpf-testenv-NAME, on the host's bpffs; a bare --pin-maps
+           pins every map there (the tutorial's basic04). Without OBJ (ARGS
+           start with an option, as in "t load -- -F --progsec xdp_pass"):
+           --filename OBJ if ARGS give it, else ./xdp_prog_kern.o, else the
+           only *.o in the current directory (the lesson's object)
   unload   [-n NAME]           = \$JBPF unload --dev NAME in NAME-xdp, then
                                removes PIN_DIR
   status   [-n NAME]           list environments, checking each one whole
@@ -78,7 +91,11 @@ Commands:
                                then \$JBPF status in NAME-xdp. Exits 1 if
                                NAME is incomplete
   stats    [-n NAME] [--] [ARGS...]  = \$JBPF stats --dev NAME ARGS in NAME-xdp
-                                   (live per-action pps and Mbit/s; e.g. -- --count 3)
+                                   (live per-action pps and Mbit/s; e.g. -- --count 3;
+                                   a bare --pin-dir reads the maps load --pin-maps pinned)
+  tcpdump  [-n NAME] [--] [ARGS...]  tcpdump -i NAME ARGS at the XDP end (what the
+                                   program receives; e.g. -- -c 4 -nn)
+  enter    [-n NAME]           a shell in netns NAME (the peer); exit to leave
   exec     [-n NAME] [--] CMD...   run CMD in netns NAME (the peer)
   exec-xdp [-n NAME] [--] CMD...   run CMD in netns NAME-xdp (the XDP end)
   info     [-n NAME]           print the environment's state (KEY=value lines)
@@ -144,6 +161,14 @@ pin_dir() {
 	echo "$BPFFS/jbpf-testenv-$1"
 }
 
+# vlan_ip6 NUM V HOST / vlan_ip4 NUM V HOST: the addresses on VLAN V (see the address plan).
+vlan_ip6() {
+	echo "$IP6_PREFIX:$(($2 * 1000 + $1))::$3"
+}
+vlan_ip4() {
+	echo "10.$((201 + 10 * $2)).$1.$3"
+}
+
 require_jbpf() {
 	[[ -x $JBPF ]] || die "jbpf launcher '$JBPF' not found or not executable (build jbpf, or set JBPF)"
 }
@@ -196,7 +221,7 @@ resolve_name() {
 read_state() {
 	local name=$1 f key val
 	f=$(state_file "$name")
-	ENV_IP6_XDP='' ENV_IP4_XDP='' ENV_IP6_PEER='' ENV_IP4_PEER='' ENV_NO_ECHO='' ENV_XDP_PASS=''
+	ENV_IP6_XDP='' ENV_IP4_XDP='' ENV_IP6_PEER='' ENV_IP4_PEER='' ENV_NO_ECHO='' ENV_XDP_PASS='' ENV_VLANS='' ENV_NUM=''
 	while IFS='=' read -r key val; do
 		case $key in
 		IP6_XDP) ENV_IP6_XDP=$val ;;
@@ -205,6 +230,8 @@ read_state() {
 		IP4_PEER) ENV_IP4_PEER=$val ;;
 		NO_ECHO) ENV_NO_ECHO=$val ;;
 		XDP_PASS) ENV_XDP_PASS=$val ;;
+		VLANS) ENV_VLANS=$val ;;
+		NUM) ENV_NUM=$val ;;
 		esac
 	done <"$f"
 }
@@ -248,6 +275,11 @@ env_problems() {
 				echo "net.ipv6.icmp.echo_ignore_all is not 1 in $xdp_ns (--no-echo)"
 		fi
 	fi
+	local v
+	for v in $ENV_VLANS; do
+		((have_xdp)) && ! ip -n "$xdp_ns" link show dev "$name.$v" >/dev/null 2>&1 && echo "VLAN interface $name.$v missing in $xdp_ns"
+		((have_peer)) && ! ip -n "$peer_ns" link show dev "veth0.$v" >/dev/null 2>&1 && echo "VLAN interface veth0.$v missing in $peer_ns"
+	done
 	# The peer: veth0 with the peer addresses and xdp_pass.
 	if ((have_peer)); then
 		if line=$(ip -n "$peer_ns" -o link show dev veth0 2>/dev/null); then
@@ -346,8 +378,9 @@ setup_rollback() {
 }
 
 cmd_setup() {
-	local name=$1 legacy_ip=$2 no_echo=$3 force=$4
-	local num ip6_xdp ip6_peer ip4_xdp='' ip4_peer='' f
+	local name=$1 legacy_ip=$2 no_echo=$3 force=$4 vlan=${5:-0}
+	local num ip6_xdp ip6_peer ip4_xdp='' ip4_peer='' f v vlans=''
+	[[ $vlan -eq 1 ]] && vlans=$VLAN_IDS
 
 	mkdir -p "$STATE_DIR"
 	# Serialise setups so two of them cannot pick the same number.
@@ -403,6 +436,7 @@ cmd_setup() {
 		echo "NO_ECHO=$no_echo"
 		echo "XDP_PASS=$([[ ${TESTENV_NO_XDP_PASS:-0} == 1 ]] && echo 0 || echo 1)"
 		echo "PIN_DIR=$(pin_dir "$name")"
+		echo "VLANS=$vlans"
 	} >"$f"
 	# The number is taken now; let other setups/teardowns go on (and keep
 	# the lock fd away from the jbpf process started below).
@@ -437,6 +471,20 @@ cmd_setup() {
 	ip -n "$name-xdp" link set "$name" up
 	ip -n "$name" link set veth0 up
 
+	for v in $vlans; do
+		ip -n "$name-xdp" link add link "$name" name "$name.$v" type vlan id "$v" 2>/dev/null ||
+			die "cannot create VLAN interface $name.$v: this kernel has no 802.1Q VLANs (CONFIG_VLAN_8021Q; try: modprobe 8021q)"
+		ip -n "$name" link add link veth0 name "veth0.$v" type vlan id "$v"
+		ip -n "$name-xdp" addr add "$(vlan_ip6 "$num" "$v" 1)/64" dev "$name.$v" nodad
+		ip -n "$name" addr add "$(vlan_ip6 "$num" "$v" 2)/64" dev "veth0.$v" nodad
+		if [[ $legacy_ip -eq 1 ]]; then
+			ip -n "$name-xdp" addr add "$(vlan_ip4 "$num" "$v" 1)/24" dev "$name.$v"
+			ip -n "$name" addr add "$(vlan_ip4 "$num" "$v" 2)/24" dev "veth0.$v"
+		fi
+		ip -n "$name-xdp" link set "$name.$v" up
+		ip -n "$name" link set "veth0.$v" up
+	done
+
 	if [[ ${TESTENV_NO_XDP_PASS:-0} != 1 ]]; then
 		# veth only delivers XDP_TX'ed frames to a peer that has an XDP
 		# program itself, so give the peer one that passes everything.
@@ -453,6 +501,9 @@ cmd_setup() {
 	info "environment '$name' is ready"
 	echo "  XDP end: netns $name-xdp, interface $name, $ip6_xdp${ip4_xdp:+, $ip4_xdp}"
 	echo "  peer:    netns $name, interface veth0, $ip6_peer${ip4_peer:+, $ip4_peer}"
+	for v in $vlans; do
+		echo "  VLAN $v:  $name.$v $(vlan_ip6 "$num" "$v" 1)${ip4_xdp:+, $(vlan_ip4 "$num" "$v" 1)}; veth0.$v $(vlan_ip6 "$num" "$v" 2)${ip4_peer:+, $(vlan_ip4 "$num" "$v" 2)}"
+	done
 	[[ $no_echo -eq 1 ]] && echo "  kernel echo replies disabled in $name-xdp (--no-echo)"
 	[[ ${TESTENV_NO_XDP_PASS:-0} == 1 ]] && echo "  xdp_pass NOT attached on veth0 (TESTENV_NO_XDP_PASS=1)"
 	return 0
@@ -477,8 +528,8 @@ cmd_teardown() {
 }
 
 cmd_ping() {
-	local name=$1 legacy_ip=$2 count=$3
-	shift 3
+	local name=$1 legacy_ip=$2 count=$3 vlan=$4
+	shift 4
 	local addr family opt OPTIND=1 OPTARG
 	local -a defaults
 	load_state "$name"
@@ -491,6 +542,14 @@ cmd_ping() {
 	else
 		addr=$ENV_IP6_XDP
 		family=-6
+	fi
+	if [[ $vlan != 0 ]]; then
+		[[ " $ENV_VLANS " == *" $vlan "* ]] || die "environment '$name' has no VLAN $vlan (set it up with --vlan)"
+		if [[ $family == -4 ]]; then
+			addr=$(vlan_ip4 "$ENV_NUM" "$vlan" 1)
+		else
+			addr=$(vlan_ip6 "$ENV_NUM" "$vlan" 1)
+		fi
 	fi
 	# -i 0.2: quick for tests; -W 1: don't wait long for a reply that
 	# (e.g. under XDP_DROP) never comes. The user's arguments come after
@@ -546,6 +605,21 @@ cmd_info() {
 
 # has_option OPT... -- ARGS...: whether ARGS give one of the options OPT
 # (as "OPT", "OPT=VALUE", or for a one-letter OPT also "-OVALUE").
+# The lesson's object in the current directory, as the tutorial's loaders
+# default to it: xdp_prog_kern.o, else the only *.o.
+lesson_object() {
+	local -a found=()
+	if [[ -f xdp_prog_kern.o ]]; then
+		echo xdp_prog_kern.o
+		return 0
+	fi
+	shopt -s nullglob
+	found=(*.o)
+	shopt -u nullglob
+	[[ ${#found[@]} -eq 1 ]] && { echo "${found[0]}"; return 0; }
+	die "no object named: give OBJ or --filename OBJ (found ${#found[@]} *.o files in $PWD, and no xdp_prog_kern.o)"
+}
+
 has_option() {
 	local -a opts=()
 	local a o
@@ -594,7 +668,7 @@ main() {
 		printf "alias t='%s'\n" "$SELF"
 		exit 0
 		;;
-	setup | teardown | ping | load | unload | status | stats | exec | exec-xdp | info) ;;
+	setup | reset | teardown | ping | load | unload | status | stats | tcpdump | enter | exec | exec-xdp | info) ;;
 	*)
 		echo "$PROG: unknown command '$cmd'" >&2
 		usage >&2
@@ -602,7 +676,7 @@ main() {
 		;;
 	esac
 
-	local name_arg='' legacy_ip=0 no_echo=0 force=0 count=3
+	local name_arg='' legacy_ip=0 no_echo=0 force=0 count=3 vlan=0
 	local -a rest=()
 	while [[ $# -gt 0 ]]; do
 		case $1 in
@@ -623,6 +697,18 @@ main() {
 			[[ $cmd == setup || $cmd == ping ]] || usage_error "--legacy-ip is only for setup and ping"
 			legacy_ip=1
 			shift
+			;;
+		--vlan)
+			if [[ $cmd == setup ]]; then
+				vlan=1
+				shift
+			elif [[ $cmd == ping ]]; then
+				[[ $# -ge 2 && " $VLAN_IDS " == *" $2 "* ]] || usage_error "ping --vlan needs a VLAN id: one of $VLAN_IDS"
+				vlan=$2
+				shift 2
+			else
+				usage_error "--vlan is only for setup and ping"
+			fi
 			;;
 		--no-echo)
 			[[ $cmd == setup ]] || usage_error "--no-echo is only for setup"
@@ -669,7 +755,7 @@ main() {
 	done
 
 	case $cmd in
-	load | exec | exec-xdp | ping | stats) ;;
+	load | exec | exec-xdp | ping | stats | tcpdump) ;;
 	*) [[ ${#rest[@]} -eq 0 ]] || usage_error "unexpected argument '${rest[0]}' for $cmd" ;;
 	esac
 
@@ -679,28 +765,46 @@ main() {
 
 	case $cmd in
 	setup)
-		cmd_setup "$name" "$legacy_ip" "$no_echo" "$force"
+		cmd_setup "$name" "$legacy_ip" "$no_echo" "$force" "$vlan"
+		;;
+	reset)
+		load_state "$name"
+		cmd_setup "$name" "$([[ -n $ENV_IP4_XDP ]] && echo 1 || echo 0)" "${ENV_NO_ECHO:-0}" 1 \
+			"$([[ -n $ENV_VLANS ]] && echo 1 || echo 0)"
 		;;
 	teardown)
 		cmd_teardown "$name"
 		;;
 	ping)
-		cmd_ping "$name" "$legacy_ip" "$count" "${rest[@]}"
+		cmd_ping "$name" "$legacy_ip" "$count" "$vlan" "${rest[@]}"
 		;;
 	load)
-		[[ ${#rest[@]} -ge 1 ]] || usage_error "load needs an object file: $PROG load -n NAME -- OBJ [ARGS...]"
 		load_state "$name"
 		require_jbpf
-		# The environment's device and pin directory, unless the user's
-		# arguments name their own (jbpf refuses an option given twice).
-		local -a defaults=()
-		has_option -d --dev -- "${rest[@]:1}" || defaults+=(--dev "$name")
-		if ! has_option --pin-path -- "${rest[@]:1}"; then
-			mkdir -p -- "$(pin_dir "$name")" ||
-				die "cannot create $(pin_dir "$name") (is bpffs mounted on $BPFFS? mount -t bpf bpf $BPFFS)"
-			defaults+=(--pin-path "$(pin_dir "$name")")
+		# The object: the first argument, unless the arguments start with
+		# an option (then --filename, or the lesson's object here).
+		local -a obj=() args=()
+		if [[ ${#rest[@]} -ge 1 && ${rest[0]} != -* ]]; then
+			obj=("${rest[0]}")
+			args=("${rest[@]:1}")
+		else
+			args=("${rest[@]}")
+			if ! has_option --filename -- "${args[@]}"; then
+				obj=("$(lesson_object)") || exit 1
+			fi
 		fi
-		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" load "${rest[0]}" "${defaults[@]}" "${rest[@]:1}"
+		# The environment's device and pin directory, unless the user's
+		# arguments name their own (jbpf refuses an option given twice); a
+		# bare --pin-maps pins under the environment's pin directory.
+		local -a defaults=() a
+		has_option -d --dev -- "${args[@]}" || defaults+=(--dev "$name")
+		mkdir -p -- "$(pin_dir "$name")" ||
+			die "cannot create $(pin_dir "$name") (is bpffs mounted on $BPFFS? mount -t bpf bpf $BPFFS)"
+		has_option --pin-path --pin-maps -- "${args[@]}" || defaults+=(--pin-path "$(pin_dir "$name")")
+		for a in "${!args[@]}"; do
+			[[ ${args[a]} == --pin-maps ]] && args[a]="--pin-maps=$(pin_dir "$name")"
+		done
+		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" load "${obj[@]}" "${defaults[@]}" "${args[@]}"
 		;;
 	unload)
 		load_state "$name"
@@ -718,7 +822,21 @@ main() {
 	stats)
 		load_state "$name"
 		require_jbpf
+		local i
+		for i in "${!rest[@]}"; do
+			[[ ${rest[i]} == --pin-dir ]] && rest[i]="--pin-dir=$(pin_dir "$name")"
+		done
 		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" stats --dev "$name" "${rest[@]}"
+		;;
+	tcpdump)
+		load_state "$name"
+		command -v tcpdump >/dev/null 2>&1 || die "'tcpdump' not found - install it with: apt-get install tcpdump"
+		exec nsenter --net="$NETNS_DIR/$name-xdp" -- tcpdump -i "$name" "${rest[@]}"
+		;;
+	enter)
+		load_state "$name"
+		info "entering netns $name (the peer); exit the shell to leave"
+		exec nsenter --net="$NETNS_DIR/$name" -- "${SHELL:-/bin/bash}"
 		;;
 	exec | exec-xdp)
 		[[ ${#rest[@]} -ge 1 ]] || usage_error "$cmd needs a command: $PROG $cmd -n NAME -- CMD [ARGS...]"

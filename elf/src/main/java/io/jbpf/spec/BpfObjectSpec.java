@@ -205,6 +205,18 @@ public final class BpfObjectSpec {
     }
 
     /**
+     * This object with every map except global data pinned by name ({@link MapSpec.Pinning#BY_NAME}):
+     * a load with {@code LoadOptions.withPinRoot(dir)} then reuses each map pinned as {@code dir/<name>}
+     * and pins the ones it creates there, as the xdp-tutorial's loader pins its maps under
+     * {@code /sys/fs/bpf/<ifname>} so that a reloaded program keeps its counters.
+     */
+    public BpfObjectSpec withMapsPinnedByName() {
+        Map<String, MapSpec> copy = new LinkedHashMap<>();
+        maps.forEach((name, m) -> copy.put(name, m.internal() ? m : m.withPinning(MapSpec.Pinning.BY_NAME)));
+        return new BpfObjectSpec(this, copy, fileHash);
+    }
+
+    /**
      * A copy of this spec in which global variable {@code name} starts out as {@code value}: how
      * {@code const volatile} settings in .rodata are chosen before load, as
      * {@code skel->rodata->x = ...} does with libbpf. {@code value} must be the variable's size.

@@ -129,6 +129,12 @@ public record MapSpec(String name, String section, long offset, MapType type, in
     }
 
     /** This spec with other initial contents for its global data. */
+    /** This map pinned as {@code how} instead of as its definition says. */
+    public MapSpec withPinning(Pinning how) {
+        return new MapSpec(name, section, offset, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra,
+                how, btfKeyTypeId, btfValueTypeId, inner, initialValues, data);
+    }
+
     MapSpec withData(byte[] newData) {
         return new MapSpec(name, section, offset, type, keySize, valueSize, maxEntries, flags, numaNode, mapExtra,
                 pinning, btfKeyTypeId, btfValueTypeId, inner, initialValues, newData.clone());

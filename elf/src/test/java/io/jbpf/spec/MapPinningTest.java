@@ -32,6 +32,18 @@ class MapPinningTest {
         assertThat(corpus("legacy_elf_map.o").maps().get("elf_counters").pinning()).isEqualTo(MapSpec.Pinning.NONE);
     }
 
+    /** The xdp-tutorial's basic04: every map pinned by name, global data left alone. */
+    @Test
+    void everyMapPinnedByNameExceptGlobalData() {
+        BpfObjectSpec s = corpus("globals_data.o").withMapsPinnedByName();
+        assertThat(s.maps().values()).isNotEmpty().allSatisfy(m -> assertThat(m.pinning())
+                .isEqualTo(m.internal() ? MapSpec.Pinning.NONE : MapSpec.Pinning.BY_NAME));
+        assertThat(s.maps().values()).anyMatch(MapSpec::internal).anyMatch(m -> !m.internal());
+        MapSpec legacy = corpus("legacy_pin_a.o").withMapsPinnedByName().maps().get("cnt");
+        assertThat(legacy.pinning()).isEqualTo(MapSpec.Pinning.BY_NAME);
+        assertThat(corpus("legacy_pin_a.o").withMapsPinnedByName().pinPath(legacy, ROOT)).contains(ROOT.resolve("cnt"));
+    }
+
     @Test
     void libbpfPinningOneIsByName() {
         BpfObjectSpec s = corpus("pin_shared_a.o");

@@ -242,12 +242,14 @@ final class Attachments {
         if (t.device() == null) {
             throw new BpfException("XDP program " + prog.name() + " needs a device: give --dev DEV");
         }
-        String where = t.device() + " (" + t.xdpMode() + " mode)";
+        // with no mode the kernel picked one (native where the driver has it): say which
+        String where = t.device() + (t.xdpMode() == null ? " (mode picked by the kernel)" : " (" + t.xdpMode() + " mode)");
         if (t.xdpVia() == XdpVia.LINK) {
             return new Attached(prog, XdpBpfLink.attach(prog, t.device(), t.xdpMode()), false, where);
         }
         try {
-            return new Attached(prog, XdpLink.attach(prog, t.device(), t.xdpMode(), t.ifAttached()), true, where);
+            XdpLink link = XdpLink.attach(prog, t.device(), t.xdpMode(), t.ifAttached());
+            return new Attached(prog, link, true, t.device() + " (" + link.mode() + " mode)");
         } catch (XdpBusyException e) {
             // The library names its API; the CLI says which flag does the same, where one would help.
             throw e.linkId() == 0 && t.ifAttached() != IfAttached.REPLACE

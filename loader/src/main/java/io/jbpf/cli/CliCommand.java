@@ -59,6 +59,20 @@ abstract class CliCommand implements Callable<Integer> {
                 .description(description));
     }
 
+    /**
+     * Adds an option whose value may be left out ({@code --opt} or {@code --opt=VALUE}); left out,
+     * it reads as {@code fallback}. Not given at all, it reads as null.
+     */
+    final OptionSpec optionalValue(String label, Class<?> type, String fallback, String description, String... names) {
+        return add(OptionSpec.builder(names).paramLabel(label).type(type).arity("0..1").fallbackValue(fallback)
+                .description(description));
+    }
+
+    /** Whether the user gave option {@code o} (whatever its default). */
+    static boolean given(OptionSpec o) {
+        return !o.originalStringValues().isEmpty();
+    }
+
     /** Adds an option that must be given. */
     final OptionSpec required(String label, Class<?> type, String description, String... names) {
         return add(OptionSpec.builder(names).paramLabel(label).type(type).required(true).description(description));

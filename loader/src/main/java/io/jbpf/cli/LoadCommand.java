@@ -31,16 +31,26 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * program to a device (it stays attached after exit) and/or pin everything in bpffs.
  */
 final class LoadCommand extends CliCommand {
-    private final PositionalParamSpec objectArg = positional(0, "1", "OBJ", Path.class,
-            "BPF object file (clang -target bpf output)");
+    private final PositionalParamSpec objectArg = positional(0, "0..1", "OBJ", Path.class,
+            "BPF object file (clang -target bpf output), or give it with --filename");
+    private final OptionSpec filenameOpt = option("OBJ", Path.class, "the object file, as xdp_loader takes it", "--filename");
     private final OptionSpec deviceOpt = option("DEV", String.class, "device to attach the XDP program to", "--dev", "-d");
     private final OptionSpec sectionOpt = option("NAME", String.class, "ELF section of the program",
             "--section", "-s", "--progsec");
     private final OptionSpec programOpt = option("NAME", String.class, "program (function) name",
-            "--prog", "--prog-name", "-n");
+            "--prog", "--prog-name", "--progname", "-n");
     private final OptionSpec modeOpt = optionWithDefault("MODE", String.class, "native", "skb, native or hw (default: ${DEFAULT-VALUE})",
             "--mode", "-m");
+    private final OptionSpec skbModeOpt = flag("xdp_loader's spelling of --mode skb", "--skb-mode", "-S");
+    private final OptionSpec nativeModeOpt = flag("xdp_loader's spelling of --mode native", "--native-mode", "-N");
+    private final OptionSpec autoModeOpt = flag("let the kernel pick the XDP mode: native where the driver has it, else skb",
+            "--auto-mode", "-A");
+    private final OptionSpec unloadOpt = flag("xdp_loader's --unload: detach the XDP program from --dev instead of loading "
+            + "(as jbpf unload --dev DEV)", "--unload", "-U");
     private final OptionSpec forceOpt = flag("replace a program already attached", "--force", "-F");
+    private final OptionSpec pinMapsOpt = optionalValue("DIR", Path.class, "",
+            "pin every map (not global data) as DIR/NAME, reusing a map already pinned there, so a reloaded program keeps "
+            + "its counters (the xdp-tutorial's basic04); DIR defaults to /sys/fs/bpf/DEV", "--pin-maps");
     private final OptionSpec pinOpt = option("DIR", Path.class, "pin the loaded programs and maps in this bpffs directory",
             "--pin");
     private final OptionSpec pinPathOpt = optionWithDefault("DIR", Path.class, LoadOptions.DEFAULT_PIN_ROOT.toString(),
@@ -77,16 +87,43 @@ final class LoadCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        Path object = objectArg.getValue();
         device = deviceOpt.getValue();
+        XdpMode xdpMode = xdpMode();
+        if (isSet(unloadOpt)) {
+            if (device == null) {
+                throw usageError("--unload needs --dev DEV");
+            }
+            UnloadCommand.detachXdp(out(), device, given(modeOpt) || isSet(skbModeOpt) || isSet(nativeModeOpt) ? xdpMode : null);
+            return 0;
+        }
+        Path object = objectArg.getValue();
+        if ((object == null) == (filenameOpt.getValue() == null)) {
+            throw usageError(object == null ? "Missing the object file: give OBJ or --filename OBJ"
+                    : "Give the object file once: OBJ or --filename OBJ");
+        }
+        if (object == null) {
+            object = filenameOpt.getValue();
+        }
         section = sectionOpt.getValue();
         program = programOpt.getValue();
         pinDir = pinOpt.getValue();
         json = isSet(jsonOpt);
         Path pinPath = pinPathOpt.getValue();
-        XdpMode xdpMode = XdpMode.parse(modeOpt.getValue());
+        Path pinMaps = pinMapsOpt.getValue();
+        if (pinMaps != null) {
+            if (given(pinPathOpt)) {
+                throw usageError("--pin-maps and --pin-path exclude each other: --pin-maps DIR pins every map as DIR/NAME");
+            }
+            if (pinMaps.toString().isEmpty()) {
+                if (device == null) {
+                    throw usageError("--pin-maps without a directory pins under /sys/fs/bpf/DEV: give --dev DEV or --pin-maps=DIR");
+                }
+                pinMaps = LoadOptions.DEFAULT_PIN_ROOT.resolve(device);
+            }
+            pinPath = pinMaps;
+        }
         boolean attachAll = isSet(attachOpt);
-        if (device == null && pinDir == null && !attachAll) {
+        if (device == null && pinDir == null && pinMaps == null && !attachAll) {
             throw usageError(
                     "Missing required option: --dev DEV to attach, --pin DIR to pin, or both (nothing else outlives jbpf)");
         }
@@ -95,6 +132,9 @@ final class LoadCommand extends CliCommand {
                 cgroupOpt.getValue(), tcOpt.getValue() == null ? null : TcDirection.parse(tcOpt.getValue()),
                 Attachments.TcMode.parse(tcModeOpt.getValue()), hookOpts.values());
         BpfObjectSpec spec = BpfObjectSpec.read(object);
+        if (pinMaps != null) {
+            spec = spec.withMapsPinnedByName();
+        }
         List<ProgramSpec> selected = select(spec);
         // A program named with --prog attaches even if it is also a tail-call target.
         List<ProgramSpec> toAttach = attachAll ? (program != null ? selected : Attachments.entries(spec, selected, spec.source()))
@@ -161,6 +201,17 @@ final class LoadCommand extends CliCommand {
             attached.stream().filter(a -> a.link() instanceof LwtRoute).forEach(a -> ((LwtRoute) a.link()).release());
         }
         return 0;
+    }
+
+    /** The XDP mode of --mode, or of xdp_loader's -S, -N and -A (null: the kernel picks); one of them at most. */
+    private XdpMode xdpMode() {
+        long modes = java.util.stream.Stream.of(skbModeOpt, nativeModeOpt, autoModeOpt).filter(CliCommand::isSet).count()
+                + (given(modeOpt) ? 1 : 0);
+        if (modes > 1) {
+            throw usageError("Give one XDP mode: --mode MODE, -S/--skb-mode, -N/--native-mode or -A/--auto-mode");
+        }
+        return isSet(skbModeOpt) ? XdpMode.SKB : isSet(nativeModeOpt) ? XdpMode.NATIVE : isSet(autoModeOpt) ? null
+                : XdpMode.parse(modeOpt.getValue());
     }
 
     private void report(PrintWriter out, BpfObjectSpec spec, BpfObject obj, List<Attachments.Attached> attached,

@@ -6,6 +6,7 @@ import static io.jbpf.cli.Text.right;
 
 import io.jbpf.common.BpfException;
 import io.jbpf.BpfMap;
+import io.jbpf.LoadOptions;
 import io.jbpf.uapi.Errno;
 import io.jbpf.MapCursor;
 import io.jbpf.link.XdpAttach;
@@ -14,6 +15,7 @@ import io.jbpf.link.XdpStatus;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.XdpAction;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * with a message and exit code 1 rather than printing a dead map's frozen counters.
  */
 final class StatsCommand extends CliCommand {
-    private final OptionSpec deviceOpt = required("DEV", String.class, "device", "--dev", "-d");
+    private final OptionSpec deviceOpt = option("DEV", String.class, "device whose XDP program's map to read", "--dev", "-d");
+    private final OptionSpec pinDirOpt = optionalValue("DIR", Path.class, "",
+            "read the map pinned as DIR/NAME instead (as xdp_stats reads /sys/fs/bpf/DEV/xdp_stats_map): it outlives "
+            + "reloads of the program that reuse it; DIR defaults to /sys/fs/bpf/DEV", "--pin-dir");
     private final OptionSpec mapOpt = optionWithDefault("NAME", String.class, "xdp_stats_map",
             "the program's stats map (default: ${DEFAULT-VALUE})", "--map");
     private final OptionSpec intervalOpt = checked("TIME", Long.class, DurationConverter.interval(), "1s",
@@ -50,6 +55,8 @@ final class StatsCommand extends CliCommand {
 
     private String device;
     private String mapName;
+    /** The pin read with --pin-dir; null when following the device's program. */
+    private Path pinned;
     private boolean json;
 
     /** The stats map being read, its cursor, and the u64 counters per action and CPU slot. */
@@ -78,6 +85,19 @@ final class StatsCommand extends CliCommand {
         json = isSet(jsonOpt);
         Integer count = countOpt.getValue();
         long periodNs = intervalOpt.<Long>getValue();
+        Path pinDir = pinDirOpt.getValue();
+        if (pinDir != null) {
+            if (pinDir.toString().isEmpty()) {
+                if (device == null) {
+                    throw usageError("--pin-dir without a directory reads /sys/fs/bpf/DEV: give --dev DEV or --pin-dir=DIR");
+                }
+                pinDir = LoadOptions.DEFAULT_PIN_ROOT.resolve(device);
+            }
+            return followPin(pinDir.resolve(mapName), count, periodNs);
+        }
+        if (device == null) {
+            throw usageError("Missing required option: --dev DEV (or --pin-dir DIR for a pinned map)");
+        }
         XdpStatus attached = XdpAttach.query(device);
         try {
             watch(statsMap(attached));
@@ -103,32 +123,93 @@ final class StatsCommand extends CliCommand {
                     changed(out, attached, now, next);
                     attached = now;
                     if (newMap) {
-                        cursor.close();
-                        map.close();
-                        map = null;
+                        closeMap();
                         watch(next);
                         continue; // the new map's first reading is the base of its rates
                     }
                     next.close();
                 }
-                sample(cur);
-                long time = System.nanoTime();
-                report(out, (time - prevTime) / 1e9);
-                long[] t = prev;
-                prev = cur;
-                cur = t;
-                prevTime = time;
+                sampleAndReport(out);
                 n++;
             }
         } finally {
-            if (cursor != null) {
-                cursor.close();
-            }
-            if (map != null) {
-                map.close();
-            }
+            closeMap();
         }
         return 0;
+    }
+
+    /**
+     * Reads the map pinned at {@code pin} every period. A map pinned there anew (the program was
+     * reloaded without reusing it) is followed with its rates restarted; a pin that is gone stops
+     * the command with exit code 1.
+     */
+    private int followPin(Path pin, Integer count, long periodNs) throws InterruptedException {
+        pinned = pin;
+        try {
+            watch(openPinned(pin));
+            PrintWriter out = out();
+            if (!json) {
+                out.println("Collecting stats from map " + map.info().name() + " (id " + map.id() + ") pinned at " + pin
+                        + " every " + fixed(periodNs / 1e9, 3) + "s");
+            }
+            for (int n = 0; count == null || count == 0 || n < count; ) {
+                Thread.sleep(periodNs / 1_000_000, (int) (periodNs % 1_000_000));
+                BpfMap now = openPinned(pin);
+                if (now.id() != map.id()) {
+                    if (json) {
+                        out.println(Json.write(Map.of("pin", pin.toString(), "event", "map_changed", "map_id", now.id(),
+                                "previous_map_id", map.id())));
+                    } else {
+                        out.println();
+                        out.println("Map pinned at " + pin + " changed: id " + map.id() + " -> " + now.id()
+                                + ", rates restart from the new map");
+                    }
+                    out.flush();
+                    closeMap();
+                    watch(now);
+                    continue;
+                }
+                now.close();
+                sampleAndReport(out);
+                n++;
+            }
+        } finally {
+            closeMap();
+        }
+        return 0;
+    }
+
+    private BpfMap openPinned(Path pin) {
+        try {
+            return BpfMap.fromPin(pin);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw new BpfException("no map pinned at " + pin + (map == null ? " (load the program with jbpf load "
+                        + "--pin-maps, or name the pin directory with --pin-dir DIR)" : " any more; stopping"), Errno.ENOENT);
+            }
+            throw e;
+        }
+    }
+
+    private void sampleAndReport(PrintWriter out) {
+        sample(cur);
+        long time = System.nanoTime();
+        report(out, (time - prevTime) / 1e9);
+        long[] t = prev;
+        prev = cur;
+        cur = t;
+        prevTime = time;
+    }
+
+    private void closeMap() {
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+        if (map != null) {
+            map.close();
+            map = null;
+        }
     }
 
     /** Reads {@code m} from now on (taking ownership of it): checks its shape and takes its first reading. */
@@ -240,7 +321,11 @@ final class StatsCommand extends CliCommand {
     private void report(PrintWriter out, double seconds) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
-            o.put("dev", device);
+            if (pinned != null) {
+                o.put("pin", pinned.toString());
+            } else {
+                o.put("dev", device);
+            }
             o.put("map_id", map.id());
             o.put("period_s", Math.round(seconds * 1e6) / 1e6);
             for (int a = 0; a < ACTIONS; a++) {

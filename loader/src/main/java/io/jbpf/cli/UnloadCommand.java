@@ -7,6 +7,7 @@ import io.jbpf.link.TcxLink;
 import io.jbpf.link.XdpAttach;
 import io.jbpf.link.XdpMode;
 import io.jbpf.link.XdpStatus;
+import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -47,12 +48,16 @@ final class UnloadCommand extends CliCommand {
             return unloadTc(device, TcDirection.parse(tcOpt.getValue()));
         }
         String mode = modeOpt.getValue();
-        XdpMode m = mode == null ? null : XdpMode.parse(mode);
-        XdpStatus before = XdpAttach.detach(device, m);
-        for (XdpMode detached : m != null ? List.of(m) : before.modes()) {
-            out().println("Detached prog id " + before.progId(detached) + " from " + device + " (" + detached + " mode)");
-        }
+        detachXdp(out(), device, mode == null ? null : XdpMode.parse(mode));
         return 0;
+    }
+
+    /** Detaches the XDP program of {@code mode} (null: any) from {@code device}, saying what it detached. */
+    static void detachXdp(PrintWriter out, String device, XdpMode mode) {
+        XdpStatus before = XdpAttach.detach(device, mode);
+        for (XdpMode detached : mode != null ? List.of(mode) : before.modes()) {
+            out.println("Detached prog id " + before.progId(detached) + " from " + device + " (" + detached + " mode)");
+        }
     }
 
     private int unloadTc(String device, TcDirection direction) {

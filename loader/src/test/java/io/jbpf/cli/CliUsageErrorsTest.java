@@ -17,6 +17,38 @@ class CliUsageErrorsTest {
         return CliRun.of(args);
     }
 
+    /** xdp_loader's spellings (the xdp-tutorial's loader): one mode, one object, --unload needs a device. */
+    @Test
+    void xdpLoaderFlagsAreCheckedBeforeAnythingLoads() {
+        CliRun twoModes = jbpf("load", "x.o", "-d", "veth0", "-S", "--mode", "native");
+        assertThat(twoModes.exit()).as(twoModes.err()).isEqualTo(2);
+        assertThat(twoModes.err()).contains("Give one XDP mode: --mode MODE, -S/--skb-mode, -N/--native-mode or -A/--auto-mode");
+        CliRun skbAndAuto = jbpf("load", "x.o", "-d", "veth0", "-SA");
+        assertThat(skbAndAuto.exit()).as(skbAndAuto.err()).isEqualTo(2);
+        assertThat(skbAndAuto.err()).contains("Give one XDP mode");
+        CliRun twoObjects = jbpf("load", "x.o", "--filename", "y.o", "-d", "veth0");
+        assertThat(twoObjects.exit()).as(twoObjects.err()).isEqualTo(2);
+        assertThat(twoObjects.err()).contains("Give the object file once: OBJ or --filename OBJ");
+        CliRun noObject = jbpf("load", "-d", "veth0", "-F", "--progsec", "xdp_pass");
+        assertThat(noObject.exit()).as(noObject.err()).isEqualTo(2);
+        assertThat(noObject.err()).contains("Missing the object file: give OBJ or --filename OBJ");
+        CliRun unloadWithoutDev = jbpf("load", "-U");
+        assertThat(unloadWithoutDev.exit()).as(unloadWithoutDev.err()).isEqualTo(2);
+        assertThat(unloadWithoutDev.err()).contains("--unload needs --dev DEV");
+        CliRun pinMapsWithoutDev = jbpf("load", "x.o", "--pin-maps", "--pin", "/sys/fs/bpf/x");
+        assertThat(pinMapsWithoutDev.exit()).as(pinMapsWithoutDev.err()).isEqualTo(2);
+        assertThat(pinMapsWithoutDev.err()).contains("--pin-maps without a directory pins under /sys/fs/bpf/DEV");
+        CliRun pinMapsAndPinPath = jbpf("load", "x.o", "-d", "veth0", "--pin-maps=/sys/fs/bpf/a", "--pin-path", "/sys/fs/bpf/b");
+        assertThat(pinMapsAndPinPath.exit()).as(pinMapsAndPinPath.err()).isEqualTo(2);
+        assertThat(pinMapsAndPinPath.err()).contains("--pin-maps and --pin-path exclude each other");
+        CliRun statsNoDev = jbpf("stats", "--pin-dir");
+        assertThat(statsNoDev.exit()).as(statsNoDev.err()).isEqualTo(2);
+        assertThat(statsNoDev.err()).contains("--pin-dir without a directory reads /sys/fs/bpf/DEV");
+        CliRun statsNothing = jbpf("stats");
+        assertThat(statsNothing.exit()).as(statsNothing.err()).isEqualTo(2);
+        assertThat(statsNothing.err()).contains("Missing required option: --dev DEV (or --pin-dir DIR for a pinned map)");
+    }
+
     @Test
     void mapDumpWithoutAMapIsAUsageError() {
         CliRun r = jbpf("map", "dump");

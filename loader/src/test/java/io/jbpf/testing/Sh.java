@@ -27,11 +27,16 @@ public final class Sh {
     }
 
     public static Result run(List<String> cmd) {
+        return runIn(null, cmd);
+    }
+
+    /** As {@link #run(List)}, in directory {@code dir} (null: this process's). */
+    public static Result runIn(Path dir, List<String> cmd) {
         try {
             Path out = Files.createTempFile("jbpf-test", ".out");
             Path err = Files.createTempFile("jbpf-test", ".err");
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                Process p = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

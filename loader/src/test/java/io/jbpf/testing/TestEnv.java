@@ -50,6 +50,13 @@ public final class TestEnv implements AutoCloseable {
         return Sh.run(cmd);
     }
 
+    /** Runs testenv.sh with this environment's name in directory {@code dir} (where a lesson's object is). */
+    public Sh.Result tIn(java.nio.file.Path dir, String command, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(script(), command, "-n", name));
+        cmd.addAll(Arrays.asList(args));
+        return Sh.runIn(dir, cmd);
+    }
+
     /** Runs ./jbpf inside the XDP end's netns. */
     public Sh.Result jbpf(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", xdpNs(), Kernel.root().resolve("jbpf").toString()));
