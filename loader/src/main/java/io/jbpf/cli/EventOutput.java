@@ -19,15 +19,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventOutput {
     private final PrintWriter out;
+    private final PrintWriter err;
     private final boolean json;
     private final Integer count;
     private final EventTypes types;
     private final CountDownLatch full = new CountDownLatch(1);
     private int printed;
 
-    /** {@code count} null: no limit. */
-    EventOutput(PrintWriter out, boolean json, Integer count, EventTypes types) {
+    /** {@code count} null: no limit; {@code err} gets a note the first time records of a length show in hex. */
+    EventOutput(PrintWriter out, PrintWriter err, boolean json, Integer count, EventTypes types) {
         this.out = out;
+        this.err = err;
         this.json = json;
         this.count = count;
         this.types = types;
@@ -78,6 +80,11 @@ final class EventOutput {
     /** One record as a line of text or JSON. */
     String record(String map, Integer cpu, byte[] bytes, int length, boolean perf) {
         EventTypes.Decoded d = types.decode(bytes, length, perf);
+        String note = d.type() == null ? types.hexNote(length, perf) : null;
+        if (note != null) {
+            err.println("jbpf: " + note);
+            err.flush();
+        }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("map", map);

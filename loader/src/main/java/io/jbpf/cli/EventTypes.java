@@ -42,6 +42,8 @@ final class EventTypes {
     /** The struct chosen for a record length, per kind of buffer (null: none fits). */
     private final Map<Integer, Struct> ringChoice = new HashMap<>();
     private final Map<Integer, Struct> perfChoice = new HashMap<>();
+    /** Record lengths (negative for perf records) whose hex has been explained already. */
+    private final java.util.Set<Integer> explained = new java.util.HashSet<>();
 
     private EventTypes(BtfFormatter formatter, List<Struct> structs, Struct forced) {
         this.formatter = formatter;
@@ -133,5 +135,29 @@ final class EventTypes {
             }
         }
         return new Decoded(null, BtfFormatter.hex(bytes, 0, length));
+    }
+
+    /**
+     * Why records of {@code length} bytes show in hex, the first time only (null after that, or
+     * when they do not): several structs fit (name them, so that --event-type can pick one), none
+     * does, or the forced struct is longer than the record.
+     */
+    String hexNote(int length, boolean perf) {
+        Struct s = choose(length, perf);
+        if (s != null && s.size() <= length || !explained.add(perf ? -length - 1 : length)) {
+            return null;
+        }
+        String what = (perf ? "perf" : "ring") + " buffer records of " + length + " bytes";
+        if (s != null) {
+            return what + " are shorter than struct " + s + ": shown in hex";
+        }
+        List<Struct> fit = fitting(length, perf);
+        if (fit.isEmpty()) {
+            return what + (formatter == null ? " shown in hex: the object has no BTF (compile it with -g)"
+                    : " fit no struct of the object's BTF: shown in hex (a struct only local variables use is not in "
+                    + "BTF: declare a global of it, e.g. struct event *unused_event __attribute__((unused));)");
+        }
+        return what + " fit several structs (" + fit.stream().map(Struct::name).collect(Collectors.joining(", "))
+                + "): shown in hex; pick one with --event-type NAME";
     }
 }

@@ -77,7 +77,7 @@ final class RunCommand extends CliCommand {
         }, "jbpf-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Attachments.Attached> attached = new ArrayList<>();
-        EventOutput output = new EventOutput(out, json, count, types);
+        EventOutput output = new EventOutput(out, err(), json, count, types);
         try (TracePipe pipe = TracePipe.open(output::line);
              BpfObject obj = BpfObject.load(spec, LoadOptions.defaults().withDefaultType(ProgType.XDP));
              EventReaders readers = EventReaders.open(pipe, obj.maps(), output)) {

@@ -85,7 +85,9 @@ class EventOutputTest {
     @Test
     void recordsPrintFieldByFieldOrInHex() {
         StringWriter text = new StringWriter();
-        EventOutput out = new EventOutput(new PrintWriter(text), false, null, EventTypes.of(btf(), null, "x"));
+        StringWriter notes = new StringWriter();
+        EventOutput out = new EventOutput(new PrintWriter(text), new PrintWriter(notes),
+                false, null, EventTypes.of(btf(), null, "x"));
         out.ringRecord("ring_events", event(1234, 5678, "sync", 32), 3, 32);
         out.perfRecord("perf_events", 1, event(1234, 5678, "sync", 36), 3, 36);
         out.perfRecord("perf_events", 0, event(7, 8, "x", 20), 3, 20);
@@ -95,12 +97,31 @@ class EventOutputTest {
                 "perf_events cpu 1: pid=1234 ts=5678 comm=\"sync\"",
                 "perf_events cpu 0: 07 00 00 00 00 00 00 00 08 00 00 00 00 00 00 00 78 00 00 00",
                 "perf_events cpu 1: lost 3 records");
+        assertThat(notes.toString().lines()).containsExactly("jbpf: perf buffer records of 20 bytes fit no struct of the "
+                + "object's BTF: shown in hex (a struct only local variables use is not in BTF: declare a global of it, "
+                + "e.g. struct event *unused_event __attribute__((unused));)");
+    }
+
+    @Test
+    void whyRecordsShowInHexIsSaidOncePerLength() {
+        EventTypes twins = EventTypes.of(btf("-DTWIN"), null, "x");
+        assertThat(twins.hexNote(32, false)).isEqualTo("ring buffer records of 32 bytes fit several structs (twin, event): "
+                + "shown in hex; pick one with --event-type NAME");
+        assertThat(twins.hexNote(32, false)).as("said once").isNull();
+        assertThat(twins.hexNote(36, true)).startsWith("perf buffer records of 36 bytes fit several structs");
+        EventTypes forced = EventTypes.of(btf("-DTWIN"), "event", "x");
+        assertThat(forced.hexNote(32, false)).as("decoded: nothing to say").isNull();
+        assertThat(forced.hexNote(8, true)).isEqualTo("perf buffer records of 8 bytes are shorter than struct event (32 B): "
+                + "shown in hex");
+        assertThat(EventTypes.of(null, null, "x").hexNote(8, false)).endsWith("the object has no BTF (compile it with -g)");
     }
 
     @Test
     void jsonShowsTheValueAsMapDumpDoes() {
         StringWriter text = new StringWriter();
-        EventOutput out = new EventOutput(new PrintWriter(text), true, null, EventTypes.of(btf("-DTWIN"), "event", "x"));
+        StringWriter notes = new StringWriter();
+        EventOutput out = new EventOutput(new PrintWriter(text), new PrintWriter(notes),
+                true, null, EventTypes.of(btf("-DTWIN"), "event", "x"));
         out.ringRecord("ring_events", event(1234, 5678, "sync", 32), 3, 32);
         out.perfRecord("perf_events", 1, event(1234, 5678, "sync\"x", 36), 3, 36);
         out.perfRecord("perf_events", 0, event(1, 2, "", 4), 3, 4);
@@ -115,7 +136,9 @@ class EventOutputTest {
     @Test
     void theCountTakesPrintkLinesAndRecordsTogether() throws Exception {
         StringWriter text = new StringWriter();
-        EventOutput out = new EventOutput(new PrintWriter(text), false, 2, EventTypes.of(null, null, "x"));
+        StringWriter notes = new StringWriter();
+        EventOutput out = new EventOutput(new PrintWriter(text), new PrintWriter(notes),
+                false, 2, EventTypes.of(null, null, "x"));
         out.line(TraceLine.parse("            sync-42      [001] ...21   100.000001: bpf_trace_printk: hi").orElseThrow());
         assertThat(out.awaitFull(0)).isFalse();
         out.ringRecord("r", event(1, 2, "", 4), 3, 4);
