@@ -35,8 +35,10 @@ final class EventReaders implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
     private final List<AutoCloseable> readers = new ArrayList<>();
+    private final EventOutput output;
 
-    private EventReaders() {
+    private EventReaders(EventOutput output) {
+        this.output = output;
     }
 
     /**
@@ -45,7 +47,7 @@ final class EventReaders implements AutoCloseable {
      * is missed (a perf event array only receives once its entries are set).
      */
     static EventReaders open(TracePipe pipe, Map<String, BpfMap> maps, EventOutput output) {
-        EventReaders r = new EventReaders();
+        EventReaders r = new EventReaders(output);
         try {
             r.sources.add(() -> pipe.poll(POLL_MILLIS));
             RingBufferReader ring = null;
@@ -95,7 +97,7 @@ final class EventReaders implements AutoCloseable {
      * count, or {@code stop}; then waits for the threads to end. A reader's failure ends the run
      * and is thrown here.
      */
-    void run(EventOutput output, long endNanos, BooleanSupplier stop) throws InterruptedException {
+    void run(long endNanos, BooleanSupplier stop) throws InterruptedException {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         AtomicBoolean over = new AtomicBoolean();

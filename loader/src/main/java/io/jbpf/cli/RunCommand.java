@@ -93,7 +93,7 @@ final class RunCommand extends CliCommand {
                         : " and the records of " + String.join(", ", readers.buffers()))
                         + (duration == null ? " until Ctrl-C" : ""));
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-                readers.run(output, end, stop::get);
+                readers.run(end, stop::get);
             } finally {
                 for (Attachments.Attached a : attached) {
                     a.link().close();
