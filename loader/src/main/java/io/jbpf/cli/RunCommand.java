@@ -22,8 +22,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * {@code jbpf run FILE.bpf.c}: the bcc habit. Compiles the source with clang ({@link BpfCompiler},
  * cached), loads it, attaches every entry program by its section (the hooks of {@code load --attach},
- * held by this process rather than pinned), and prints the programs' bpf_printk lines until Ctrl-C,
- * {@code --duration} or {@code --count} lines; everything is detached when it ends. A compile error is shown with its
+ * held by this process rather than pinned), and prints the programs' bpf_printk lines and the
+ * records of their ring buffers and perf buffers, decoded through the object's BTF
+ * ({@link EventOutput}), until Ctrl-C, {@code --duration} or {@code --count} lines and records;
+ * everything is detached when it ends. A compile error is shown with its
  * file and line, and nothing is loaded.
  */
 final class RunCommand extends CliCommand {
@@ -32,8 +34,10 @@ final class RunCommand extends CliCommand {
     private final OptionSpec durationOpt = checked("TIME", Long.class, new DurationConverter(10 * 1_000_000L,
             365 * 24 * 3600 * 1_000_000_000L), null, "stop after this long: " + DurationConverter.FORMS, "--duration");
     private final OptionSpec countOpt = checked("N", Integer.class, new IntRangeConverter(1, Integer.MAX_VALUE,
-            "a count of lines"), null, "stop after N lines", "--count");
-    private final OptionSpec jsonOpt = flag("print each line as a JSON object", "--json", "-j");
+            "a count of lines and records"), null, "stop after N bpf_printk lines and buffer records", "--count");
+    private final OptionSpec jsonOpt = flag("print each line and record as a JSON object", "--json", "-j");
+    private final OptionSpec eventTypeOpt = option("NAME", String.class, "decode ring and perf buffer records as this "
+            + "struct of the object's BTF (default: the one struct of the record's size, else hex)", "--event-type");
     private final OptionSpec deviceOpt = option("DEV", String.class, "the device for XDP and tc programs", "--dev", "-d");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs", "--cgroup");
     private final OptionSpec cflagsOpt = option("FLAG", String[].class, "an extra clang flag (-I DIR, -DNAME), repeatable",
@@ -44,7 +48,7 @@ final class RunCommand extends CliCommand {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Path source = sourceArg.getValue();
         Long duration = durationOpt.getValue();
         Integer count = countOpt.getValue();
@@ -54,6 +58,7 @@ final class RunCommand extends CliCommand {
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         List<ProgramSpec> entries = Attachments.entries(spec, spec.programs(), source.toString());
         entries.forEach(p -> Attachments.requireHook(p.name(), p.section(), p.type()));
+        EventTypes types = EventTypes.of(spec.btf().orElse(null), eventTypeOpt.getValue(), source.toString());
         Attachments.Target target = new Attachments.Target(deviceOpt.getValue(), XdpMode.NATIVE, IfAttached.FAIL,
                 Attachments.XdpVia.NETLINK, null, cgroupOpt.getValue(), null, Attachments.TcMode.TCX, HookOptions.Values.NONE);
         PrintWriter out = out();
@@ -72,9 +77,10 @@ final class RunCommand extends CliCommand {
         }, "jbpf-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Attachments.Attached> attached = new ArrayList<>();
-        TraceOutput output = new TraceOutput(out, json, count);
-        try (TracePipe pipe = TracePipe.open(output::print);
-             BpfObject obj = BpfObject.load(spec, LoadOptions.defaults().withDefaultType(ProgType.XDP))) {
+        EventOutput output = new EventOutput(out, err(), json, count, types);
+        try (TracePipe pipe = TracePipe.open(output::line);
+             BpfObject obj = BpfObject.load(spec, LoadOptions.defaults().withDefaultType(ProgType.XDP));
+             EventReaders readers = EventReaders.open(pipe, obj.maps(), output)) {
             obj.warnings().forEach(w -> err().println("jbpf: warning: " + w));
             try {
                 for (ProgramSpec p : entries) {
@@ -83,9 +89,11 @@ final class RunCommand extends CliCommand {
                 for (Attachments.Attached a : attached) {
                     err().println("jbpf: " + a.program().name() + " attached to " + a.where());
                 }
-                err().println("jbpf: printing bpf_printk lines" + (duration == null ? " until Ctrl-C" : ""));
+                err().println("jbpf: printing bpf_printk lines" + (readers.buffers().isEmpty() ? ""
+                        : " and the records of " + String.join(", ", readers.buffers()))
+                        + (duration == null ? " until Ctrl-C" : ""));
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration;
-                output.pump(pipe, end, stop::get);
+                readers.run(end, stop::get);
             } finally {
                 for (Attachments.Attached a : attached) {
                     a.link().close();

@@ -40,12 +40,8 @@ final class TraceOutput {
         }
     }
 
-    /** Prints one line (the pipe's handler), up to the count. */
-    void print(TraceLine line) {
-        if (count != null && printed >= count) {
-            return;
-        }
-        printed++;
+    /** One trace line as {@code prog tracelog} and {@code run} print it: as the kernel does, or a JSON object. */
+    static String format(TraceLine line, boolean json) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("task", line.task());
@@ -55,11 +51,19 @@ final class TraceOutput {
             o.put("timestamp", line.timestamp());
             o.put("function", line.function());
             o.put("message", line.message());
-            out.println(Json.write(o));
-        } else {
-            out.printf(Locale.ROOT, "%16s-%-7d [%03d] %s %.6f: %s: %s%n", line.task(), line.pid(), line.cpu(),
-                    line.flags(), line.timestamp(), line.function(), line.message());
+            return Json.write(o);
         }
+        return String.format(Locale.ROOT, "%16s-%-7d [%03d] %s %.6f: %s: %s", line.task(), line.pid(), line.cpu(),
+                line.flags(), line.timestamp(), line.function(), line.message());
+    }
+
+    /** Prints one line (the pipe's handler), up to the count. */
+    void print(TraceLine line) {
+        if (count != null && printed >= count) {
+            return;
+        }
+        printed++;
+        out.println(format(line, json));
         out.flush();
     }
 }
