@@ -8,13 +8,15 @@
 #    before anything else, naming the package;
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
 #    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
-#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements);
+#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements) and
+#    bench/target/libjbpfevents.so (bench/c/events.c: libbpf's ring and perf buffer consumers);
 # 2. creates the benchmark maps once (io.jbpf.bench.BenchMaps) and pins them under
 #    /sys/fs/bpf/jbpf_bench_<pid>; JMH forks and the C harness both open those pins;
 # 3. runs, per group (single element, full reads, loader), the C harness, JMH (-prof gc, JSON
 #    results) and the C harness again, and the paired measurements (Paired: jbpf and C
-#    alternating in one process); then hyperfine for whole-process times (jbpf CLI beside
-#    bpftool and a JVM hello-world floor);
+#    alternating in one process); the events rows (io.jbpf.bench.Events: ring and perf buffers
+#    filled by hooks/jbe_events.o, drained by jbpf and by libbpf, alternating in one process); then
+#    hyperfine for whole-process times (jbpf CLI beside bpftool and a JVM hello-world floor);
 # 4. writes bench/RESULTS.md and bench/results.json (bench/report.py).
 #
 # --quick: one fork and short iterations, under 5 minutes on 2 cores; default: more forks and
@@ -86,16 +88,20 @@ if ((build)); then
     log "building the C harness (gcc -O2 bench/c/ref.c -lbpf)"
     gcc -O2 -Wall -Wextra -o "$here/target/ref" "$here/c/ref.c" -lbpf
     gcc -O2 -Wall -Wextra -shared -fPIC -o "$here/target/libjbpfref.so" "$here/c/paired.c"
+    gcc -O2 -Wall -Wextra -shared -fPIC -o "$here/target/libjbpfevents.so" "$here/c/events.c" -lbpf
 fi
-[[ -f "$jar" && -x "$here/target/ref" && -f "$here/target/libjbpfref.so" && -f "$root/loader/target/jbpf.jar" ]] || {
-    echo "run.sh: $jar, bench/target/ref, bench/target/libjbpfref.so or loader/target/jbpf.jar missing: run without --no-build" >&2
+[[ -f "$jar" && -x "$here/target/ref" && -f "$here/target/libjbpfref.so" && -f "$here/target/libjbpfevents.so" &&
+    -f "$root/loader/target/jbpf.jar" ]] || {
+    echo "run.sh: $jar, bench/target/ref, bench/target/libjbpf{ref,events}.so or loader/target/jbpf.jar missing: run without --no-build" >&2
     exit 1
 }
 
 # ---- objects for the loader benchmarks ----
 bpfbuild="$root/bpf-src/build"
 small=xdp_icmp_echo.o
-[[ -f "$bpfbuild/$small" ]] || { echo "run.sh: $bpfbuild/$small missing (make -C bpf-src)" >&2; exit 1; }
+for o in "$small" hooks/jbe_events.o; do
+    [[ -f "$bpfbuild/$o" ]] || { echo "run.sh: $bpfbuild/$o missing (make -C bpf-src)" >&2; exit 1; }
+done
 # The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file; its copy
 # xdp_icmp_echo_pinned.o is no other object, and pins in /sys/fs/bpf).
 big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" ! -path ./xdp_icmp_echo_pinned.o -printf '%s %P\n' |
@@ -178,6 +184,14 @@ if [[ -x "$jdk22/bin/java" ]]; then
     "$jdk22/bin/java" --enable-native-access=ALL-UNNAMED -Djbpf.bench.pins="$pins" -cp "$jar" \
         io.jbpf.bench.Paired "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) >"$out/paired_jdk22.txt"
 fi
+# Ring and perf buffers: jbpf's readers and libbpf's consumers draining the same number of
+# records, alternating in one process (see Events); stderr (time spent filling) to events.log.
+log "events: ring and perf buffers, jbpf and libbpf (bench/c/events.c) alternating"
+java -Djbpf.bench.bpfBuild="$bpfbuild" -cp "$jar" io.jbpf.bench.Events "$here/target/libjbpfevents.so" \
+    $( ((quick)) && echo --quick) >"$out/events.txt" 2>"$out/events.log" || {
+    tail -20 "$out/events.log" >&2
+    exit 1
+}
 group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
 group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"
 
