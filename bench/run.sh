@@ -3,8 +3,8 @@
 #
 #   bench/run.sh [--quick] [--no-build]
 #
-# 0. checks for every tool it needs (gcc, libbpf-dev, hyperfine, bpftool, python3, java; maven
-#    and clang to build) and installs missing ones with apt-get; if one is still missing it stops
+# 0. checks for every tool it needs (gcc, libbpf-dev, hyperfine, bpftool, taskset, python3, java;
+#    maven and clang to build) and installs missing ones with apt-get; if one is still missing it stops
 #    before anything else, naming the package;
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
 #    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
@@ -43,6 +43,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 missing_packages() { # prints the Debian packages of the tools not found
     local -a pkgs=()
     command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
+    command -v taskset >/dev/null 2>&1 || pkgs+=(util-linux)
     [[ -f /usr/include/bpf/libbpf.h ]] || pkgs+=(libbpf-dev)
     command -v hyperfine >/dev/null 2>&1 || pkgs+=(hyperfine)
     command -v bpftool >/dev/null 2>&1 || pkgs+=(bpftool)
@@ -187,7 +188,10 @@ fi
 # Ring and perf buffers: jbpf's readers and libbpf's consumers draining the same number of
 # records, alternating in one process (see Events); stderr (time spent filling) to events.log.
 log "events: ring and perf buffers, jbpf and libbpf (bench/c/events.c) alternating"
-java -Djbpf.bench.bpfBuild="$bpfbuild" -cp "$jar" io.jbpf.bench.Events "$here/target/libjbpfevents.so" \
+# On CPU 0, where the producer runs too (Events fills the buffers there): without it the drains
+# read data that the other core wrote or not, as the scheduler places the thread, and the perf
+# rows' quartiles spread over 1.2-2x.
+taskset -c 0 java -Djbpf.bench.bpfBuild="$bpfbuild" -cp "$jar" io.jbpf.bench.Events "$here/target/libjbpfevents.so" \
     $( ((quick)) && echo --quick) >"$out/events.txt" 2>"$out/events.log" || {
     tail -20 "$out/events.log" >&2
     exit 1

@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
  * number) to a sum and count the record; both readers visit every CPU's ring. A round in which
  * either side did not get exactly the N records, with the right sum, and nothing lost is an error,
  * not a data point. jbpf's allocation is measured around its drains
- * (ThreadMXBean#getThreadAllocatedBytes).
+ * (ThreadMXBean#getThreadAllocatedBytes). bench/run.sh runs it on CPU 0 (taskset), where the
+ * producer runs, so that every drain reads data in the same place.
  *
  * <pre>java -Djbpf.bench.bpfBuild=DIR -cp benchmarks.jar io.jbpf.bench.Events LIBJBPFEVENTS.so [--quick]</pre>
  *
@@ -49,7 +50,12 @@ import java.util.function.LongSupplier;
  * ratio_p75 rounds jbpf_bytes_per_event events_per_drain}, ns per event, medians over the rounds.
  */
 public final class Events {
-    private static final int WARMUP_ROUNDS = 10;
+    /**
+     * Enough for every path of the readers to run before the measured rounds, a perf ring's
+     * wrap-around copy included (every 16th round at 16 B): a path first taken after the JIT
+     * compiled the loop deoptimizes it, and the deoptimization shows as bytes allocated.
+     */
+    private static final int WARMUP_ROUNDS = 40;
     /** Data pages per CPU of both perf buffers: 8 MiB with 4 KiB pages, room for one round's records. */
     private static final int PERF_PAGES = 2048;
     private static final int CPU = 0;
