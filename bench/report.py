@@ -16,6 +16,10 @@ foreign linker, a JDK 22+) hold the single calls and mmap reads measured again w
 process every few milliseconds (io.jbpf.bench.Paired): this VM's speed drifts by tens of
 percent over seconds, more than the difference being measured, so the single-call and mmap
 targets are judged on those paired ratios (the median over the rounds), per JVM.
+
+events.txt (io.jbpf.bench.Events) holds the ring and perf buffer rows: records drained by jbpf's
+readers and by libbpf's consumers, alternating in one process; their ratio is jbpf's ns per event
+over libbpf's (the median of the per-round ratios), with jbpf's bytes allocated per event.
 """
 import json
 import statistics
@@ -137,6 +141,30 @@ def load_paired(path):
     return rows
 
 
+def load_events(path):
+    """events/KIND/consume-SIZEB jbpf_ns c_ns ratio_median ratio_p25 ratio_p75 rounds jbpf_bytes_per_event
+    events_per_drain (ns per event)"""
+    rows = {}
+    if not path.exists():
+        return rows
+    for line in path.read_text().splitlines():
+        p = line.split()
+        if len(p) == 9 and p[0].startswith("events/"):
+            rows[p[0][len("events/"):]] = {"jbpf_ns": float(p[1]), "c_ns": float(p[2]), "ratio": float(p[3]),
+                                           "p25": float(p[4]), "p75": float(p[5]), "rounds": int(p[6]),
+                                           "bytes": float(p[7]), "events": int(p[8])}
+    return rows
+
+
+def describe_event(name):
+    kind, what = name.split("/", 1)
+    size = what.rsplit("-", 1)[1]
+    if kind == "ringbuf":
+        return (f"ring buffer, {size} records: `RingBufferReader.consume` vs libbpf "
+                f"`ring_buffer__consume`")
+    return (f"perf buffer, {size} records: `PerfBuffer.consume` vs libbpf `perf_buffer__consume`")
+
+
 def load_hf(run):
     rows = []
     labels = {
@@ -224,6 +252,21 @@ def main():
                 "ratio_p75": round(p["p75"], 4),
                 "jbpf_alloc_bytes_per_op": None,
             })
+    events = load_events(run / "events.txt")
+    for name, e in events.items():
+        rows.append({
+            "name": name,
+            "jbpf_ns": round(e["jbpf_ns"], 3),
+            "c_ns": round(e["c_ns"], 3),
+            "ratio": round(e["ratio"], 4),
+            "ratio_p25": round(e["p25"], 4),
+            "ratio_p75": round(e["p75"], 4),
+            "jbpf_events_per_s": round(1e9 / e["jbpf_ns"]),
+            "c_events_per_s": round(1e9 / e["c_ns"]),
+            "events_per_drain": e["events"],
+            "rounds": e["rounds"],
+            "jbpf_alloc_bytes_per_op": round(e["bytes"], 4),
+        })
     hf = load_hf(run)
     floor = next((h for h in hf if h["key"] == "jvm_floor"), None)
     big = machine.get("big", "")
@@ -285,6 +328,12 @@ def main():
     if sh and cs:
         target("(extra) ARRAY 65,536 MmapArray.snapshot(byte[]) + sum ≤ 1.5× C's memcpy + sum", sh / cs <= 1.5,
                f"{sh / cs:.2f}×")
+    for name, e in events.items():
+        kind = name.split("/", 1)[0]
+        need = 0.9 if kind == "ringbuf" else 0.8
+        target(f"{describe_event(name)}: ≥ {need}× libbpf's events/s (paired)", 1 / e["ratio"] >= need,
+               f"{1 / e['ratio']:.2f}× (jbpf/C ns per event {e['ratio']:.3f}, quartiles {e['p25']:.3f}–{e['p75']:.3f})")
+        target(f"0 B/event: {describe_event(name)}", e["bytes"] == 0, f"{e['bytes']:.4f} B/event")
     if floor:
         for h in hf:
             if h["key"] in ("load_small", "load_big", "dump_hash256", "inspect", "version"):
@@ -333,7 +382,7 @@ def main():
     md.append("| benchmark | name | jbpf ns/op | C ns/op | jbpf/C | jbpf best | C best | best jbpf/C | jbpf B/op |")
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        if r["name"].startswith(("process/", "paired/")):
+        if r["name"].startswith(("process/", "paired/", "ringbuf/", "perfbuf/")):
             continue
         ratio = f"{r['ratio']:.2f}" if r["ratio"] else "—"
         best = f"{r['best_ratio']:.2f}" if r["best_ratio"] else "—"
@@ -371,6 +420,28 @@ def main():
     md.append(f"B/op includes JMH's own background allocation (≈{floor_rate:.3f} MB/s, shared out over the "
               "operations of each iteration), so operations lasting milliseconds show some B/op that is not "
               "theirs; the target check below allows that floor (1.5× the lowest rate seen, + 0.5 B).\n")
+    if events:
+        md.append("## Events: ring and perf buffers\n")
+        md.append("Records consumed from a `BPF_MAP_TYPE_RINGBUF` and from a `BPF_MAP_TYPE_PERF_EVENT_ARRAY` by jbpf's "
+                  "readers (`RingBufferReader.consume`, `PerfBuffer.consume`) and by libbpf's "
+                  "(`ring_buffer__consume`, `perf_buffer__consume`; `bench/c/events.c`, entered through jffi once "
+                  "per drain), alternating in one process (`io.jbpf.bench.Events`). Each round fills one side's "
+                  "buffer with N numbered records (`bpf-src/hooks/jbe_events.c`, one BPF_PROG_TEST_RUN on CPU 0 "
+                  "looping with bpf_loop; not timed) and times one drain of it, then the same for the other side, "
+                  "in turn which goes first. Each side has its own map; both handlers add each record's first u64 "
+                  "to a sum and count it, and both readers visit every CPU's ring. A round where either side did "
+                  "not get exactly N records with the right sum, or lost any, stops the run. ns per event are "
+                  "medians over the rounds, the ratio is the median of the per-round ratios (jbpf/C), events/s "
+                  "is 10⁹ over the median ns. B/event is what the reading thread allocated during jbpf's drains "
+                  "(`ThreadMXBean.getThreadAllocatedBytes`), over all measured rounds.\n")
+        md.append("| benchmark | name | records per drain | jbpf ns/event | C ns/event | jbpf/C | quartiles | "
+                  "jbpf events/s | C events/s | jbpf B/event | rounds |")
+        md.append("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+        for name, e in events.items():
+            md.append(f"| {describe_event(name)} | `{name}` | {e['events']:,} | {e['jbpf_ns']:.2f} | {e['c_ns']:.2f} | "
+                      f"{e['ratio']:.3f} | {e['p25']:.3f}–{e['p75']:.3f} | {1e9 / e['jbpf_ns'] / 1e6:.1f} M | "
+                      f"{1e9 / e['c_ns'] / 1e6:.1f} M | {e['bytes']:.4f} | {e['rounds']} |")
+        md.append("")
     if hf:
         md.append("## Whole process: ms per command (hyperfine, median)\n")
         md.append("| command | jbpf ms | × JVM floor | reference ms | jbpf/reference | reference |")

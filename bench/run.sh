@@ -3,18 +3,20 @@
 #
 #   bench/run.sh [--quick] [--no-build]
 #
-# 0. checks for every tool it needs (gcc, libbpf-dev, hyperfine, bpftool, python3, java; maven
-#    and clang to build) and installs missing ones with apt-get; if one is still missing it stops
+# 0. checks for every tool it needs (gcc, libbpf-dev, hyperfine, bpftool, taskset, python3, java;
+#    maven and clang to build) and installs missing ones with apt-get; if one is still missing it stops
 #    before anything else, naming the package;
 # 1. builds jbpf and bench/target/benchmarks.jar (mvn -DskipTests package) and the C harness
 #    bench/target/ref (gcc, bench/c/ref.c; libbpf only for its loader part) and
-#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements);
+#    bench/target/libjbpfref.so (bench/c/paired.c, the C side of the paired measurements) and
+#    bench/target/libjbpfevents.so (bench/c/events.c: libbpf's ring and perf buffer consumers);
 # 2. creates the benchmark maps once (io.jbpf.bench.BenchMaps) and pins them under
 #    /sys/fs/bpf/jbpf_bench_<pid>; JMH forks and the C harness both open those pins;
 # 3. runs, per group (single element, full reads, loader), the C harness, JMH (-prof gc, JSON
 #    results) and the C harness again, and the paired measurements (Paired: jbpf and C
-#    alternating in one process); then hyperfine for whole-process times (jbpf CLI beside
-#    bpftool and a JVM hello-world floor);
+#    alternating in one process); the events rows (io.jbpf.bench.Events: ring and perf buffers
+#    filled by hooks/jbe_events.o, drained by jbpf and by libbpf, alternating in one process); then
+#    hyperfine for whole-process times (jbpf CLI beside bpftool and a JVM hello-world floor);
 # 4. writes bench/RESULTS.md and bench/results.json (bench/report.py).
 #
 # --quick: one fork and short iterations, under 5 minutes on 2 cores; default: more forks and
@@ -41,6 +43,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 missing_packages() { # prints the Debian packages of the tools not found
     local -a pkgs=()
     command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
+    command -v taskset >/dev/null 2>&1 || pkgs+=(util-linux)
     [[ -f /usr/include/bpf/libbpf.h ]] || pkgs+=(libbpf-dev)
     command -v hyperfine >/dev/null 2>&1 || pkgs+=(hyperfine)
     command -v bpftool >/dev/null 2>&1 || pkgs+=(bpftool)
@@ -86,16 +89,20 @@ if ((build)); then
     log "building the C harness (gcc -O2 bench/c/ref.c -lbpf)"
     gcc -O2 -Wall -Wextra -o "$here/target/ref" "$here/c/ref.c" -lbpf
     gcc -O2 -Wall -Wextra -shared -fPIC -o "$here/target/libjbpfref.so" "$here/c/paired.c"
+    gcc -O2 -Wall -Wextra -shared -fPIC -o "$here/target/libjbpfevents.so" "$here/c/events.c" -lbpf
 fi
-[[ -f "$jar" && -x "$here/target/ref" && -f "$here/target/libjbpfref.so" && -f "$root/loader/target/jbpf.jar" ]] || {
-    echo "run.sh: $jar, bench/target/ref, bench/target/libjbpfref.so or loader/target/jbpf.jar missing: run without --no-build" >&2
+[[ -f "$jar" && -x "$here/target/ref" && -f "$here/target/libjbpfref.so" && -f "$here/target/libjbpfevents.so" &&
+    -f "$root/loader/target/jbpf.jar" ]] || {
+    echo "run.sh: $jar, bench/target/ref, bench/target/libjbpf{ref,events}.so or loader/target/jbpf.jar missing: run without --no-build" >&2
     exit 1
 }
 
 # ---- objects for the loader benchmarks ----
 bpfbuild="$root/bpf-src/build"
 small=xdp_icmp_echo.o
-[[ -f "$bpfbuild/$small" ]] || { echo "run.sh: $bpfbuild/$small missing (make -C bpf-src)" >&2; exit 1; }
+for o in "$small" hooks/jbe_events.o; do
+    [[ -f "$bpfbuild/$o" ]] || { echo "run.sh: $bpfbuild/$o missing (make -C bpf-src)" >&2; exit 1; }
+done
 # The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file; its copy
 # xdp_icmp_echo_pinned.o is no other object, and pins in /sys/fs/bpf).
 big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" ! -path ./xdp_icmp_echo_pinned.o -printf '%s %P\n' |
@@ -178,6 +185,17 @@ if [[ -x "$jdk22/bin/java" ]]; then
     "$jdk22/bin/java" --enable-native-access=ALL-UNNAMED -Djbpf.bench.pins="$pins" -cp "$jar" \
         io.jbpf.bench.Paired "$here/target/libjbpfref.so" $( ((quick)) && echo --quick) >"$out/paired_jdk22.txt"
 fi
+# Ring and perf buffers: jbpf's readers and libbpf's consumers draining the same number of
+# records, alternating in one process (see Events); stderr (time spent filling) to events.log.
+log "events: ring and perf buffers, jbpf and libbpf (bench/c/events.c) alternating"
+# On CPU 0, where the producer runs too (Events fills the buffers there): without it the drains
+# read data that the other core wrote or not, as the scheduler places the thread, and the perf
+# rows' quartiles spread over 1.2-2x.
+taskset -c 0 java -Djbpf.bench.bpfBuild="$bpfbuild" -cp "$jar" io.jbpf.bench.Events "$here/target/libjbpfevents.so" \
+    $( ((quick)) && echo --quick) >"$out/events.txt" 2>"$out/events.log" || {
+    tail -20 "$out/events.log" >&2
+    exit 1
+}
 group full 'io.jbpf.bench.(MapFullReadBench|ArrayFullReadBench)' "${jmh_opts[@]}"
 group loader 'io.jbpf.bench.LoaderBench' "${jmh_loader_opts[@]}"
 

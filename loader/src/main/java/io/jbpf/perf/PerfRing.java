@@ -73,8 +73,11 @@ final class PerfRing {
         try {
             while (tail != head && n < limit) {
                 int at = (int) (tail & mask);
-                int size = Short.toUnsignedInt(data.getShort(at + SIZE));
-                int type = data.getInt(at + TYPE);
+                // The whole header in one load (type u32 at 0, misc u16 at 4, size u16 at 6, little-endian):
+                // one bounds check and one load on the record-to-record path instead of two.
+                long header = data.getLong(at + TYPE);
+                int size = (int) (header >>> (8 * SIZE));
+                int type = (int) header;
                 if (size < HEADER_SIZE || (size & 7) != 0 || Long.compareUnsigned(head - tail, size) < 0) {
                     throw new BpfException("perf ring of CPU " + cpu + ": bad record size " + size + " at " + tail
                             + " (data_head " + head + ")");
