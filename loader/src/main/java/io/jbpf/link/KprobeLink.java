@@ -82,7 +82,8 @@ public final class KprobeLink extends KernelLink {
                     + (sec != null && sec.contains(".multi") ? " (kprobe.multi sections attach with KprobeMultiLink.attach)" : ""));
         }
         String target = sec.substring(sec.indexOf('/') + 1);
-        String function = sec.startsWith("k") && sec.contains("syscall/") ? syscallFunction(target) : target;
+        boolean syscall = sec.startsWith("ksyscall/") || sec.startsWith("kretsyscall/");
+        String function = syscall ? syscallFunction(target) : target;
         return attach(prog, function, kind == ProbeKind.ENTRY ? KprobeOptions.ENTRY : KprobeOptions.RETURN);
     }
 
