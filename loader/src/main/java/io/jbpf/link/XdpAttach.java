@@ -1,5 +1,6 @@
 package io.jbpf.link;
 
+import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
 import io.jbpf.uapi.Errno;
 import io.jbpf.internal.netlink.NetlinkSocket;
@@ -86,6 +87,31 @@ public final class XdpAttach {
             }
         }
         return s;
+    }
+
+    /**
+     * Puts {@code replacement} on {@code device} in {@code mode} in place of {@code expected}, in one
+     * step (XDP_FLAGS_REPLACE with the expected program's fd): the device is never without a
+     * program, and when another program than {@code expected} is attached by then the kernel
+     * refuses (EEXIST) and changes nothing. A program attached through a bpf_link cannot be
+     * replaced this way (EBUSY): the message names the link.
+     */
+    public static void replace(String device, XdpMode mode, BpfProgram expected, BpfProgram replacement) {
+        int ifindex = ifindex(device);
+        String what = "replace XDP program " + expected.name() + " (id " + expected.id() + ") on " + device + " ("
+                + mode + " mode) with " + replacement.name() + " (id " + replacement.id() + ")";
+        try {
+            setLink(ifindex, replacement.fd(), mode.flag | XDP_FLAGS_REPLACE, expected.fd(), what);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.EBUSY) {
+                var link = XdpBpfLink.holding(ifindex, expected.id());
+                if (link.isPresent()) {
+                    throw new BpfException(what + ": program id " + expected.id() + " is attached through bpf_link id "
+                            + link.get().id() + ", which only its owner can change (BPF_LINK_UPDATE)", Errno.EBUSY);
+                }
+            }
+            throw e;
+        }
     }
 
     static void detachIfAttached(String device, int ifindex, XdpMode mode, int progId) {
