@@ -141,6 +141,38 @@ class DumpIT {
         assertThat(Sh.run("bpftool", "link", "show").out()).doesNotContain("jdu_");
     }
 
+    /**
+     * Ctrl-C (SIGINT) on ./jbpf dump, with no --count or --duration: it stops, the file holds the
+     * pings, and the device has its own program again.
+     */
+    @Test
+    void interruptPutsTheProgramBack() throws Exception {
+        int progId = attach("xdp_pass.o", "xdp_pass_func");
+        Path pcap = tmp.resolve("int.pcap");
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder("nsenter", "--net=/run/netns/" + net.ns, Kernel.root().resolve("jbpf").toString(),
+                "dump", "--dev", net.dev, "-w", pcap.toString(), "--mode", "entry")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(err).contains("listening on")) {
+                assertThat(p.isAlive()).as("jbpf dump runs: %s", Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("jbpf dump listens").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(NetNs.call(net.ns, () -> XdpAttach.query(net.dev).progId(XdpMode.NATIVE)))
+                    .as("the capture program is in the device's program's place").isNotEqualTo(progId);
+            assertThat(net.ping(3)).as("pings answered through the tail call").isEqualTo(3);
+            assertThat(Sh.run("kill", "-INT", String.valueOf(p.pid())).exit()).isZero();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("jbpf dump stops on SIGINT").isTrue();
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        assertThat(Files.readString(err)).contains("3 packets captured");
+        assertThat(tcpdump(pcap)).hasSize(3);
+        assertUntouched(progId);
+    }
+
     @Test
     void badInputChangesNothing() throws Exception {
         Result unknown = dump("--dev", "jdunosuch0", "--count", "1");
