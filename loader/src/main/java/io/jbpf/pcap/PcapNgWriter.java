@@ -87,6 +87,7 @@ public final class PcapNgWriter implements AutoCloseable {
         out.flush();
     }
 
+    /** Closes the stream (which flushes it). */
     @Override
     public void close() throws IOException {
         out.close();

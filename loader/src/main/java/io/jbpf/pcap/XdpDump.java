@@ -62,7 +62,10 @@ public final class XdpDump implements AutoCloseable {
 
     /** Where one packet was captured. */
     public enum Point {
-        ENTRY, EXIT
+        /** As the program got it. */
+        ENTRY,
+        /** As the program returned, with its action. */
+        EXIT
     }
 
     /**
@@ -85,6 +88,7 @@ public final class XdpDump implements AutoCloseable {
     /** Receives captured packets. */
     @FunctionalInterface
     public interface PacketHandler {
+        /** One packet, valid during the call only (see {@link Packet}). */
         void onPacket(Packet packet);
     }
 
@@ -268,10 +272,12 @@ public final class XdpDump implements AutoCloseable {
         return seen;
     }
 
+    /** Where packets are captured. */
     public Mode mode() {
         return mode;
     }
 
+    /** The device whose program's packets are captured. */
     public String device() {
         return device;
     }
