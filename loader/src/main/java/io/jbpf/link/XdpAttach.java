@@ -91,10 +91,10 @@ public final class XdpAttach {
 
     /**
      * Puts {@code replacement} on {@code device} in {@code mode} in place of {@code expected}, in one
-     * step (XDP_FLAGS_REPLACE with the expected program's fd): the device is never without a
-     * program, and when another program than {@code expected} is attached by then the kernel
-     * refuses (EEXIST) and changes nothing. A program attached through a bpf_link cannot be
-     * replaced this way (EBUSY): the message names the link.
+     * step: XDP_FLAGS_REPLACE with the expected program's fd over netlink or, when a bpf_link holds
+     * the program (whoever made it), BPF_LINK_UPDATE of that link with BPF_F_REPLACE. The device is
+     * never without a program, and when another program than {@code expected} is attached by then
+     * the kernel refuses (EEXIST over netlink, EPERM for a link) and changes nothing.
      */
     public static void replace(String device, XdpMode mode, BpfProgram expected, BpfProgram replacement) {
         int ifindex = ifindex(device);
@@ -103,14 +103,23 @@ public final class XdpAttach {
         try {
             setLink(ifindex, replacement.fd(), mode.flag | XDP_FLAGS_REPLACE, expected.fd(), what);
         } catch (BpfException e) {
-            if (e.errno() == Errno.EBUSY) {
-                var link = XdpBpfLink.holding(ifindex, expected.id());
-                if (link.isPresent()) {
-                    throw new BpfException(what + ": program id " + expected.id() + " is attached through bpf_link id "
-                            + link.get().id() + ", which only its owner can change (BPF_LINK_UPDATE)", Errno.EBUSY);
-                }
+            var link = e.errno() == Errno.EBUSY ? XdpBpfLink.holding(ifindex, expected.id()) : java.util.Optional.<io.jbpf.KernelInfo.Link>empty();
+            if (link.isEmpty()) {
+                throw e;
             }
-            throw e;
+            int fd = BpfSyscall.linkGetFdById(link.get().id());
+            if (fd < 0) {
+                throw new BpfException(what + ": open bpf_link id " + link.get().id() + " that holds it", -fd);
+            }
+            try {
+                int r = BpfSyscall.linkUpdateReplacing(fd, replacement.fd(), expected.fd());
+                if (r < 0) {
+                    throw new BpfException(what + " through bpf_link id " + link.get().id()
+                            + (-r == Errno.EPERM ? ": the link runs another program by now" : ""), -r);
+                }
+            } finally {
+                Native.closeQuietly(fd);
+            }
         }
     }
 

@@ -31,7 +31,8 @@ import java.util.List;
  * send each packet as the program gets it and, at exit, with the action it returned. The device
  * keeps its program; this needs BPF trampolines.</li>
  * <li>{@link Mode#ENTRY}: where the kernel refuses trampolines (lockdown), a program of jbpf's own
- * takes the attached program's place in one step (XDP_FLAGS_REPLACE with the old program's fd),
+ * takes the attached program's place in one step ({@link XdpAttach#replace}: XDP_FLAGS_REPLACE with
+ * the old program's fd, or an update of the bpf_link that holds it),
  * sends each packet and tail-calls the old program, which keeps doing what it did. {@link #close}
  * puts the old program back the same way. A process killed with SIGKILL cannot do that: the device
  * is then left with jbpf's program, whose tail call fails once the process's fds are gone, and
@@ -308,10 +309,10 @@ public final class XdpDump implements AutoCloseable {
             try {
                 XdpAttach.replace(device, xdpMode, swappedIn, target);
             } catch (BpfException e) {
-                failure = e.errno() == Errno.EEXIST
+                failure = e.errno() == Errno.EEXIST || e.errno() == Errno.EPERM
                         ? new BpfException("jbpf dump: another program replaced the capture program on " + device
                         + " while it ran; left that one in place, not " + target.name() + " (id " + target.id() + ")",
-                        Errno.EEXIST)
+                        e.errno())
                         : e;
             }
         }

@@ -6,6 +6,7 @@ import io.jbpf.BpfObject;
 import io.jbpf.cli.Jbpf;
 import io.jbpf.link.IfAttached;
 import io.jbpf.link.XdpAttach;
+import io.jbpf.link.XdpBpfLink;
 import io.jbpf.link.XdpLink;
 import io.jbpf.link.XdpMode;
 import io.jbpf.testing.Fds;
@@ -92,6 +93,23 @@ class DumpIT {
         }
         assertThat(Files.readString(pcap, StandardCharsets.ISO_8859_1)).contains("entry").contains(net.dev);
         assertUntouched(progId);
+    }
+
+    /** A program attached through a bpf_link: the link is updated to the capture program and back. */
+    @Test
+    void entryCaptureOfAProgramHeldByABpfLink() throws Exception {
+        obj = BpfObject.load(Objects.path("xdp_pass.o"));
+        int progId = obj.program("xdp_pass_func").id();
+        try (XdpBpfLink link = NetNs.call(net.ns, () -> XdpBpfLink.attach(obj.program("xdp_pass_func"), net.dev,
+                XdpMode.NATIVE))) {
+            Path pcap = tmp.resolve("link.pcap");
+            Result r = dumpWhilePinging("--dev", net.dev, "-w", pcap.toString(), "--count", String.valueOf(PINGS),
+                    "--mode", "entry");
+            assertThat(r.code).as("exit code; %s", r).isZero();
+            assertThat(tcpdump(pcap)).hasSize(PINGS);
+            assertThat(link.info().progId()).as("the link runs its program again").isEqualTo(progId);
+            assertUntouched(progId);
+        }
     }
 
     /** Without -w: a line per packet with the time, the device, where it was seen and a decode. */
