@@ -10,6 +10,8 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool util-linux)
+# tcpdump reads the pcapng files jbpf dump writes (DumpIT).
+pkgs+=(tcpdump)
 # The second kernel of testenv/vm (Debian's 6.1 under qemu, where the tests tagged "vm" run too):
 # qemu, a static busybox for its initramfs, depmod for its modules, cpio to pack the initramfs.
 pkgs+=(qemu-system-x86 busybox-static kmod cpio)

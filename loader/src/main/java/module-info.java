@@ -2,7 +2,8 @@
  * The kernel side of jbpf: objects, maps and programs loaded through {@code bpf(2)}
  * ({@code io.jbpf}), the attachments of programs to hooks ({@code io.jbpf.link}) and the readers
  * of what programs send to user space ({@code io.jbpf.ringbuf}: ring buffers; {@code io.jbpf.perf}:
- * perf buffers; {@code io.jbpf.trace}: bpf_printk lines).
+ * perf buffers; {@code io.jbpf.trace}: bpf_printk lines) and packet capture to pcapng
+ * ({@code io.jbpf.pcap}: {@code jbpf dump}).
  * {@code io.jbpf.internal.*} (system calls, netlink) and the CLI ({@code io.jbpf.cli}) are not
  * exported.
  */
@@ -20,6 +21,7 @@ module io.jbpf.loader {
 
     exports io.jbpf;
     exports io.jbpf.link;
+    exports io.jbpf.pcap;
     exports io.jbpf.perf;
     exports io.jbpf.ringbuf;
     exports io.jbpf.trace;

@@ -9,6 +9,7 @@ import io.jbpf.internal.sys.BpfSyscall;
 import io.jbpf.internal.sys.Native;
 import io.jbpf.internal.sys.NativeMemory;
 import io.jbpf.spec.ProgramSpec;
+import io.jbpf.uapi.Errno;
 import io.jbpf.uapi.AttachType;
 import io.jbpf.uapi.ProgType;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.List;
  * lsm programs name a kernel tracepoint, function or LSM hook in their section, which BPF_PROG_LOAD
  * takes as its BTF id in vmlinux ({@code attach_btf_id}); a freplace program names a function of
  * another loaded program ({@link LoadOptions#freplaceTarget()}), whose own BTF gives the id, and
- * that program's fd goes in {@code attach_prog_fd}. The verifier checks the program against that
+ * that program's fd goes in {@code attach_prog_fd}; so does it for a fentry or fexit program whose
+ * section names no function ({@code fentry}, {@code fexit}) loaded with a target program: it traces
+ * that program's main function, as xdpdump traces an XDP program. The verifier checks the program against that
  * function's prototype, so the target is fixed at load; the link made later only switches it on.
  * A function or tracepoint of a kernel module is found in the module's split BTF
  * ({@code /sys/kernel/btf/<module>}, or named as libbpf names it: {@code fentry/module:function}),
@@ -49,6 +52,11 @@ record AttachTarget(int btfId, int btfObjFd, int progFd, String description) imp
             String tp = targetName(p, where, "tracepoint", "tp_btf/sys_enter");
             return kernel(where, "tracepoint", tp, BtfKind.TYPEDEF, "btf_trace_",
                     "(the tracepoint's typedef)", "a tracepoint listed in /sys/kernel/tracing/available_events");
+        }
+        if (type == ProgType.TRACING && (attach == AttachType.TRACE_FENTRY || attach == AttachType.TRACE_FEXIT)
+                && options.freplaceTarget() != null && p.section().indexOf('/') < 0) {
+            // "fentry"/"fexit" with a target program: its main function, as xdpdump traces an XDP program
+            return programFunction(where, options.freplaceTarget(), null, "traces");
         }
         if (type == ProgType.TRACING && (attach == AttachType.TRACE_FENTRY || attach == AttachType.TRACE_FEXIT
                 || attach == AttachType.MODIFY_RETURN)) {
@@ -136,7 +144,17 @@ record AttachTarget(int btfId, int btfObjFd, int progFd, String description) imp
             throw new BpfException(where + ": a freplace program replaces function " + fn + " of a loaded program, "
                     + "which must be given at load: LoadOptions.defaults().withFreplaceTarget(targetProgram)");
         }
-        String what = "function " + fn + " of program " + target.name() + " (id " + target.id() + ")";
+        return programFunction(where, target, fn, "replaces");
+    }
+
+    /**
+     * Function {@code fn} of the loaded program {@code target}, or its main function (its first
+     * func_info record) when {@code fn} is null, found in the program's BTF; {@code verb} says
+     * what the program being loaded does to it, for messages.
+     */
+    private static AttachTarget programFunction(String where, BpfProgram target, String fn, String verb) {
+        String of = " of program " + target.name() + " (id " + target.id() + ")";
+        String what = (fn == null ? "the main function" : "function " + fn) + of;
         NativeMemory info = Native.allocate(BpfAttr.ProgInfo.SIZE);
         int r = BpfSyscall.objGetInfoByFd(target.fd(), info.address(), BpfAttr.ProgInfo.SIZE);
         if (r < 0) {
@@ -144,12 +162,28 @@ record AttachTarget(int btfId, int btfObjFd, int progFd, String description) imp
         }
         int btfId = info.getInt(BpfAttr.ProgInfoDetail.BTF_ID);
         if (btfId == 0) {
-            throw new BpfException(where + ": replaces " + what + ", but that program was loaded without BTF, where "
+            throw new BpfException(where + ": " + verb + " " + what + ", but that program was loaded without BTF, where "
                     + "the kernel finds its functions; build it with clang -g");
+        }
+        if (fn == null) {
+            // func_info record 0 ({insn_off, type_id}) describes the function at instruction 0
+            NativeMemory rec = Native.allocate(8);
+            NativeMemory again = Native.allocate(BpfAttr.ProgInfo.SIZE);
+            again.putInt(BpfAttr.ProgInfoDetail.FUNC_INFO_REC_SIZE, 8);
+            again.putLong(BpfAttr.ProgInfoDetail.FUNC_INFO, rec.address());
+            again.putInt(BpfAttr.ProgInfoDetail.NR_FUNC_INFO, 1);
+            r = BpfSyscall.objGetInfoByFd(target.fd(), again.address(), BpfAttr.ProgInfo.SIZE);
+            if (r < 0 || info.getInt(BpfAttr.ProgInfoDetail.NR_FUNC_INFO) == 0) {
+                throw new BpfException(where + ": " + verb + " " + what + ", but its function records cannot be read",
+                        r < 0 ? -r : Errno.ENOENT);
+            }
+            int typeId = rec.getInt(4);
+            java.lang.ref.Reference.reachabilityFence(rec);
+            return new AttachTarget(typeId, 0, target.fd(), what);
         }
         Btf btf = Btf.parse("BTF of program " + target.name(), KernelInfo.btfById(btfId));
         List<String> funcs = btf.types().stream().filter(t -> t.kind() == BtfKind.FUNC).map(BtfType::name).toList();
-        BtfType func = btf.find(BtfKind.FUNC, fn).orElseThrow(() -> new BpfException(where + ": replaces " + what
+        BtfType func = btf.find(BtfKind.FUNC, fn).orElseThrow(() -> new BpfException(where + ": " + verb + " " + what
                 + ", but that program has no such function; its functions: " + String.join(", ", funcs)));
         return new AttachTarget(func.id(), 0, target.fd(), what);
     }

@@ -73,7 +73,9 @@ public record LoadOptions(Predicate<ProgramSpec> programs, ProgType defaultType,
 
     /**
      * freplace programs replace their section's function in {@code target}, a loaded program with
-     * BTF (the target's own program type is what the extension then runs as).
+     * BTF (the target's own program type is what the extension then runs as); fentry and fexit
+     * programs whose section names no function ({@code SEC("fentry")}) trace {@code target}'s main
+     * function.
      */
     public LoadOptions withFreplaceTarget(BpfProgram target) {
         return new LoadOptions(programs, defaultType, logLevel, pinRoot, target);

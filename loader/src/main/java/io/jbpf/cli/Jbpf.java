@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * The {@code jbpf} command line: load, unload, status, inspect, map, stats, features, and the bpftool-shaped
+ * The {@code jbpf} command line: load, unload, status, inspect, map, stats, dump, features, and the bpftool-shaped
  * prog, map, link, net, cgroup, attach and detach. Exit codes: 0 ok,
  * 1 failure, 2 usage (an unknown option, a missing or malformed value, a value out of its range).
  */
@@ -23,6 +23,7 @@ public final class Jbpf {
         COMMANDS.put("inspect", InspectCommand::new);
         COMMANDS.put("map", MapCommand::new);
         COMMANDS.put("stats", StatsCommand::new);
+        COMMANDS.put("dump", DumpCommand::new);
         COMMANDS.put("features", FeaturesCommand::new);
         COMMANDS.put("prog", ProgCommand::new);
         COMMANDS.put("link", LinkCommand::new);
@@ -34,7 +35,7 @@ public final class Jbpf {
     }
 
     /** Commands that call the kernel (all but inspect). */
-    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "features",
+    private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "dump", "features",
             "prog", "link", "net", "cgroup", "attach", "detach", "run");
 
     private Jbpf() {

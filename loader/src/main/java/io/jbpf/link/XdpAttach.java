@@ -1,5 +1,6 @@
 package io.jbpf.link;
 
+import io.jbpf.BpfProgram;
 import io.jbpf.common.BpfException;
 import io.jbpf.uapi.Errno;
 import io.jbpf.internal.netlink.NetlinkSocket;
@@ -86,6 +87,40 @@ public final class XdpAttach {
             }
         }
         return s;
+    }
+
+    /**
+     * Puts {@code replacement} on {@code device} in {@code mode} in place of {@code expected}, in one
+     * step: XDP_FLAGS_REPLACE with the expected program's fd over netlink or, when a bpf_link holds
+     * the program (whoever made it), BPF_LINK_UPDATE of that link with BPF_F_REPLACE. The device is
+     * never without a program, and when another program than {@code expected} is attached by then
+     * the kernel refuses (EEXIST over netlink, EPERM for a link) and changes nothing.
+     */
+    public static void replace(String device, XdpMode mode, BpfProgram expected, BpfProgram replacement) {
+        int ifindex = ifindex(device);
+        String what = "replace XDP program " + expected.name() + " (id " + expected.id() + ") on " + device + " ("
+                + mode + " mode) with " + replacement.name() + " (id " + replacement.id() + ")";
+        try {
+            setLink(ifindex, replacement.fd(), mode.flag | XDP_FLAGS_REPLACE, expected.fd(), what);
+        } catch (BpfException e) {
+            var link = e.errno() == Errno.EBUSY ? XdpBpfLink.holding(ifindex, expected.id()) : java.util.Optional.<io.jbpf.KernelInfo.Link>empty();
+            if (link.isEmpty()) {
+                throw e;
+            }
+            int fd = BpfSyscall.linkGetFdById(link.get().id());
+            if (fd < 0) {
+                throw new BpfException(what + ": open bpf_link id " + link.get().id() + " that holds it", -fd);
+            }
+            try {
+                int r = BpfSyscall.linkUpdateReplacing(fd, replacement.fd(), expected.fd());
+                if (r < 0) {
+                    throw new BpfException(what + " through bpf_link id " + link.get().id()
+                            + (-r == Errno.EPERM ? ": the link runs another program by now" : ""), -r);
+                }
+            } finally {
+                Native.closeQuietly(fd);
+            }
+        }
     }
 
     static void detachIfAttached(String device, int ifindex, XdpMode mode, int progId) {

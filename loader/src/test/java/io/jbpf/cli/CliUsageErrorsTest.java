@@ -121,7 +121,7 @@ class CliUsageErrorsTest {
     void missingCommandListsThemAll() {
         CliRun r = jbpf();
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, features, prog, link, net, cgroup, "
+        assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, dump, features, prog, link, net, cgroup, "
                 + "attach, detach, run)");
     }
 

@@ -633,4 +633,22 @@ public final class BpfSyscall {
         int r = call(BpfCmd.PROG_TEST_RUN, a, BpfAttr.TestRun.SIZE);
         return new TestRunResult(Math.min(r, 0), a.getInt(BpfAttr.TestRun.RETVAL), 0, a.getInt(BpfAttr.TestRun.DURATION));
     }
+
+    // --- dump ---
+
+    /** BPF_F_REPLACE: BPF_LINK_UPDATE swaps only when the link still runs {@code old_prog_fd}. */
+    public static final int BPF_F_REPLACE = 4;
+
+    /**
+     * BPF_LINK_UPDATE with BPF_F_REPLACE: swaps the program of link {@code linkFd} for
+     * {@code newProgFd} only if it still runs {@code oldProgFd}'s program (else EPERM); 0 or -errno.
+     */
+    public static int linkUpdateReplacing(int linkFd, int newProgFd, int oldProgFd) {
+        NativeMemory a = attr(BpfAttr.LinkUpdate.SIZE);
+        a.putInt(BpfAttr.LinkUpdate.LINK_FD, linkFd);
+        a.putInt(BpfAttr.LinkUpdate.NEW_PROG_FD, newProgFd);
+        a.putInt(BpfAttr.LinkUpdate.FLAGS, BPF_F_REPLACE);
+        a.putInt(BpfAttr.LinkUpdate.OLD_PROG_FD, oldProgFd);
+        return call(BpfCmd.LINK_UPDATE, a, BpfAttr.LinkUpdate.SIZE);
+    }
 }
