@@ -1,11 +1,9 @@
 package io.jbpf.bench;
 
 import com.kenai.jffi.CallContext;
-import com.kenai.jffi.CallingConvention;
 import com.kenai.jffi.Invoker;
 import com.kenai.jffi.Library;
 import com.kenai.jffi.MemoryIO;
-import com.kenai.jffi.Type;
 import io.jbpf.BpfMap;
 import io.jbpf.BpfObject;
 import io.jbpf.BpfProgram;
@@ -63,8 +61,8 @@ public final class Events {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final Invoker invoker = Invoker.getInstance();
-    private final CallContext ctx1 = context(1);
-    private final CallContext ctx2 = context(2);
+    private final CallContext ctx1 = Paired.context(1);
+    private final CallContext ctx2 = Paired.context(2);
     private final long ringbufNew;
     private final long perfbufNew;
     private final long drain;
@@ -103,18 +101,9 @@ public final class Events {
         this.rounds = rounds;
     }
 
-    private static CallContext context(int arity) {
-        Type[] params = new Type[arity];
-        Arrays.fill(params, Type.SINT64);
-        return CallContext.getCallContext(Type.SINT64, params, CallingConvention.DEFAULT, false);
-    }
-
     public static void main(String[] args) {
         boolean quick = args.length > 1 && args[1].equals("--quick");
-        Library lib = Library.openLibrary(args[0], Library.NOW);
-        if (lib == null) {
-            throw new IllegalStateException("cannot open " + args[0] + ": " + Library.getLastError());
-        }
+        Library lib = Paired.library(args[0]);
         try (BpfObject obj = BpfObject.load(object())) {
             Events e = new Events(lib, obj.program("jbe_emit"), Integer.getInteger("jbpf.bench.rounds", quick ? 41 : 101));
             // -Djbpf.bench.events=REGEX runs only the rows it finds (for profiling one reader).

@@ -60,18 +60,25 @@ public final class Paired {
         this.rounds = rounds;
     }
 
-    private static CallContext context(int arity) {
+    /** A jffi call context for a C function taking {@code arity} int64 arguments and returning int64. */
+    static CallContext context(int arity) {
         Type[] params = new Type[arity];
         Arrays.fill(params, Type.SINT64);
         return CallContext.getCallContext(Type.SINT64, params, CallingConvention.DEFAULT, false);
     }
 
+    /** The C side's shared library, loaded now, or an exception naming it. */
+    static Library library(String path) {
+        Library lib = Library.openLibrary(path, Library.NOW);
+        if (lib == null) {
+            throw new IllegalStateException("cannot open " + path + ": " + Library.getLastError());
+        }
+        return lib;
+    }
+
     public static void main(String[] args) {
         boolean quick = args.length > 1 && args[1].equals("--quick");
-        Library lib = Library.openLibrary(args[0], Library.NOW);
-        if (lib == null) {
-            throw new IllegalStateException("cannot open " + args[0] + ": " + Library.getLastError());
-        }
+        Library lib = library(args[0]);
         Paired p = new Paired(lib, quick ? 41 : 101);
         System.out.println("# jdk=" + Runtime.version().feature() + " mechanism=" + ElemCall.mechanism());
         try (BenchMaps maps = BenchMaps.open()) {
