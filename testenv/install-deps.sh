@@ -12,6 +12,8 @@ fi
 pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-ping bpftool util-linux)
 # tcpdump reads the pcapng files jbpf dump writes (DumpIT).
 pkgs+=(tcpdump)
+# xdp-tools (xdp-loader; libxdp's dispatcher) and libxdp-dev: the multi-program interop tests only.
+pkgs+=(xdp-tools libxdp-dev)
 # The second kernel of testenv/vm (Debian's 6.1 under qemu, where the tests tagged "vm" run too):
 # qemu, a static busybox for its initramfs, depmod for its modules, cpio to pack the initramfs.
 pkgs+=(qemu-system-x86 busybox-static kmod cpio)
