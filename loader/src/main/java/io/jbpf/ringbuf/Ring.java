@@ -21,7 +21,7 @@ final class Ring {
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
     static final long PAGE = Native.pageSize();
-    /** Positions are u64 and header lengths u32, little-endian on every architecture jbpf runs on. */
+    /** Positions are u64 and header lengths u32, little-endian on every architecture jbpf runs on (plain loads need no byte-order test). */
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -97,11 +97,6 @@ final class Ring {
 
     void producerPosition(long position) {
         LONGS.setRelease(producer, 0, position);
-    }
-
-    /** The header of the record at data offset {@code offset}, with acquire: its bytes are visible once it says so. */
-    int header(int offset) {
-        return (int) INTS.getAcquire(data, offset);
     }
 
     void unmap() {

@@ -46,6 +46,16 @@ final class RingLayout {
         return ((long) length + HEADER_SIZE + 7) & ~7L;
     }
 
+    /**
+     * Bytes the record of a header that is not busy takes in the ring, as {@link #span(int)}
+     * of its length, from the header itself: the discard bit (bit 30) cannot carry into the
+     * length's bits for lengths below 2^30 - 15, and the mask drops it. Two operations on the
+     * reader's path from one header to the next instead of three.
+     */
+    static int spanOf(int header) {
+        return (header + HEADER_SIZE + 7) & (LENGTH_MASK & ~7);
+    }
+
     /** Offset of the header of the record at {@code position} in the (double-mapped) data area. */
     static int offset(long position, long size) {
         return (int) (position & (size - 1));

@@ -182,6 +182,28 @@ class RingBufferIT {
     }
 
     @Test
+    void aHandlerThatThrowsStopsTheCallAndItsRecordCountsAsRead() {
+        // 500 records of 12-60 bytes span several of the reader's release chunks: the throw comes
+        // from the middle of one, after records of earlier chunks were released.
+        List<Long> seen = new ArrayList<>();
+        RecordHandler failingAt300 = (data, offset, length) -> {
+            long seq = check(data, offset, length);
+            seen.add(seq);
+            if (seq == 300) {
+                throw new IllegalStateException("handler failed on 300");
+            }
+        };
+        try (RingBufferReader reader = RingBufferReader.open(obj.map("jrb_events"), failingAt300)) {
+            emit(0, 500);
+            assertThatThrownBy(() -> reader.consume(Integer.MAX_VALUE)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("handler failed on 300");
+            assertThat(seen).isEqualTo(range(0, 301));
+            assertThat(reader.consume(Integer.MAX_VALUE)).as("the call after resumes past the failed record").isEqualTo(199);
+            assertThat(seen).isEqualTo(range(0, 500));
+        }
+    }
+
+    @Test
     void discardedRecordsAreSkipped() {
         Seqs seqs = new Seqs();
         obj.variable("discard_every").set(intBytes(3));

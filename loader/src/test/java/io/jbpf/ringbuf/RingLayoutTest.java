@@ -31,6 +31,19 @@ class RingLayoutTest {
     }
 
     @Test
+    void spanFromTheHeaderMatchesTheSpanOfItsLengthWithOrWithoutTheDiscardBit() {
+        int[] lengths = {0, 1, 7, 8, 9, 15, 16, 17, 100, 4095, 4096, (1 << 29) - 9, (int) RingLayout.MAX_SIZE - 8};
+        for (int length : lengths) {
+            assertThat((long) RingLayout.spanOf(length)).as("length %d", length).isEqualTo(RingLayout.span(length));
+            assertThat((long) RingLayout.spanOf(RingLayout.DISCARD_BIT | length)).as("discarded, length %d", length)
+                    .isEqualTo(RingLayout.span(length));
+        }
+        for (int length = 0; length < 200; length++) {
+            assertThat((long) RingLayout.spanOf(RingLayout.DISCARD_BIT | length)).isEqualTo(RingLayout.span(length));
+        }
+    }
+
+    @Test
     void positionsWrapByTheMaskAndGrowForever() {
         long size = 4096;
         assertThat(RingLayout.offset(0, size)).isZero();
