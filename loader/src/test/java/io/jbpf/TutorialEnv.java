@@ -107,10 +107,26 @@ final class TutorialEnv implements AutoCloseable {
     }
 
     /** {@code t tcpdump -- -l -nn ARGS} started in the background; returns once tcpdump listens. */
-    Capture tcpdump(String... args) {
+    Background tcpdump(String... args) {
         List<String> cmd = new ArrayList<>(List.of(TestEnv.script(), "tcpdump", "-n", name, "--", "-l", "-nn"));
         cmd.addAll(Arrays.asList(args));
-        return new Capture(cmd);
+        return new Background(cmd, "listening on");
+    }
+
+    /** {@code t exec-xdp -- CMD} started in the background; returns once CMD wrote {@code ready} to its stderr. */
+    Background execXdp(String ready, String... cmd) {
+        List<String> all = new ArrayList<>(List.of(TestEnv.script(), "exec-xdp", "-n", name, "--"));
+        all.addAll(Arrays.asList(cmd));
+        return new Background(all, ready);
+    }
+
+    /** The value of KEY in {@code t info}. */
+    String info(String key) {
+        Sh.Result r = t("info");
+        assertThat(r.exit()).as(r.all()).isZero();
+        Matcher m = Pattern.compile("(?m)^" + key + "=(.*)$").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        return m.group(1);
     }
 
     @Override
@@ -118,23 +134,23 @@ final class TutorialEnv implements AutoCloseable {
         Sh.run(TestEnv.script(), "teardown", "-n", name);
     }
 
-    /** A background tcpdump whose output is read when it ends (its {@code -c} reached, or stopped). */
-    static final class Capture {
+    /** A command in the background (tcpdump, a listener) whose output is read when it ends. */
+    static final class Background {
         private final Process process;
         private final Path out;
         private final Path err;
 
-        private Capture(List<String> cmd) {
+        private Background(List<String> cmd, String ready) {
             try {
-                out = Files.createTempFile("ta-tcpdump", ".out");
-                err = Files.createTempFile("ta-tcpdump", ".err");
+                out = Files.createTempFile("ta-bg", ".out");
+                err = Files.createTempFile("ta-bg", ".err");
                 process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!Files.readString(err).contains("listening on")) {
+                while (!Files.readString(err).contains(ready)) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
                         process.destroyForcibly();
-                        throw new AssertionError("tcpdump did not start: " + Files.readString(err));
+                        throw new AssertionError(cmd + " did not start: " + Files.readString(err));
                     }
                     Thread.sleep(20);
                 }
@@ -146,7 +162,7 @@ final class TutorialEnv implements AutoCloseable {
             }
         }
 
-        /** Waits up to {@code seconds} for tcpdump to end (then stops it); its standard output. */
+        /** Waits up to {@code seconds} for the command to end (then stops it); its standard output. */
         String output(int seconds) {
             try {
                 if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
