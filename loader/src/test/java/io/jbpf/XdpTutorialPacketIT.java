@@ -163,13 +163,10 @@ class XdpTutorialPacketIT {
             assertThat(peer.exit()).as(peer.all()).isZero();
             Sh.Result xdp = env.t("exec-xdp", "--", "ethtool", "-K", env.name, "rxvlan", "off", "txvlan", "off");
             assertThat(xdp.exit()).as(xdp.all()).isZero();
-            // Neighbours resolved over the VLANs first: with the tags popped, ARP requests would reach
+            // Neighbours resolved over VLAN 1 first: with the tags popped, ARP requests would reach
             // the untagged interface and be answered there, not on the VLAN the peer asks on.
-            for (String vlan : new String[] {"1", "2"}) {
-                Sh.Result warm = env.t("ping", "--legacy-ip", "--vlan", vlan, "-c", "1");
-                assertThat(warm.exit()).as(warm.all()).isZero();
-            }
-            assertThat(received(env.ping(1, true))).isEqualTo(1);
+            Sh.Result warm = env.t("ping", "--legacy-ip", "--vlan", "1", "-c", "1");
+            assertThat(warm.exit()).as(warm.all()).isZero();
 
             env.load(lesson, "-F", "--progsec", "xdp_vlan_pop");
             TutorialEnv.Background pop = env.tcpdump("-Q", "in", "-e", "-c", "3", "icmp");
