@@ -14,6 +14,8 @@ pkgs=(clang llvm libbpf-dev linux-libc-dev gcc-multilib make iproute2 iputils-pi
 pkgs+=(tcpdump)
 # xdp-tools (xdp-loader; libxdp's dispatcher) and libxdp-dev: the multi-program interop tests only.
 pkgs+=(xdp-tools libxdp-dev)
+# ethtool: VLAN tests turn veth's VLAN offload off, so the tag is in the frame XDP sees.
+pkgs+=(ethtool)
 # The second kernel of testenv/vm (Debian's 6.1 under qemu, where the tests tagged "vm" run too):
 # qemu, a static busybox for its initramfs, depmod for its modules, cpio to pack the initramfs.
 pkgs+=(qemu-system-x86 busybox-static kmod cpio)
