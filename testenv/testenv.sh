@@ -689,9 +689,20 @@ cmd_status() {
 	[[ -z $(env_problems "$name") ]] ||
 		die "test environment '$name' is incomplete (see above); remove it with: $PROG teardown -n $name"
 	require_jbpf
+	# What the redirect lessons' map entries need: each end's ifindex (in its own netns) and MAC.
+	echo
+	echo "Environment $name${ENV_BESIDE:+ (beside $ENV_BESIDE)}:"
+	echo "  XDP end: netns $ENV_XDP_NS, interface $name, $(link_facts "$ENV_XDP_NS" "$name"), $ENV_IP6_XDP${ENV_IP4_XDP:+, $ENV_IP4_XDP}"
+	echo "  peer:    netns $name, interface veth0, $(link_facts "$name" veth0), $ENV_IP6_PEER${ENV_IP4_PEER:+, $ENV_IP4_PEER}"
 	echo
 	echo "jbpf status in netns $ENV_XDP_NS:"
 	exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- "$JBPF" status
+}
+
+# "ifindex I, MAC M" of IFACE in NS.
+link_facts() {
+	ip -n "$1" -o link show dev "$2" 2>/dev/null |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") m = $(i + 1); sub(":", "", $1); print "ifindex " $1 ", MAC " m }'
 }
 
 cmd_info() {
