@@ -406,7 +406,7 @@ destroy_env() {
 	if [[ -n $deps ]]; then
 		# shellcheck disable=SC2086 # one name per word
 		echo "$PROG: error: environment '$name' holds the XDP end of ${deps//$'\n'/, } (set up with --beside $name);" \
-			"tear that down first: $(printf "$PROG teardown -n %s; " $deps | sed 's/; $//')" >&2
+			"first run: $(printf "$PROG teardown -n %s; " $deps | sed 's/; $//')" >&2
 		return 1
 	fi
 	if [[ -f $(state_file "$name") ]]; then

@@ -17,6 +17,22 @@
  * xdp_stats_map (t stats).
  *
  * The section names are the tutorial's old free-form ones: t load -- -F --progsec xdp_redirect.
+ * In this directory (its object is the lesson's: t load finds xdp_prog_kern.o), with two
+ * environments whose XDP ends share one netns:
+ *
+ *   t setup -n left --legacy-ip; t setup -n right --beside left --legacy-ip
+ *   t status -n right                    (each end's ifindex and MAC)
+ *   t load -n left -- -F --progsec xdp_redirect_map --pin-maps
+ *   t load -n right -- -F --progsec xdp_redirect_map --pin-maps
+ *   t exec-xdp -n left -- jbpf map update pinned /sys/fs/bpf/jbpf-testenv-left/tx_port key 0 value RIGHT_IFINDEX
+ *   t exec-xdp -n left -- jbpf map update pinned /sys/fs/bpf/jbpf-testenv-left/redirect_params \
+ *       key addr=LEFT_PEER_MAC value addr=RIGHT_PEER_MAC
+ *   (the same on right, the other way round), then
+ *   t exec -n left -- ping RIGHT_PEER_ADDRESS
+ *
+ * xdp_redirect: jbpf map update pinned .../redirect_cfg key 0 value ifindex=RIGHT_IFINDEX dst_mac=RIGHT_PEER_MAC.
+ * xdp_router: t exec-xdp -n left -- sysctl -w net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1,
+ * then t load -- -F --progsec xdp_router on both; t stats shows the forwarded packets as XDP_REDIRECT.
  */
 #include "packet03_helpers.h"
 #include "xdp_stats.h"

@@ -8,9 +8,11 @@
  *                                XDP_ABORTED (and every unknown action): counts them per
  *                                (ifindex, program id) in xdp_exceptions
  *
- *   t load -- xdp_prog_kern.o --attach --pin /sys/fs/bpf/jbpf-testenv-NAME/tracing01
- *   t ping -c 5
+ *   t setup -n NAME --legacy-ip
+ *   t load -n NAME -- --attach --pin /sys/fs/bpf/jbpf-testenv-NAME/tracing01   (in this directory)
+ *   t ping -n NAME --legacy-ip -c 5              (no replies: aborted)
  *   jbpf map dump pinned /sys/fs/bpf/jbpf-testenv-NAME/tracing01/xdp_exceptions
+ *   t unload -n NAME                             (removes the pins: the tracepoint link goes too)
  */
 #include "packet03_helpers.h"
 #include "xdp_stats.h"
