@@ -13,6 +13,13 @@
 #   |  <- your program here     |         |  xdp_pass attached        |
 #   +---------------------------+         +---------------------------+
 #
+# With "setup -n B --beside A", environment B's XDP end (interface B) is made
+# in A's netns A-xdp instead of a netns of its own, so programs on A can
+# bpf_redirect to B and back (the xdp-tutorial's packet03 lessons):
+#
+#   netns A-xdp: iface A ==veth== veth0 in netns A
+#                iface B ==veth== veth0 in netns B
+#
 # Safety: everything (interfaces, addresses, sysctls) lives inside the two
 # namespaces this script creates; the root namespace is never touched, and
 # the only addresses pinged are those of the test hosts above.
@@ -57,8 +64,18 @@ NAME: 1-11 characters out of A-Z a-z 0-9 _ -, starting with a letter/digit
 (an empty -n "" is a usage error, it never means the last environment).
 
 Commands:
-  setup    [-n NAME] [--legacy-ip] [--vlan] [--no-echo] [--force]
+  setup    [-n NAME] [--legacy-ip] [--vlan] [--no-echo] [--force] [--beside OTHER]
            create the environment. --legacy-ip adds IPv4 addresses.
+           The peer routes ${IP6_PREFIX}::/48 (and ${IP4_PREFIX}.0.0/16) through the
+           XDP end, so peers of environments beside each other can reach one
+           another through programs (redirect, router) at the XDP ends.
+           --beside OTHER puts NAME's XDP end (interface NAME) into OTHER's
+           netns OTHER-xdp instead of a netns of its own, next to interface
+           OTHER, so a program on one can redirect to the other (packet03);
+           NAME gets no NAME-xdp netns, and load/unload/stats/tcpdump/exec-xdp
+           -n NAME act in OTHER-xdp on interface NAME. Sysctls (--no-echo,
+           forwarding) are per netns, so they are shared with OTHER. Beside an
+           environment that is itself beside a third one means beside that one.
            --vlan adds VLANs 1 and 2 on both ends (NAME.1, NAME.2 in NAME-xdp;
            veth0.1, veth0.2 in NAME), each with its own addresses
            (fc00:dead:cafe:100N::1/2, 10.211.N.1/2 for VLAN 1; 200N, 10.221 for 2).
@@ -68,7 +85,13 @@ Commands:
   reset    [-n NAME]           teardown, then setup again with the same options
   teardown [-n NAME]           delete whatever part of the environment exists
                                (namespaces, veth pair, pins, state); succeeds
-                               when nothing is left, also if already gone
+                               when nothing is left, also if already gone.
+                               An environment set up --beside NAME must be
+                               torn down first: tearing NAME down (also
+                               setup --force, reset) while one is beside it
+                               is an error that names it and removes nothing.
+                               Tearing down one set up --beside removes its
+                               netns, veth pair and pins; OTHER stays whole
   ping     [-n NAME] [--legacy-ip] [--vlan V] [-c COUNT] [-- PING_ARGS...]
            ping the XDP end from the peer (default COUNT 3, -i 0.2 -W 1),
            over VLAN V with --vlan V;
@@ -86,10 +109,14 @@ Commands:
   unload   [-n NAME]           = \$JBPF unload --dev NAME in NAME-xdp, then
                                removes PIN_DIR
   status   [-n NAME]           list environments, checking each one whole
-                               (namespaces, veth pair, addresses, links up,
-                               sysctls, xdp_pass) and naming what is missing;
-                               then \$JBPF status in NAME-xdp. Exits 1 if
-                               NAME is incomplete
+                               (namespaces, veth pair, addresses, routes,
+                               links up, sysctls, xdp_pass) and naming what
+                               is missing; "beside OTHER" marks one whose XDP
+                               end is in OTHER-xdp. Then \$JBPF status in
+                               NAME's XDP netns (every interface there, so
+                               both ends of environments beside each other,
+                               with their programs). Exits 1 if NAME is
+                               incomplete
   stats    [-n NAME] [--] [ARGS...]  = \$JBPF stats --dev NAME ARGS in NAME-xdp
                                    (live per-action pps and Mbit/s; e.g. -- --count 3;
                                    a bare --pin-dir reads the maps load --pin-maps pinned)
@@ -222,6 +249,7 @@ read_state() {
 	local name=$1 f key val
 	f=$(state_file "$name")
 	ENV_IP6_XDP='' ENV_IP4_XDP='' ENV_IP6_PEER='' ENV_IP4_PEER='' ENV_NO_ECHO='' ENV_XDP_PASS='' ENV_VLANS='' ENV_NUM=''
+	ENV_BESIDE='' ENV_XDP_NS="$name-xdp" ENV_ROUTES=''
 	while IFS='=' read -r key val; do
 		case $key in
 		IP6_XDP) ENV_IP6_XDP=$val ;;
@@ -232,6 +260,9 @@ read_state() {
 		XDP_PASS) ENV_XDP_PASS=$val ;;
 		VLANS) ENV_VLANS=$val ;;
 		NUM) ENV_NUM=$val ;;
+		BESIDE) ENV_BESIDE=$val ;;
+		NETNS_XDP) [[ -z $val ]] || ENV_XDP_NS=$val ;;
+		ROUTES) ENV_ROUTES=$val ;;
 		esac
 	done <"$f"
 }
@@ -240,7 +271,7 @@ load_state() {
 	local name=$1
 	[[ -f $(state_file "$name") ]] || die "test environment '$name' does not exist (create it with: $PROG setup -n $name)"
 	read_state "$name"
-	if ! netns_exists "$name" || ! netns_exists "$name-xdp"; then
+	if ! netns_exists "$name" || ! netns_exists "$ENV_XDP_NS"; then
 		die "test environment '$name' is incomplete (namespace missing); run: $PROG teardown -n $name"
 	fi
 }
@@ -248,7 +279,7 @@ load_state() {
 # Prints, one per line, what of environment NAME (state file read with
 # read_state) is missing or not as setup made it; nothing when it is whole.
 env_problems() {
-	local name=$1 xdp_ns="$1-xdp" peer_ns=$1 line peer_idx
+	local name=$1 xdp_ns=$ENV_XDP_NS peer_ns=$1 line peer_idx
 	local have_xdp=0 have_peer=0
 	netns_exists "$xdp_ns" && have_xdp=1 || echo "netns $xdp_ns missing"
 	netns_exists "$peer_ns" && have_peer=1 || echo "netns $peer_ns missing"
@@ -289,6 +320,10 @@ env_problems() {
 			fi
 			addr_problem "$peer_ns" veth0 "$ENV_IP6_PEER/64"
 			[[ -z $ENV_IP4_PEER ]] || addr_problem "$peer_ns" veth0 "$ENV_IP4_PEER/24"
+			if [[ $ENV_ROUTES == 1 ]]; then
+				route_problem "$peer_ns" -6 "$IP6_PREFIX::/48" "$ENV_IP6_XDP"
+				[[ -z $ENV_IP4_PEER ]] || route_problem "$peer_ns" -4 "$IP4_PREFIX.0.0/16" "$ENV_IP4_XDP"
+			fi
 		else
 			echo "interface veth0 missing in $peer_ns"
 		fi
@@ -304,6 +339,27 @@ addr_problem() {
 	if ! ip -n "$ns" -o addr show dev "$iface" 2>/dev/null | awk -v a="$addr" '$4 == a { f = 1 } END { exit !f }'; then
 		echo "address $addr missing on $iface in $ns"
 	fi
+}
+
+# Prints a line if NS has no route to PREFIX via GW.
+route_problem() {
+	local ns=$1 family=$2 prefix=$3 gw=$4
+	if ! ip -n "$ns" "$family" route show "$prefix" 2>/dev/null | awk -v g="$gw" '$2 == "via" && $3 == g { f = 1 } END { exit !f }'; then
+		echo "route $prefix via $gw missing in $ns"
+	fi
+}
+
+# The environments set up --beside NAME (their XDP ends live in NAME-xdp), one per line.
+dependents_of() {
+	local f n
+	for f in "$STATE_DIR"/*.env; do
+		[[ -f $f ]] || continue
+		n=$(basename "$f" .env)
+		[[ $n != "$1" ]] || continue
+		if [[ $(sed -n 's/^BESIDE=//p' "$f") == "$1" ]]; then
+			echo "$n"
+		fi
+	done
 }
 
 # A number 1..250 for the address plan: a hash of the name, moved on to the
@@ -344,8 +400,27 @@ wait_dad() {
 # roll back a failed setup; a setup killed half-way leaves any subset. Fails
 # (listing them) only if parts are still there afterwards.
 destroy_env() {
-	local name=$1 ns left=()
-	for ns in "$name-xdp" "$name"; do
+	local name=$1
+	local ns left=() deps beside='' own=("$name-xdp" "$name")
+	deps=$(dependents_of "$name")
+	if [[ -n $deps ]]; then
+		# shellcheck disable=SC2086 # one name per word
+		echo "$PROG: error: environment '$name' holds the XDP end of ${deps//$'\n'/, } (set up with --beside $name);" \
+			"first run: $(printf "$PROG teardown -n %s; " $deps | sed 's/; $//')" >&2
+		return 1
+	fi
+	if [[ -f $(state_file "$name") ]]; then
+		beside=$(sed -n 's/^BESIDE=//p' "$(state_file "$name")")
+	fi
+	if [[ -n $beside ]]; then
+		# Only the peer netns is ours; deleting it deletes the veth pair, so
+		# interface NAME (and its VLANs) leave $beside-xdp with it.
+		own=("$name")
+		if netns_exists "$beside-xdp"; then
+			ip -n "$beside-xdp" link del "$name" 2>/dev/null || true
+		fi
+	fi
+	for ns in "${own[@]}"; do
 		if netns_exists "$ns"; then
 			ip netns del "$ns" || true
 		fi
@@ -355,9 +430,12 @@ destroy_env() {
 	if [[ -r $(current_file) && $(<"$(current_file)") == "$name" ]]; then
 		rm -f -- "$(current_file)" || true
 	fi
-	for ns in "$name-xdp" "$name"; do
+	for ns in "${own[@]}"; do
 		netns_exists "$ns" && left+=("netns $ns")
 	done
+	if [[ -n $beside ]] && netns_exists "$beside-xdp" && ip -n "$beside-xdp" link show dev "$name" >/dev/null 2>&1; then
+		left+=("interface $name in $beside-xdp")
+	fi
 	[[ -e $(pin_dir "$name") ]] && left+=("$(pin_dir "$name")")
 	[[ -e $(state_file "$name") ]] && left+=("$(state_file "$name")")
 	if ((${#left[@]})); then
@@ -378,9 +456,10 @@ setup_rollback() {
 }
 
 cmd_setup() {
-	local name=$1 legacy_ip=$2 no_echo=$3 force=$4 vlan=${5:-0}
-	local num ip6_xdp ip6_peer ip4_xdp='' ip4_peer='' f v vlans=''
+	local name=$1 legacy_ip=$2 no_echo=$3 force=$4 vlan=${5:-0} beside=${6:-}
+	local num ip6_xdp ip6_peer ip4_xdp='' ip4_peer='' f v vlans='' xdp_ns
 	[[ $vlan -eq 1 ]] && vlans=$VLAN_IDS
+	xdp_ns="$name-xdp"
 
 	mkdir -p "$STATE_DIR"
 	# Serialise setups so two of them cannot pick the same number.
@@ -395,6 +474,18 @@ cmd_setup() {
 		else
 			die "test environment '$name' already exists (use '$PROG teardown -n $name' or setup --force)"
 		fi
+	fi
+	if [[ -n $beside ]]; then
+		[[ $beside != "$name" ]] || die "an environment cannot be --beside itself"
+		[[ -f $(state_file "$beside") ]] ||
+			die "test environment '$beside' does not exist (--beside needs it set up first: $PROG setup -n $beside)"
+		read_state "$beside"
+		# Beside an environment that is beside a third: beside the third, whose netns it is.
+		[[ -z $ENV_BESIDE ]] || beside=$ENV_BESIDE
+		xdp_ns="$beside-xdp"
+		netns_exists "$xdp_ns" || die "test environment '$beside' is incomplete (netns $xdp_ns missing); run: $PROG teardown -n $beside"
+		! ip -n "$xdp_ns" link show dev "$name" >/dev/null 2>&1 ||
+			die "interface '$name' already exists in netns $xdp_ns; not touching it"
 	fi
 	# Never take over namespaces this script did not create.
 	local ns
@@ -425,7 +516,9 @@ cmd_setup() {
 	{
 		echo "NAME=$name"
 		echo "NUM=$num"
-		echo "NETNS_XDP=$name-xdp"
+		echo "NETNS_XDP=$xdp_ns"
+		echo "BESIDE=$beside"
+		echo "ROUTES=1"
 		echo "IFACE_XDP=$name"
 		echo "NETNS_PEER=$name"
 		echo "IFACE_PEER=veth0"
@@ -443,45 +536,49 @@ cmd_setup() {
 	flock -u 9
 	exec 9>&-
 
-	ip netns add "$name-xdp"
+	[[ -n $beside ]] || ip netns add "$xdp_ns"
 	ip netns add "$name"
 
-	# Created inside NAME-xdp, peer moved straight into NAME: neither end
+	# Created inside the XDP netns, peer moved straight into NAME: neither end
 	# ever exists in the root namespace.
-	ip -n "$name-xdp" link add "$name" type veth peer name veth0 netns "$name"
+	ip -n "$xdp_ns" link add "$name" type veth peer name veth0 netns "$name"
 
-	ip -n "$name-xdp" link set lo up
+	ip -n "$xdp_ns" link set lo up
 	ip -n "$name" link set lo up
 
 	# nodad: usable at once, no ~1s wait for duplicate address detection.
-	ip -n "$name-xdp" addr add "$ip6_xdp/64" dev "$name" nodad
+	ip -n "$xdp_ns" addr add "$ip6_xdp/64" dev "$name" nodad
 	ip -n "$name" addr add "$ip6_peer/64" dev veth0 nodad
 	if [[ $legacy_ip -eq 1 ]]; then
-		ip -n "$name-xdp" addr add "$ip4_xdp/24" dev "$name"
+		ip -n "$xdp_ns" addr add "$ip4_xdp/24" dev "$name"
 		ip -n "$name" addr add "$ip4_peer/24" dev veth0
 	fi
 
 	if [[ $no_echo -eq 1 ]]; then
 		# Both sysctls are per network namespace: this changes NAME-xdp
 		# only.
-		ip netns exec "$name-xdp" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1
-		ip netns exec "$name-xdp" sysctl -q -w net.ipv6.icmp.echo_ignore_all=1
+		ip netns exec "$xdp_ns" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1
+		ip netns exec "$xdp_ns" sysctl -q -w net.ipv6.icmp.echo_ignore_all=1
 	fi
 
-	ip -n "$name-xdp" link set "$name" up
+	ip -n "$xdp_ns" link set "$name" up
 	ip -n "$name" link set veth0 up
+	# The rest of the test networks through the XDP end (as the tutorial's testenv
+	# routes its whole prefix), for redirect and router lessons between environments.
+	ip -n "$name" -6 route add "$IP6_PREFIX::/48" via "$ip6_xdp" dev veth0
+	[[ $legacy_ip -eq 1 ]] && ip -n "$name" -4 route add "$IP4_PREFIX.0.0/16" via "$ip4_xdp" dev veth0
 
 	for v in $vlans; do
-		ip -n "$name-xdp" link add link "$name" name "$name.$v" type vlan id "$v" 2>/dev/null ||
+		ip -n "$xdp_ns" link add link "$name" name "$name.$v" type vlan id "$v" 2>/dev/null ||
 			die "cannot create VLAN interface $name.$v: this kernel has no 802.1Q VLANs (CONFIG_VLAN_8021Q; try: modprobe 8021q)"
 		ip -n "$name" link add link veth0 name "veth0.$v" type vlan id "$v"
-		ip -n "$name-xdp" addr add "$(vlan_ip6 "$num" "$v" 1)/64" dev "$name.$v" nodad
+		ip -n "$xdp_ns" addr add "$(vlan_ip6 "$num" "$v" 1)/64" dev "$name.$v" nodad
 		ip -n "$name" addr add "$(vlan_ip6 "$num" "$v" 2)/64" dev "veth0.$v" nodad
 		if [[ $legacy_ip -eq 1 ]]; then
-			ip -n "$name-xdp" addr add "$(vlan_ip4 "$num" "$v" 1)/24" dev "$name.$v"
+			ip -n "$xdp_ns" addr add "$(vlan_ip4 "$num" "$v" 1)/24" dev "$name.$v"
 			ip -n "$name" addr add "$(vlan_ip4 "$num" "$v" 2)/24" dev "veth0.$v"
 		fi
-		ip -n "$name-xdp" link set "$name.$v" up
+		ip -n "$xdp_ns" link set "$name.$v" up
 		ip -n "$name" link set "veth0.$v" up
 	done
 
@@ -491,7 +588,7 @@ cmd_setup() {
 		in_netns "$name" "$JBPF" load "$BPF_BUILD/xdp_pass.o" --dev veth0 --mode native
 	fi
 
-	wait_dad "$name-xdp" "$name"
+	wait_dad "$xdp_ns" "$name"
 	wait_dad "$name" veth0
 
 	echo "$name" >"$(current_file)"
@@ -499,12 +596,12 @@ cmd_setup() {
 	SETUP_ROLLBACK_NAME=''
 
 	info "environment '$name' is ready"
-	echo "  XDP end: netns $name-xdp, interface $name, $ip6_xdp${ip4_xdp:+, $ip4_xdp}"
+	echo "  XDP end: netns $xdp_ns${beside:+ (beside $beside)}, interface $name, $ip6_xdp${ip4_xdp:+, $ip4_xdp}"
 	echo "  peer:    netns $name, interface veth0, $ip6_peer${ip4_peer:+, $ip4_peer}"
 	for v in $vlans; do
 		echo "  VLAN $v:  $name.$v $(vlan_ip6 "$num" "$v" 1)${ip4_xdp:+, $(vlan_ip4 "$num" "$v" 1)}; veth0.$v $(vlan_ip6 "$num" "$v" 2)${ip4_peer:+, $(vlan_ip4 "$num" "$v" 2)}"
 	done
-	[[ $no_echo -eq 1 ]] && echo "  kernel echo replies disabled in $name-xdp (--no-echo)"
+	[[ $no_echo -eq 1 ]] && echo "  kernel echo replies disabled in $xdp_ns (--no-echo)"
 	[[ ${TESTENV_NO_XDP_PASS:-0} == 1 ]] && echo "  xdp_pass NOT attached on veth0 (TESTENV_NO_XDP_PASS=1)"
 	return 0
 }
@@ -575,8 +672,8 @@ cmd_status() {
 		n=$(basename "$f" .env)
 		read_state "$n"
 		problems=$(env_problems "$n")
-		printf '  %-11s %-7s %s %s\n' "$n" "$([[ -z $problems ]] && echo ok || echo BROKEN)" \
-			"$ENV_IP6_XDP" "$ENV_IP4_XDP"
+		printf '  %-11s %-7s %s %s%s\n' "$n" "$([[ -z $problems ]] && echo ok || echo BROKEN)" \
+			"$ENV_IP6_XDP" "$ENV_IP4_XDP" "${ENV_BESIDE:+ beside $ENV_BESIDE}"
 		if [[ -n $problems ]]; then
 			while IFS= read -r p; do
 				echo "      - $p"
@@ -592,9 +689,20 @@ cmd_status() {
 	[[ -z $(env_problems "$name") ]] ||
 		die "test environment '$name' is incomplete (see above); remove it with: $PROG teardown -n $name"
 	require_jbpf
+	# What the redirect lessons' map entries need: each end's ifindex (in its own netns) and MAC.
 	echo
-	echo "jbpf status in netns $name-xdp:"
-	exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" status
+	echo "Environment $name${ENV_BESIDE:+ (beside $ENV_BESIDE)}:"
+	echo "  XDP end: netns $ENV_XDP_NS, interface $name, $(link_facts "$ENV_XDP_NS" "$name"), $ENV_IP6_XDP${ENV_IP4_XDP:+, $ENV_IP4_XDP}"
+	echo "  peer:    netns $name, interface veth0, $(link_facts "$name" veth0), $ENV_IP6_PEER${ENV_IP4_PEER:+, $ENV_IP4_PEER}"
+	echo
+	echo "jbpf status in netns $ENV_XDP_NS:"
+	exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- "$JBPF" status
+}
+
+# "ifindex I, MAC M" of IFACE in NS.
+link_facts() {
+	ip -n "$1" -o link show dev "$2" 2>/dev/null |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") m = $(i + 1); sub(":", "", $1); print "ifindex " $1 ", MAC " m }'
 }
 
 cmd_info() {
@@ -676,7 +784,7 @@ main() {
 		;;
 	esac
 
-	local name_arg='' legacy_ip=0 no_echo=0 force=0 count=3 vlan=0
+	local name_arg='' legacy_ip=0 no_echo=0 force=0 count=3 vlan=0 beside=''
 	local -a rest=()
 	while [[ $# -gt 0 ]]; do
 		case $1 in
@@ -719,6 +827,18 @@ main() {
 			[[ $cmd == setup ]] || usage_error "--force is only for setup"
 			force=1
 			shift
+			;;
+		--beside | --beside=*)
+			[[ $cmd == setup ]] || usage_error "--beside is only for setup"
+			if [[ $1 == --beside ]]; then
+				[[ $# -ge 2 && -n $2 ]] || usage_error "--beside needs the name of an environment set up before"
+				beside=$2
+				shift 2
+			else
+				beside=${1#--beside=}
+				shift
+			fi
+			valid_name "$beside" || usage_error "invalid environment name '$beside' for --beside"
 			;;
 		-c | --count)
 			[[ $cmd == ping ]] || usage_error "$1 is only for ping"
@@ -765,12 +885,12 @@ main() {
 
 	case $cmd in
 	setup)
-		cmd_setup "$name" "$legacy_ip" "$no_echo" "$force" "$vlan"
+		cmd_setup "$name" "$legacy_ip" "$no_echo" "$force" "$vlan" "$beside"
 		;;
 	reset)
 		load_state "$name"
 		cmd_setup "$name" "$([[ -n $ENV_IP4_XDP ]] && echo 1 || echo 0)" "${ENV_NO_ECHO:-0}" 1 \
-			"$([[ -n $ENV_VLANS ]] && echo 1 || echo 0)"
+			"$([[ -n $ENV_VLANS ]] && echo 1 || echo 0)" "$ENV_BESIDE"
 		;;
 	teardown)
 		cmd_teardown "$name"
@@ -804,13 +924,13 @@ main() {
 		for a in "${!args[@]}"; do
 			[[ ${args[a]} == --pin-maps ]] && args[a]="--pin-maps=$(pin_dir "$name")"
 		done
-		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" load "${obj[@]}" "${defaults[@]}" "${args[@]}"
+		exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- "$JBPF" load "${obj[@]}" "${defaults[@]}" "${args[@]}"
 		;;
 	unload)
 		load_state "$name"
 		require_jbpf
 		local rc=0
-		in_netns "$name-xdp" "$JBPF" unload --dev "$name" || rc=$?
+		in_netns "$ENV_XDP_NS" "$JBPF" unload --dev "$name" || rc=$?
 		# The pinned maps served the program just detached; a new load
 		# makes them afresh.
 		rm -rf -- "$(pin_dir "$name")"
@@ -826,12 +946,12 @@ main() {
 		for i in "${!rest[@]}"; do
 			[[ ${rest[i]} == --pin-dir ]] && rest[i]="--pin-dir=$(pin_dir "$name")"
 		done
-		exec nsenter --net="$NETNS_DIR/$name-xdp" -- "$JBPF" stats --dev "$name" "${rest[@]}"
+		exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- "$JBPF" stats --dev "$name" "${rest[@]}"
 		;;
 	tcpdump)
 		load_state "$name"
 		command -v tcpdump >/dev/null 2>&1 || die "'tcpdump' not found - install it with: apt-get install tcpdump"
-		exec nsenter --net="$NETNS_DIR/$name-xdp" -- tcpdump -i "$name" "${rest[@]}"
+		exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- tcpdump -i "$name" "${rest[@]}"
 		;;
 	enter)
 		load_state "$name"
@@ -842,7 +962,7 @@ main() {
 		[[ ${#rest[@]} -ge 1 ]] || usage_error "$cmd needs a command: $PROG $cmd -n NAME -- CMD [ARGS...]"
 		load_state "$name"
 		local ns=$name
-		[[ $cmd == exec-xdp ]] && ns="$name-xdp"
+		[[ $cmd == exec-xdp ]] && ns=$ENV_XDP_NS
 		exec nsenter --net="$NETNS_DIR/$ns" -- "${rest[@]}"
 		;;
 	info)

@@ -8,15 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes value trees (what {@link Json#parse} and {@code field=value} words give) into the bytes
  * of a BTF type: the inverse of {@link io.jbpf.btf.BtfFormatter}. Integers take numbers (or
  * {@code true}/{@code false} for bools), enums a constant's name or a number, structs and unions
- * an object by member name (members not given stay zero), arrays a list (char arrays a string),
+ * an object by member name (members not given stay zero), arrays a list (char arrays a string;
+ * 6-byte arrays also a MAC address {@code aa:bb:cc:dd:ee:ff}),
  * and a DATASEC an object by variable name. Anything else is an error naming the path.
  */
 final class BtfValues {
+    private static final int MAC_BYTES = 6;
+    private static final Pattern MAC = Pattern.compile("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}");
     private final Btf btf;
 
     BtfValues(Btf btf) {
@@ -129,6 +133,14 @@ final class BtfValues {
                 BtfType e = btf.type(elem);
                 int n = t.array().nelems();
                 int esize = (int) btf.sizeOf(elem);
+                if (v instanceof String s && esize == 1 && n == MAC_BYTES && MAC.matcher(s).matches()) {
+                    // a 6-byte array given as aa:bb:cc:dd:ee:ff is a MAC address (as ip link prints it), not
+                    // its 17 characters, which would not fit anyway
+                    for (int i = 0; i < MAC_BYTES; i++) {
+                        out[off + i] = (byte) Integer.parseInt(s.substring(3 * i, 3 * i + 2), 16);
+                    }
+                    return;
+                }
                 if (v instanceof String s && esize == 1) {
                     byte[] b = s.getBytes(StandardCharsets.UTF_8);
                     if (b.length > n) {

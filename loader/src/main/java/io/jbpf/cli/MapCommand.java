@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /** {@code jbpf map ...}: the maps in the kernel, as bpftool map shows them, and their entries. */
 final class MapCommand extends CliCommand {
     /** What a key or value can be given as, for usage texts. */
-    static final String DATA = "DATA is hex BYTES, BYTES (1 0 0 0, 0x01 0x00 ...), FIELD=VALUE words, or one JSON word "
+    static final String DATA = "DATA is hex BYTES, BYTES (1 0 0 0, 0x01 0x00 ...), FIELD=VALUE words (a 6-byte array also takes a MAC, "
+            + "mac=aa:bb:cc:dd:ee:ff), or one JSON word "
             + "(typed by the map's BTF)";
 
     MapCommand() {

@@ -86,6 +86,9 @@ class InspectInputsTest {
         Object back = new BtfFormatter(BTF).format(v, bytes, 0);
         assertThat(Json.write(back)).isEqualTo("{\"packets\":18446744073709551615,\"in\":{\"a\":3735928559,\"b\":-5},"
                 + "\"mac\":[1,2,3,4,5,6],\"flags\":32769,\"hist\":[1,2,0,0]}");
+        // a 6-byte array takes a MAC address as ip link prints it
+        assertThat(MapData.parse(List.of("mac=01:02:03:0a:Fb:ff"), size, BTF, v, "value")).isEqualTo(
+                MapData.parse(List.of("mac=[1,2,3,10,251,255]"), size, BTF, v, "value"));
         // and the formatter's own output parses back to the same bytes
         assertThat(MapData.parse(List.of(Json.write(back)), size, BTF, v, "value")).isEqualTo(bytes);
         // bitfields

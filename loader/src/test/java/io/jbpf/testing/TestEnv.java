@@ -15,17 +15,44 @@ import java.util.regex.Pattern;
  */
 public final class TestEnv implements AutoCloseable {
     public final String name;
+    /** The netns of the XDP end: NAME-xdp, or the other environment's for one set up {@code --beside} it. */
+    private final String xdpNs;
 
-    private TestEnv(String name) {
+    private TestEnv(String name, String xdpNs) {
         this.name = name;
+        this.xdpNs = xdpNs;
     }
 
     /** Sets up a fresh environment; {@code --legacy-ip}, {@code --no-echo} may be passed. */
     public static TestEnv setup(String... options) {
-        String name = "jt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        return setupAs("jt", options);
+    }
+
+    /**
+     * As {@link #setup}, named {@code prefix} + 6 hex digits (a test area's own prefix keeps its
+     * environments apart from other areas' running at the same time).
+     */
+    public static TestEnv setupAs(String prefix, String... options) {
+        String name = prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        return create(name, name + "-xdp", options);
+    }
+
+    /**
+     * Sets up a second environment whose XDP end is in {@code other}'s XDP netns
+     * ({@code setup --beside}), so programs there can redirect between the two. Close it before
+     * {@code other} (declare it after {@code other} in try-with-resources).
+     */
+    public static TestEnv beside(TestEnv other, String prefix, String... options) {
+        String name = prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        List<String> opts = new ArrayList<>(List.of("--beside", other.name));
+        opts.addAll(Arrays.asList(options));
+        return create(name, other.xdpNs, opts.toArray(String[]::new));
+    }
+
+    private static TestEnv create(String name, String xdpNs, String... options) {
         List<String> cmd = new ArrayList<>(List.of(script(), "setup", "-n", name));
         cmd.addAll(Arrays.asList(options));
-        TestEnv env = new TestEnv(name);
+        TestEnv env = new TestEnv(name, xdpNs);
         Sh.Result r = Sh.run(cmd);
         if (r.exit() != 0) {
             env.close();
@@ -40,7 +67,39 @@ public final class TestEnv implements AutoCloseable {
 
     /** The netns of the XDP end. */
     public String xdpNs() {
-        return name + "-xdp";
+        return xdpNs;
+    }
+
+    /** The ifindex of the XDP end's interface NAME, in its netns. */
+    public int xdpIfindex() {
+        return ifindex(xdpNs, name);
+    }
+
+    /** The MAC address of the peer's veth0, as ip prints it (aa:bb:cc:dd:ee:ff). */
+    public String peerMac() {
+        Sh.Result r = Sh.run("ip", "-n", name, "-o", "link", "show", "dev", "veth0");
+        Matcher m = Pattern.compile("link/ether (\\S+)").matcher(r.out());
+        assertThat(m.find()).as(r.all()).isTrue();
+        return m.group(1);
+    }
+
+    /** The peer's address: IPv4 (setup --legacy-ip) or IPv6, read from {@code t info}. */
+    public String peerAddress(boolean ipv4) {
+        return info(ipv4 ? "IP4_PEER" : "IP6_PEER");
+    }
+
+    /** One KEY=value of {@code t info}. */
+    public String info(String key) {
+        Sh.Result r = t("info");
+        Matcher m = Pattern.compile("(?m)^" + key + "=(.*)$").matcher(r.out());
+        assertThat(m.find()).as("%s in %s", key, r.all()).isTrue();
+        return m.group(1);
+    }
+
+    private static int ifindex(String ns, String dev) {
+        Sh.Result r = Sh.run("ip", "-n", ns, "-o", "link", "show", "dev", dev);
+        assertThat(r.exit()).as(r.all()).isZero();
+        return Integer.parseInt(r.out().substring(0, r.out().indexOf(':')));
     }
 
     /** Runs testenv.sh with this environment's name. */
