@@ -147,7 +147,7 @@ public final class XdpMultiprog {
      */
     public static Optional<XdpMultiprog> query(String device) {
         int ifindex = XdpAttach.ifindex(device);
-        try (Lock lock = Lock.take(); Current c = Current.read(device, ifindex)) {
+        try (Lock lock = Lock.forReading(); Current c = Current.read(device, ifindex)) {
             return c == null || c.config == null ? Optional.empty() : Optional.of(c.snapshot(device, ifindex));
         }
     }
@@ -448,6 +448,14 @@ public final class XdpMultiprog {
             this.fd = fd;
         }
 
+        /**
+         * The lock for reading only: without {@code <bpffs>/xdp} there is nothing to lock (no
+         * dispatcher has pins), and a query must not create it (nor need bpffs mounted).
+         */
+        static Lock forReading() {
+            return Files.isDirectory(pinRoot()) ? take() : new Lock(-1);
+        }
+
         static Lock take() {
             Path root = pinRoot();
             try {
@@ -470,7 +478,9 @@ public final class XdpMultiprog {
 
         @Override
         public void close() {
-            Native.closeQuietly(fd); // closing the last fd of the open file releases the flock
+            if (fd >= 0) {
+                Native.closeQuietly(fd); // closing the last fd of the open file releases the flock
+            }
         }
     }
 
