@@ -233,6 +233,7 @@ final class LoadCommand extends CliCommand {
 
     /** --multi: the XDP program added beside the device's others through libxdp's dispatcher. */
     private int loadMulti(Path object, XdpMode mode, Path pinPath, boolean pinMaps) {
+        Set<XdpAction> actions = actionsOpt.getValue() == null ? null : actions(actionsOpt.getValue());
         BpfObjectSpec spec = BpfObjectSpec.read(object);
         if (pinMaps) {
             spec = spec.withMapsPinnedByName();
@@ -242,8 +243,8 @@ final class LoadCommand extends CliCommand {
         if (prioOpt.getValue() != null) {
             config = config.withPriority(prioOpt.getValue());
         }
-        if (actionsOpt.getValue() != null) {
-            config = config.withChainCallActions(actions(actionsOpt.getValue()));
+        if (actions != null) {
+            config = config.withChainCallActions(actions);
         }
         LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.XDP);
         XdpMultiprog mp = XdpMultiprog.add(device, mode, spec, prog.name(), config, options);
@@ -273,7 +274,7 @@ final class LoadCommand extends CliCommand {
     }
 
     /** --actions: XDP action names, with or without the XDP_ prefix, any case, comma-separated. */
-    static Set<XdpAction> actions(String list) {
+    private Set<XdpAction> actions(String list) {
         Set<XdpAction> out = EnumSet.noneOf(XdpAction.class);
         for (String a : list.split(",")) {
             String name = a.strip().toUpperCase(Locale.ROOT);
@@ -283,8 +284,8 @@ final class LoadCommand extends CliCommand {
             try {
                 out.add(XdpAction.valueOf(name));
             } catch (IllegalArgumentException e) {
-                throw new BpfException("--actions: '" + a.strip() + "' is not an XDP action; give some of "
-                        + "XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT");
+                throw usageError("--actions: '" + a.strip() + "' is not an XDP action; give some of "
+                        + "XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT (or pass, drop ...)");
             }
         }
         return out;
