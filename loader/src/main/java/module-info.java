@@ -3,7 +3,8 @@
  * ({@code io.jbpf}), the attachments of programs to hooks ({@code io.jbpf.link}) and the readers
  * of what programs send to user space ({@code io.jbpf.ringbuf}: ring buffers; {@code io.jbpf.perf}:
  * perf buffers; {@code io.jbpf.trace}: bpf_printk lines) and packet capture to pcapng
- * ({@code io.jbpf.pcap}: {@code jbpf dump}).
+ * ({@code io.jbpf.pcap}: {@code jbpf dump}), and several XDP programs on one device through libxdp's
+ * dispatcher ({@code io.jbpf.xdp}).
  * {@code io.jbpf.internal.*} (system calls, netlink) and the CLI ({@code io.jbpf.cli}) are not
  * exported.
  */
@@ -25,6 +26,7 @@ module io.jbpf.loader {
     exports io.jbpf.perf;
     exports io.jbpf.ringbuf;
     exports io.jbpf.trace;
+    exports io.jbpf.xdp;
 
     opens io.jbpf.cli to info.picocli;
 }

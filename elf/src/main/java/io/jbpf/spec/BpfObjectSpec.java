@@ -65,11 +65,15 @@ public final class BpfObjectSpec {
     }
 
     private BpfObjectSpec(BpfObjectSpec from, Map<String, MapSpec> maps, String fileHash) {
+        this(from, from.programs, maps, fileHash);
+    }
+
+    private BpfObjectSpec(BpfObjectSpec from, List<ProgramSpec> programs, Map<String, MapSpec> maps, String fileHash) {
         this.name = from.name;
         this.source = from.source;
         this.license = from.license;
         this.kernelVersion = from.kernelVersion;
-        this.programs = from.programs;
+        this.programs = List.copyOf(programs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.variables = from.variables;
         this.externs = from.externs;
@@ -232,6 +236,18 @@ public final class BpfObjectSpec {
         Map<String, MapSpec> copy = new LinkedHashMap<>(maps);
         copy.put(m.name(), m.withData(data));
         return new BpfObjectSpec(this, copy, fileHash);
+    }
+
+    /**
+     * A copy of this spec in which program {@code programName} loads as an freplace extension of
+     * function {@code function} of the load's freplace target ({@code LoadOptions.withFreplaceTarget}),
+     * see {@link ProgramSpec#asExtension}: how an XDP program is loaded into a slot of libxdp's
+     * multi-program dispatcher. The other programs are unchanged.
+     */
+    public BpfObjectSpec withExtension(String programName, String function) {
+        ProgramSpec target = program(programName);
+        List<ProgramSpec> copy = programs.stream().map(p -> p == target ? p.asExtension(function) : p).toList();
+        return new BpfObjectSpec(this, copy, maps, fileHash);
     }
 
     /** The object's BTF as written by clang, if it has a {@code .BTF} section. */

@@ -102,6 +102,23 @@ public final class ProgramSpec {
         return def;
     }
 
+    /**
+     * A copy of this program that loads as an freplace (BPF_PROG_TYPE_EXT) program in place of
+     * function {@code function} of another loaded program (the load's freplace target), as
+     * {@code SEC("freplace/<function>")} would, keeping the load flags of its own section (an
+     * {@code xdp.frags} program stays {@code BPF_F_XDP_HAS_FRAGS}): how libxdp loads an XDP
+     * program into a slot of its dispatcher. Its {@link #section()} becomes {@code freplace/<function>}.
+     */
+    public ProgramSpec asExtension(String function) {
+        if (function == null || function.isEmpty() || function.indexOf('/') >= 0) {
+            throw new io.jbpf.common.BpfException(source() + ": program " + name + ": '" + function
+                    + "' is not a function name to replace");
+        }
+        SectionDef ext = new SectionDef(ProgType.EXT, null, def == null ? null : def.progFlags(), false);
+        return new ProgramSpec(name, "freplace/" + function, sectionOffset, ext, instructions, relocations, subprograms,
+                funcInfo, lineInfo, coreRelocations, origin);
+    }
+
     /** Program type by the section name, or null when the name follows no known convention. */
     public ProgType type() {
         return def == null ? null : def.type();

@@ -41,4 +41,15 @@ public enum ProgFlag {
         }
         return bits;
     }
+
+    /** The flags of kernel mask {@code bits}; bits of no flag here are left out. */
+    public static Set<ProgFlag> fromBits(int bits) {
+        java.util.EnumSet<ProgFlag> out = java.util.EnumSet.noneOf(ProgFlag.class);
+        for (ProgFlag f : values()) {
+            if ((bits & f.value) != 0) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
 }

@@ -15,12 +15,18 @@ import io.jbpf.spec.BpfObjectSpec;
 import io.jbpf.spec.ProgramSpec;
 import io.jbpf.uapi.MapType;
 import io.jbpf.uapi.ProgType;
+import io.jbpf.uapi.XdpAction;
+import io.jbpf.xdp.RunConfig;
+import io.jbpf.xdp.XdpMultiprog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.OptionSpec;
@@ -28,7 +34,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code jbpf load OBJ [--dev DEV] [--pin DIR]}: load an object's programs and maps; attach its XDP
- * program to a device (it stays attached after exit) and/or pin everything in bpffs.
+ * program to a device (it stays attached after exit) and/or pin everything in bpffs. With
+ * {@code --multi}, the XDP program is added beside the device's others through libxdp's dispatcher
+ * ({@link XdpMultiprog}).
  */
 final class LoadCommand extends CliCommand {
     private final PositionalParamSpec objectArg = positional(0, "0..1", "OBJ", Path.class,
@@ -69,6 +77,15 @@ final class LoadCommand extends CliCommand {
             + "tcx or clsact (default: ${DEFAULT-VALUE})", "--tc-mode");
     private final OptionSpec cgroupOpt = option("PATH", Path.class, "the cgroup for cgroup programs (with --attach)",
             "--cgroup");
+    private final OptionSpec multiOpt = flag("add the XDP program beside those on --dev through libxdp's multi-program "
+            + "dispatcher, as xdp-loader load does (where the kernel refuses freplace, it is attached alone, as libxdp does)",
+            "--multi");
+    private final OptionSpec prioOpt = checked("N", Integer.class, new IntRangeConverter(0, Integer.MAX_VALUE, "a run priority"),
+            null, "with --multi: run priority, lower runs first (default: the object's XDP_RUN_CONFIG, else 50)",
+            "--prio", "-P");
+    private final OptionSpec actionsOpt = option("ACTIONS", String.class, "with --multi: the XDP actions after which the "
+            + "next program runs, e.g. XDP_PASS,XDP_DROP or pass,drop (default: the object's XDP_RUN_CONFIG, else XDP_PASS)",
+            "--actions");
     private final HookOptions hookOpts = new HookOptions(this);
 
     private String device;
@@ -95,6 +112,9 @@ final class LoadCommand extends CliCommand {
             }
             UnloadCommand.detachXdp(out(), device, given(modeOpt) || isSet(skbModeOpt) || isSet(nativeModeOpt) ? xdpMode : null);
             return 0;
+        }
+        if (!isSet(multiOpt) && (prioOpt.getValue() != null || actionsOpt.getValue() != null)) {
+            throw usageError("--prio and --actions go with --multi");
         }
         Path object = objectArg.getValue();
         if ((object == null) == (filenameOpt.getValue() == null)) {
@@ -123,6 +143,14 @@ final class LoadCommand extends CliCommand {
             pinPath = pinMaps;
         }
         boolean attachAll = isSet(attachOpt);
+        if (isSet(multiOpt)) {
+            if (device == null || attachAll || pinDir != null || given(xdpViaOpt) || isSet(forceOpt)) {
+                throw usageError("--multi needs --dev DEV and takes none of --attach, --pin, --xdp-via, --force");
+            }
+            // No mode given: the dispatcher's, or native for a new one.
+            boolean modeGiven = given(modeOpt) || isSet(skbModeOpt) || isSet(nativeModeOpt);
+            return loadMulti(object, modeGiven ? xdpMode : null, pinPath, pinMaps != null);
+        }
         if (device == null && pinDir == null && pinMaps == null && !attachAll) {
             throw usageError(
                     "Missing required option: --dev DEV to attach, --pin DIR to pin, or both (nothing else outlives jbpf)");
@@ -201,6 +229,66 @@ final class LoadCommand extends CliCommand {
             attached.stream().filter(a -> a.link() instanceof LwtRoute).forEach(a -> ((LwtRoute) a.link()).release());
         }
         return 0;
+    }
+
+    /** --multi: the XDP program added beside the device's others through libxdp's dispatcher. */
+    private int loadMulti(Path object, XdpMode mode, Path pinPath, boolean pinMaps) {
+        Set<XdpAction> actions = actionsOpt.getValue() == null ? null : actions(actionsOpt.getValue());
+        BpfObjectSpec spec = BpfObjectSpec.read(object);
+        if (pinMaps) {
+            spec = spec.withMapsPinnedByName();
+        }
+        ProgramSpec prog = xdpProgram(spec, select(spec));
+        RunConfig config = RunConfig.of(spec, prog.name());
+        if (prioOpt.getValue() != null) {
+            config = config.withPriority(prioOpt.getValue());
+        }
+        if (actions != null) {
+            config = config.withChainCallActions(actions);
+        }
+        LoadOptions options = LoadOptions.defaults().withPinRoot(pinPath).withDefaultType(ProgType.XDP);
+        XdpMultiprog mp = XdpMultiprog.add(device, mode, spec, prog.name(), config, options);
+        mp.fallback().ifPresent(why -> err().println("jbpf: " + why + "; loaded " + prog.name()
+                + " directly on " + device + " instead, as the only XDP program there (libxdp falls back the same way)"));
+        XdpMultiprog.Component added = mp.components().stream().filter(c -> c.name().equals(io.jbpf.KernelInfo
+                .kernelName(prog.name()))).reduce((a, b) -> a.progId() > b.progId() ? a : b).orElseThrow();
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("object", spec.source());
+            o.put("program", prog.name());
+            o.put("prog_id", added.progId());
+            o.put("device", device);
+            o.put("mode", mp.mode().label);
+            o.put("priority", added.config().priority());
+            o.put("chain_call_actions", added.config().chainCallActions().stream().map(XdpAction::kernelName).toList());
+            o.put("dispatcher_id", mp.dispatcherId() == 0 ? null : mp.dispatcherId());
+            o.put("fallback", mp.fallback().orElse(null));
+            out().println(Json.write(o));
+            return 0;
+        }
+        out().println("Loaded " + prog.name() + " (section " + prog.section() + ") from " + spec.source() + " on " + device
+                + " (" + mp.mode() + " mode): prog id " + added.progId() + ", tag " + added.tag()
+                + (mp.dispatcherId() == 0 ? "" : ", priority " + added.config().priority() + ", slot " + added.slot()
+                + " of dispatcher id " + mp.dispatcherId() + " (" + mp.components().size() + " programs)"));
+        return 0;
+    }
+
+    /** --actions: XDP action names, with or without the XDP_ prefix, any case, comma-separated. */
+    private Set<XdpAction> actions(String list) {
+        Set<XdpAction> out = EnumSet.noneOf(XdpAction.class);
+        for (String a : list.split(",")) {
+            String name = a.strip().toUpperCase(Locale.ROOT);
+            if (name.startsWith("XDP_")) {
+                name = name.substring(4);
+            }
+            try {
+                out.add(XdpAction.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                throw usageError("--actions: '" + a.strip() + "' is not an XDP action; give some of "
+                        + "XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT (or pass, drop ...)");
+            }
+        }
+        return out;
     }
 
     /** The XDP mode of --mode, or of xdp_loader's -S, -N and -A (null: the kernel picks); one of them at most. */

@@ -49,6 +49,25 @@ class CliUsageErrorsTest {
         assertThat(statsNothing.err()).contains("Missing required option: --dev DEV (or --pin-dir DIR for a pinned map)");
     }
 
+    /** jbpf load --multi (libxdp's dispatcher): its options are checked before anything loads. */
+    @Test
+    void multiOptionsAreCheckedBeforeAnythingLoads() {
+        CliRun prioAlone = jbpf("load", "x.o", "-d", "veth0", "--prio", "10");
+        assertThat(prioAlone.exit()).as(prioAlone.err()).isEqualTo(2);
+        assertThat(prioAlone.err()).contains("--prio and --actions go with --multi");
+        CliRun withPin = jbpf("load", "x.o", "-d", "veth0", "--multi", "--pin", "/sys/fs/bpf/x");
+        assertThat(withPin.exit()).as(withPin.err()).isEqualTo(2);
+        assertThat(withPin.err()).contains("--multi needs --dev DEV and takes none of --attach, --pin, --xdp-via, --force");
+        CliRun badAction = jbpf("load", "x.o", "-d", "veth0", "--multi", "--actions", "pass,bounce");
+        assertThat(badAction.exit()).as(badAction.err()).isEqualTo(2);
+        assertThat(badAction.err()).contains("--actions: 'bounce' is not an XDP action");
+        CliRun negative = jbpf("load", "x.o", "-d", "veth0", "--multi", "--prio", "-1");
+        assertThat(negative.exit()).as(negative.err()).isEqualTo(2);
+        CliRun idAndAll = jbpf("unload", "--dev", "veth0", "--id", "7", "--all");
+        assertThat(idAndAll.exit()).as(idAndAll.err()).isEqualTo(2);
+        assertThat(idAndAll.err()).contains("give one of --id PROG_ID and --all");
+    }
+
     @Test
     void mapDumpWithoutAMapIsAUsageError() {
         CliRun r = jbpf("map", "dump");

@@ -651,4 +651,20 @@ public final class BpfSyscall {
         a.putInt(BpfAttr.LinkUpdate.OLD_PROG_FD, oldProgFd);
         return call(BpfCmd.LINK_UPDATE, a, BpfAttr.LinkUpdate.SIZE);
     }
+
+    // --- multi ---
+
+    /**
+     * BPF_LINK_CREATE of freplace program {@code progFd} in place of the function with BTF id
+     * {@code targetBtfId} of program {@code targetFd} (attach type 0, as libxdp makes it): the
+     * function it was loaded for, or the same-prototype function of another program (Linux 5.10+:
+     * how an XDP dispatcher's programs move to a new dispatcher). Returns the link fd or -errno.
+     */
+    public static int linkCreateFreplace(int progFd, int targetFd, int targetBtfId) {
+        NativeMemory a = attr(BpfAttr.LinkCreateTracing.SIZE);
+        a.putInt(BpfAttr.LinkCreateTracing.PROG_FD, progFd);
+        a.putInt(BpfAttr.LinkCreateTracing.TARGET_FD, targetFd);
+        a.putInt(BpfAttr.LinkCreateTracing.TARGET_BTF_ID, targetBtfId);
+        return call(BpfCmd.LINK_CREATE, a, BpfAttr.LinkCreateTracing.SIZE);
+    }
 }

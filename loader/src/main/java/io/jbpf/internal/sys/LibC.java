@@ -141,4 +141,18 @@ public final class LibC {
         Reference.reachabilityFence(buf);
         return n;
     }
+
+    // --- multi ---
+
+    private static final Function FLOCK = Native.function("flock", Returns.INT, 2);
+    /** O_RDONLY | O_DIRECTORY | O_CLOEXEC (x86-64 values): a directory to flock. */
+    public static final int O_DIRECTORY_CLOEXEC = 0x80000 | 0x10000;
+    /** flock(2) operations. */
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_UN = 8;
+
+    /** {@code flock(fd, operation)}: 0, or -1 with errno set. */
+    public static int flock(int fd, int operation) {
+        return (int) FLOCK.call(fd, operation);
+    }
 }
