@@ -104,8 +104,10 @@ for o in "$small" hooks/jbe_events.o; do
     [[ -f "$bpfbuild/$o" ]] || { echo "run.sh: $bpfbuild/$o missing (make -C bpf-src)" >&2; exit 1; }
 done
 # The largest other object of bpf-src/ (xdp_icmp_echo.o is itself the largest file; its copy
-# xdp_icmp_echo_pinned.o is no other object, and pins in /sys/fs/bpf).
-big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" ! -path ./xdp_icmp_echo_pinned.o -printf '%s %P\n' |
+# xdp_icmp_echo_pinned.o is no other object, and pins in /sys/fs/bpf), leaving out jbpf's own
+# programs (tutorial/, multi/, dump/), whose old-style section names bpftool's libbpf does not type.
+big=$(cd "$bpfbuild" && find . -name '*.o' ! -path "./$small" ! -path ./xdp_icmp_echo_pinned.o ! -path './tutorial/*' \
+    ! -path './multi/*' ! -path './dump/*' -printf '%s %P\n' |
     sort -rn | head -1 | cut -d' ' -f2)
 
 # ---- maps, pinned once for both sides ----

@@ -78,7 +78,9 @@ Commands:
            environment that is itself beside a third one means beside that one.
            --vlan adds VLANs 1 and 2 on both ends (NAME.1, NAME.2 in NAME-xdp;
            veth0.1, veth0.2 in NAME), each with its own addresses
-           (fc00:dead:cafe:100N::1/2, 10.211.N.1/2 for VLAN 1; 200N, 10.221 for 2).
+           (fc00:dead:cafe:100N::1/2, 10.211.N.1/2 for VLAN 1; 200N, 10.221 for 2)
+           and turns veth's VLAN offload off on both (ethtool), so that XDP
+           programs see the tags in the frames.
            --no-echo makes the kernel of NAME-xdp ignore echo requests
            (sysctls set inside NAME-xdp only), so any ping reply must come
            from XDP. --force tears an existing NAME down first.
@@ -122,6 +124,9 @@ Commands:
                                    a bare --pin-dir reads the maps load --pin-maps pinned)
   tcpdump  [-n NAME] [--] [ARGS...]  tcpdump -i NAME ARGS at the XDP end (what the
                                    program receives; e.g. -- -c 4 -nn)
+  dump     [-n NAME] [--] [ARGS...]  = \$JBPF dump --dev NAME ARGS in NAME-xdp: the packets
+                                   the attached XDP program sees, as xdpdump shows them
+                                   (e.g. -- --count 4, -- -w x.pcap)
   enter    [-n NAME]           a shell in netns NAME (the peer); exit to leave
   exec     [-n NAME] [--] CMD...   run CMD in netns NAME (the peer)
   exec-xdp [-n NAME] [--] CMD...   run CMD in netns NAME-xdp (the XDP end)
@@ -581,6 +586,14 @@ cmd_setup() {
 		ip -n "$xdp_ns" link set "$name.$v" up
 		ip -n "$name" link set "veth0.$v" up
 	done
+	if [[ -n $vlans ]]; then
+		# veth's VLAN offload carries the tag beside the frame, where an XDP program never
+		# sees it: off on both ends, so that the VLAN lessons' programs see (and pop, push)
+		# the tag in the packet.
+		command -v ethtool >/dev/null 2>&1 || die "setup --vlan needs ethtool (apt-get install ethtool) to turn veth's VLAN offload off"
+		ip netns exec "$xdp_ns" ethtool -K "$name" rxvlan off txvlan off >/dev/null
+		ip netns exec "$name" ethtool -K veth0 rxvlan off txvlan off >/dev/null
+	fi
 
 	if [[ ${TESTENV_NO_XDP_PASS:-0} != 1 ]]; then
 		# veth only delivers XDP_TX'ed frames to a peer that has an XDP
@@ -776,7 +789,7 @@ main() {
 		printf "alias t='%s'\n" "$SELF"
 		exit 0
 		;;
-	setup | reset | teardown | ping | load | unload | status | stats | tcpdump | enter | exec | exec-xdp | info) ;;
+	setup | reset | teardown | ping | load | unload | status | stats | tcpdump | dump | enter | exec | exec-xdp | info) ;;
 	*)
 		echo "$PROG: unknown command '$cmd'" >&2
 		usage >&2
@@ -875,7 +888,7 @@ main() {
 	done
 
 	case $cmd in
-	load | exec | exec-xdp | ping | stats | tcpdump) ;;
+	load | exec | exec-xdp | ping | stats | tcpdump | dump) ;;
 	*) [[ ${#rest[@]} -eq 0 ]] || usage_error "unexpected argument '${rest[0]}' for $cmd" ;;
 	esac
 
@@ -952,6 +965,11 @@ main() {
 		load_state "$name"
 		command -v tcpdump >/dev/null 2>&1 || die "'tcpdump' not found - install it with: apt-get install tcpdump"
 		exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- tcpdump -i "$name" "${rest[@]}"
+		;;
+	dump)
+		load_state "$name"
+		require_jbpf
+		exec nsenter --net="$NETNS_DIR/$ENV_XDP_NS" -- "$JBPF" dump --dev "$name" "${rest[@]}"
 		;;
 	enter)
 		load_state "$name"

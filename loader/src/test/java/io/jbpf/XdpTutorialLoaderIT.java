@@ -40,6 +40,39 @@ class XdpTutorialLoaderIT {
     }
 
     /**
+     * {@code t dump} (xdpdump's place in the lessons): jbpf dump on the environment's device, in its
+     * XDP netns; the pcapng it writes while the peer pings holds exactly the echo requests, and the
+     * program the lesson loaded is back on the device afterwards.
+     */
+    @Test
+    void dumpWritesWhatTheLessonsProgramSees() throws Exception {
+        try (TestEnv env = TestEnv.setup("--legacy-ip")) {
+            Sh.Result load = env.tIn(lesson, "load", "--", "-F", "--filename", Objects.path("xdp_pass.o").toString());
+            assertThat(load.exit()).as(load.all()).isZero();
+            String before = env.ipLink().replaceAll("(?s).*(prog/xdp id \\d+).*", "$1");
+            // The peer's ARP entry first, so that the capture holds the echo requests only.
+            assertThat(env.ping(1, true)).isEqualTo(1);
+            Path pcap = lesson.resolve("x.pcap");
+            Path err = lesson.resolve("dump.err");
+            Process dump = new ProcessBuilder(TestEnv.script(), "dump", "-n", env.name, "--", "-w", pcap.toString(), "--count", "3")
+                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!java.nio.file.Files.readString(err).contains("listening on " + env.name)) {
+                assertThat(dump.isAlive()).as(java.nio.file.Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("t dump started").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(env.ping(3, true)).isEqualTo(3);
+            assertThat(dump.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("t dump ends after --count 3").isTrue();
+            assertThat(dump.exitValue()).as(java.nio.file.Files.readString(err)).isZero();
+            Sh.Result read = Sh.run("tcpdump", "-nn", "-r", pcap.toString());
+            assertThat(read.out().strip().split("\n")).hasSize(3)
+                    .allSatisfy(l -> assertThat(l).contains("> " + env.info("IP4_XDP") + ": ICMP echo request"));
+            assertThat(env.ipLink()).as("the lesson's program is back").contains(before);
+        }
+    }
+
+    /**
      * {@code t setup --vlan} (packet02's VLAN lessons): VLANs 1 and 2 on both ends, each pinged over
      * its own addresses. This host's kernel has no 802.1Q (CONFIG_VLAN_8021Q unset): setup says so
      * and leaves nothing; the second kernel has it.
