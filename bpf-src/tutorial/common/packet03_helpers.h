@@ -17,6 +17,7 @@
 #include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "rewrite_helpers.h" /* csum_replace16 */
 
 /* Address families for struct bpf_fib_lookup (from <sys/socket.h>, not usable with -target bpf). */
 #ifndef AF_INET
@@ -95,21 +96,6 @@ static __always_inline int p03_is_nd(struct p03_frame *f, void *data_end)
 	return icmp6->icmp6_type >= P03_ND_FIRST && icmp6->icmp6_type <= P03_ND_LAST;
 }
 
-/*
- * Incremental Internet checksum update (RFC 1624, eqn. 3), HC' = ~(~HC + ~m + m'), for one
- * 16-bit word changing from @old to @new, all three as stored in the packet.
- */
-static __always_inline __u16 p03_csum_replace(__u16 check, __u16 old, __u16 new)
-{
-	__u32 sum = (__u16)~check;
-
-	sum += (__u16)~old;
-	sum += new;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
 static __always_inline void p03_swap_macs(struct ethhdr *eth)
 {
 	__u8 tmp[ETH_ALEN];
@@ -125,7 +111,7 @@ static __always_inline void p03_ip4_decrease_ttl(struct iphdr *iph)
 	__u16 old = *(__u16 *)&iph->ttl;
 
 	iph->ttl--;
-	iph->check = p03_csum_replace(iph->check, old, *(__u16 *)&iph->ttl);
+	iph->check = csum_replace16(iph->check, old, *(__u16 *)&iph->ttl);
 }
 
 #endif /* JBPF_TUTORIAL_PACKET03_HELPERS_H */

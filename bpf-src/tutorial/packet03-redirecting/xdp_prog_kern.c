@@ -35,7 +35,7 @@
  * then t load -- -F --progsec xdp_router on both; t stats shows the forwarded packets as XDP_REDIRECT.
  */
 #include "packet03_helpers.h"
-#include "xdp_stats.h"
+#include "xdp_stats_kern.h"
 
 /* xdp_redirect's configuration, written from user space (jbpf map update ... redirect_cfg). */
 struct redirect_cfg {
@@ -83,14 +83,14 @@ int xdp_icmp_echo_func(struct xdp_md *ctx)
 	__u16 old, new;
 
 	if (p03_parse(ctx, &f) < 0 || !f.l4)
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	if (f.ip4 && f.proto == IPPROTO_ICMP) {
 		struct icmphdr *icmp = f.l4;
 		__be32 tmp;
 
 		if ((void *)(icmp + 1) > data_end || icmp->type != ICMP_ECHO ||
 		    (f.ip4->frag_off & bpf_htons(P03_IP_MF)))
-			return record_action(ctx, XDP_PASS);
+			return xdp_stats_record_action(ctx, XDP_PASS);
 		/* Swapped addresses keep the IPv4 header checksum (same words, other order). */
 		tmp = f.ip4->saddr;
 		f.ip4->saddr = f.ip4->daddr;
@@ -99,13 +99,13 @@ int xdp_icmp_echo_func(struct xdp_md *ctx)
 		old = *(__u16 *)icmp;
 		icmp->type = ICMP_ECHOREPLY;
 		new = *(__u16 *)icmp;
-		icmp->checksum = p03_csum_replace(icmp->checksum, old, new);
+		icmp->checksum = csum_replace16(icmp->checksum, old, new);
 	} else if (f.ip6 && f.proto == IPPROTO_ICMPV6) {
 		struct icmp6hdr *icmp6 = f.l4;
 		struct in6_addr tmp;
 
 		if ((void *)(icmp6 + 1) > data_end || icmp6->icmp6_type != ICMPV6_ECHO_REQUEST)
-			return record_action(ctx, XDP_PASS);
+			return xdp_stats_record_action(ctx, XDP_PASS);
 		/* The pseudo header sums both addresses: swapping them keeps the ICMPv6 checksum. */
 		tmp = f.ip6->saddr;
 		f.ip6->saddr = f.ip6->daddr;
@@ -113,12 +113,12 @@ int xdp_icmp_echo_func(struct xdp_md *ctx)
 		old = *(__u16 *)icmp6;
 		icmp6->icmp6_type = ICMPV6_ECHO_REPLY;
 		new = *(__u16 *)icmp6;
-		icmp6->icmp6_cksum = p03_csum_replace(icmp6->icmp6_cksum, old, new);
+		icmp6->icmp6_cksum = csum_replace16(icmp6->icmp6_cksum, old, new);
 	} else {
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	}
 	p03_swap_macs(f.eth);
-	return record_action(ctx, XDP_TX);
+	return xdp_stats_record_action(ctx, XDP_TX);
 }
 
 SEC("xdp_redirect")
@@ -130,13 +130,13 @@ int xdp_redirect_func(struct xdp_md *ctx)
 	__u32 key = 0;
 
 	if (p03_parse(ctx, &f) < 0 || p03_is_nd(&f, data_end))
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	cfg = bpf_map_lookup_elem(&redirect_cfg, &key);
 	if (!cfg || !cfg->ifindex)
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	__builtin_memcpy(f.eth->h_dest, cfg->dst_mac, ETH_ALEN);
 	/* XDP_REDIRECT, or XDP_ABORTED if the flags were wrong: the redirect itself happens after return. */
-	return record_action(ctx, bpf_redirect(cfg->ifindex, 0));
+	return xdp_stats_record_action(ctx, bpf_redirect(cfg->ifindex, 0));
 }
 
 SEC("xdp_redirect_map")
@@ -148,14 +148,14 @@ int xdp_redirect_map_func(struct xdp_md *ctx)
 	struct mac src;
 
 	if (p03_parse(ctx, &f) < 0 || p03_is_nd(&f, data_end))
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	__builtin_memcpy(src.addr, f.eth->h_source, ETH_ALEN);
 	dst = bpf_map_lookup_elem(&redirect_params, &src);
 	if (!dst)
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	__builtin_memcpy(f.eth->h_dest, dst->addr, ETH_ALEN);
 	/* XDP_PASS if tx_port[0] is empty: the packet then goes to the kernel as if not here. */
-	return record_action(ctx, bpf_redirect_map(&tx_port, 0, XDP_PASS));
+	return xdp_stats_record_action(ctx, bpf_redirect_map(&tx_port, 0, XDP_PASS));
 }
 
 SEC("xdp_router")
@@ -167,11 +167,11 @@ int xdp_router_func(struct xdp_md *ctx)
 	long rc;
 
 	if (p03_parse(ctx, &f) < 0)
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	if (f.ip4) {
 		/* The kernel answers TTL expiry (ICMP time exceeded); also IP options. */
 		if (f.ip4->ttl <= 1 || f.ip4->ihl != 5)
-			return record_action(ctx, XDP_PASS);
+			return xdp_stats_record_action(ctx, XDP_PASS);
 		fib.family = AF_INET;
 		fib.tos = f.ip4->tos;
 		fib.l4_protocol = f.ip4->protocol;
@@ -180,7 +180,7 @@ int xdp_router_func(struct xdp_md *ctx)
 		fib.ipv4_dst = f.ip4->daddr;
 	} else {
 		if (f.ip6->hop_limit <= 1 || p03_is_nd(&f, data_end))
-			return record_action(ctx, XDP_PASS);
+			return xdp_stats_record_action(ctx, XDP_PASS);
 		fib.family = AF_INET6;
 		fib.flowinfo = *(__be32 *)f.ip6 & bpf_htonl(0x0fffffff);
 		fib.l4_protocol = f.ip6->nexthdr;
@@ -200,22 +200,22 @@ int xdp_router_func(struct xdp_md *ctx)
 			f.ip6->hop_limit--;
 		__builtin_memcpy(f.eth->h_dest, fib.dmac, ETH_ALEN);
 		__builtin_memcpy(f.eth->h_source, fib.smac, ETH_ALEN);
-		return record_action(ctx, bpf_redirect(fib.ifindex, 0));
+		return xdp_stats_record_action(ctx, bpf_redirect(fib.ifindex, 0));
 	case BPF_FIB_LKUP_RET_BLACKHOLE:
 	case BPF_FIB_LKUP_RET_UNREACHABLE:
 	case BPF_FIB_LKUP_RET_PROHIBIT:
-		return record_action(ctx, XDP_DROP);
+		return xdp_stats_record_action(ctx, XDP_DROP);
 	default:
 		/* Local delivery (not forwarded), no neighbour entry yet, forwarding off, ...:
 		 * the kernel handles it (and resolves the neighbour for the next packet). */
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	}
 }
 
 SEC("xdp_pass")
 int xdp_pass_func(struct xdp_md *ctx)
 {
-	return record_action(ctx, XDP_PASS);
+	return xdp_stats_record_action(ctx, XDP_PASS);
 }
 
 char _license[] SEC("license") = "GPL";

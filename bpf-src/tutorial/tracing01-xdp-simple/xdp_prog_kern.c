@@ -15,7 +15,7 @@
  *   t unload -n NAME                             (removes the pins: the tracepoint link goes too)
  */
 #include "packet03_helpers.h"
-#include "xdp_stats.h"
+#include "xdp_stats_kern.h"
 
 /* The fields of xdp:xdp_exception after the common ones (tracefs events/xdp/xdp_exception/format). */
 struct xdp_exception_ctx {
@@ -45,19 +45,19 @@ int xdp_abort_func(struct xdp_md *ctx)
 	struct p03_frame f;
 
 	if (p03_parse(ctx, &f) < 0 || !f.l4)
-		return record_action(ctx, XDP_PASS);
+		return xdp_stats_record_action(ctx, XDP_PASS);
 	if (f.ip4 && f.proto == IPPROTO_ICMP) {
 		struct icmphdr *icmp = f.l4;
 
 		if ((void *)(icmp + 1) <= data_end && icmp->type == ICMP_ECHO)
-			return record_action(ctx, XDP_ABORTED);
+			return xdp_stats_record_action(ctx, XDP_ABORTED);
 	} else if (f.ip6 && f.proto == IPPROTO_ICMPV6) {
 		struct icmp6hdr *icmp6 = f.l4;
 
 		if ((void *)(icmp6 + 1) <= data_end && icmp6->icmp6_type == ICMPV6_ECHO_REQUEST)
-			return record_action(ctx, XDP_ABORTED);
+			return xdp_stats_record_action(ctx, XDP_ABORTED);
 	}
-	return record_action(ctx, XDP_PASS);
+	return xdp_stats_record_action(ctx, XDP_PASS);
 }
 
 SEC("tracepoint/xdp/xdp_exception")

@@ -2,6 +2,7 @@ package io.jbpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.testing.Background;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Objects;
 import io.jbpf.testing.Sh;
@@ -53,18 +54,10 @@ class XdpTutorialLoaderIT {
             // The peer's ARP entry first, so that the capture holds the echo requests only.
             assertThat(env.ping(1, true)).isEqualTo(1);
             Path pcap = lesson.resolve("x.pcap");
-            Path err = lesson.resolve("dump.err");
-            Process dump = new ProcessBuilder(TestEnv.script(), "dump", "-n", env.name, "--", "-w", pcap.toString(), "--count", "3")
-                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (!java.nio.file.Files.readString(err).contains("listening on " + env.name)) {
-                assertThat(dump.isAlive()).as(java.nio.file.Files.readString(err)).isTrue();
-                assertThat(System.nanoTime()).as("t dump started").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Background dump = env.background("listening on " + env.name, "dump", "-w", pcap.toString(), "--count", "3");
             assertThat(env.ping(3, true)).isEqualTo(3);
-            assertThat(dump.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("t dump ends after --count 3").isTrue();
-            assertThat(dump.exitValue()).as(java.nio.file.Files.readString(err)).isZero();
+            String out = dump.output(30);
+            assertThat(dump.exit()).as("t dump ends by itself after --count 3: " + out).isZero();
             Sh.Result read = Sh.run("tcpdump", "-nn", "-r", pcap.toString());
             assertThat(read.out().strip().split("\n")).hasSize(3)
                     .allSatisfy(l -> assertThat(l).contains("> " + env.info("IP4_XDP") + ": ICMP echo request"));

@@ -1,8 +1,9 @@
 package io.jbpf;
 
-import static io.jbpf.TutorialEnv.received;
+import static io.jbpf.testing.TestEnv.received;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jbpf.testing.Background;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.Sh;
 import io.jbpf.testing.TestEnv;
@@ -70,11 +71,11 @@ class XdpTutorialPacketIT {
     /** packet01: echo requests with an even sequence number are dropped: ping -c 6 gets replies 1, 3, 5. */
     @Test
     void packet01DropsEvenSequenceEchoRequests() {
-        Path lesson = TutorialEnv.lesson("packet01-parsing");
-        try (TutorialEnv env = TutorialEnv.setup("--legacy-ip")) {
+        Path lesson = TestEnv.lesson("packet01-parsing");
+        try (TestEnv env = TestEnv.setupAs("ta", "--legacy-ip")) {
             env.load(lesson, "-F", "--progsec", "xdp_packet_parser");
             for (boolean ipv4 : new boolean[] {false, true}) {
-                Sh.Result ping = env.ping(6, ipv4);
+                Sh.Result ping = env.pingOutput(6, ipv4);
                 assertThat(received(ping)).as(ping.out()).isEqualTo(3);
                 assertThat(ping.out()).contains("icmp_seq=1 ", "icmp_seq=3 ", "icmp_seq=5 ")
                         .doesNotContain("icmp_seq=2 ", "icmp_seq=4 ", "icmp_seq=6 ");
@@ -92,17 +93,17 @@ class XdpTutorialPacketIT {
      */
     @Test
     void packet02RewritesTheDestinationPortWithAValidChecksum() {
-        Path lesson = TutorialEnv.lesson("packet02-rewriting");
-        try (TutorialEnv env = TutorialEnv.setup("--legacy-ip")) {
+        Path lesson = TestEnv.lesson("packet02-rewriting");
+        try (TestEnv env = TestEnv.setupAs("ta", "--legacy-ip")) {
             String peer4 = env.info("IP4_PEER");
             String peer6 = env.info("IP6_PEER");
             String xdp4 = env.info("IP4_XDP");
             String xdp6 = env.info("IP6_XDP");
-            TutorialEnv.Background listener = env.execXdp("ready", "python3", "-c", LISTEN_UDP, "5000", "2");
+            Background listener = env.background("ready", "exec-xdp", "python3", "-c", LISTEN_UDP, "5000", "2");
             sendUdp(env, peer4, xdp4, "5001", "before");
 
             env.load(lesson, "-F", "--progsec", "xdp_port_rewrite");
-            TutorialEnv.Background tcpdump = env.tcpdump("-Q", "in", "-vv", "-c", "3", "udp or tcp");
+            Background tcpdump = env.tcpdump("-Q", "in", "-vv", "-c", "3", "udp or tcp");
             sendUdp(env, peer4, xdp4, "5001", "via-ipv4");
             sendUdp(env, peer6, xdp6, "5001", "via-ipv6");
             Sh.Result tcp = env.t("exec", "--", "timeout", "2", "bash", "-c", "exec 3<>/dev/tcp/" + xdp4 + "/8081");
@@ -126,14 +127,14 @@ class XdpTutorialPacketIT {
      */
     @Test
     void packet02VlanPushTagsUntaggedFrames() {
-        Path lesson = TutorialEnv.lesson("packet02-rewriting");
-        try (TutorialEnv env = TutorialEnv.setup("--legacy-ip")) {
+        Path lesson = TestEnv.lesson("packet02-rewriting");
+        try (TestEnv env = TestEnv.setupAs("ta", "--legacy-ip")) {
             // ARP first: with the program on, the peer's ARP requests arrive tagged too and go unanswered.
-            assertThat(received(env.ping(1, true))).isEqualTo(1);
+            assertThat(received(env.pingOutput(1, true))).isEqualTo(1);
             env.load(lesson, "-F", "--progsec", "xdp_vlan_push");
             // libpcap's "icmp" matches untagged frames only: a tagged one needs "vlan" in the filter.
-            TutorialEnv.Background tcpdump = env.tcpdump("-Q", "in", "-e", "-c", "3", "vlan and icmp");
-            env.ping(3, true);
+            Background tcpdump = env.tcpdump("-Q", "in", "-e", "-c", "3", "vlan and icmp");
+            env.pingOutput(3, true);
             List<String> lines = Arrays.stream(tcpdump.output(10).split("\n")).filter(l -> l.contains("ICMP echo request")).toList();
             assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).contains("ethertype 802.1Q (0x8100)", "vlan 1, p 0, ethertype IPv4"));
         }
@@ -154,8 +155,8 @@ class XdpTutorialPacketIT {
             assertThat(r.err()).contains("this kernel has no 802.1Q VLANs (CONFIG_VLAN_8021Q");
             return;
         }
-        Path lesson = TutorialEnv.lesson("packet02-rewriting");
-        try (TutorialEnv env = TutorialEnv.setup("--legacy-ip", "--vlan")) {
+        Path lesson = TestEnv.lesson("packet02-rewriting");
+        try (TestEnv env = TestEnv.setupAs("ta", "--legacy-ip", "--vlan")) {
             // veth offloads VLAN tags by default: the tag travels beside the frame (skb metadata) and
             // XDP never sees it. setup --vlan turns the offload off on both ends, as the xdp-tutorial's
             // testenv and the kernel's test_xdp_vlan.sh do.
@@ -169,7 +170,7 @@ class XdpTutorialPacketIT {
             assertThat(warm.exit()).as(warm.all()).isZero();
 
             env.load(lesson, "-F", "--progsec", "xdp_vlan_pop");
-            TutorialEnv.Background pop = env.tcpdump("-Q", "in", "-e", "-c", "3", "icmp");
+            Background pop = env.tcpdump("-Q", "in", "-e", "-c", "3", "icmp");
             Sh.Result overVlan = env.t("ping", "--legacy-ip", "--vlan", "1", "-c", "3");
             assertThat(received(overVlan)).as("answered over VLAN 1: " + overVlan.out()).isEqualTo(3);
             assertThat(requests(pop.output(10))).hasSize(3).allSatisfy(l -> assertThat(l).doesNotContain("vlan").contains("ethertype IPv4"));
@@ -183,13 +184,13 @@ class XdpTutorialPacketIT {
      */
     @Test
     void packet02VlanSwapPopsTaggedAndTagsUntaggedFrames() {
-        Path lesson = TutorialEnv.lesson("packet02-rewriting");
-        try (TutorialEnv env = TutorialEnv.setup("--legacy-ip")) {
+        Path lesson = TestEnv.lesson("packet02-rewriting");
+        try (TestEnv env = TestEnv.setupAs("ta", "--legacy-ip")) {
             String peer4 = env.info("IP4_PEER");
             String xdp4 = env.info("IP4_XDP");
             String mac = xdpMac(env);
             env.load(lesson, "-F", "--progsec", "xdp_vlan_swap");
-            TutorialEnv.Background tcpdump = env.tcpdump("-Q", "in", "-e", "-c", "2", "udp or (vlan and udp)");
+            Background tcpdump = env.tcpdump("-Q", "in", "-e", "-c", "2", "udp or (vlan and udp)");
             Sh.Result tagged = env.t("exec", "--", "python3", "-c", SEND_FRAME, "veth0", mac, "2", peer4, xdp4, "31000");
             assertThat(tagged.exit()).as(tagged.all()).isZero();
             Sh.Result untagged = env.t("exec", "--", "python3", "-c", SEND_FRAME, "veth0", mac, "0", peer4, xdp4, "31001");
@@ -224,7 +225,7 @@ class XdpTutorialPacketIT {
             s.send(bytes.fromhex(dst.replace(":", "")) + src + tag + struct.pack("!H", 0x0800) + ip + udp)
             """;
 
-    private static String xdpMac(TutorialEnv env) {
+    private static String xdpMac(TestEnv env) {
         Sh.Result r = Sh.run("ip", "-n", env.name + "-xdp", "-br", "link", "show", "dev", env.name);
         assertThat(r.exit()).as(r.all()).isZero();
         return r.out().trim().split("\\s+")[2];
@@ -234,7 +235,7 @@ class XdpTutorialPacketIT {
         return Arrays.stream(tcpdump.split("\n")).filter(l -> l.contains("ICMP echo request")).toList();
     }
 
-    private static void sendUdp(TutorialEnv env, String from, String to, String port, String payload) {
+    private static void sendUdp(TestEnv env, String from, String to, String port, String payload) {
         Sh.Result r = env.t("exec", "--", "python3", "-c", SEND_UDP, from, to, port, payload);
         assertThat(r.exit()).as(r.all()).isZero();
     }

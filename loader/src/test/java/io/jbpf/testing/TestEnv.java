@@ -2,6 +2,7 @@ package io.jbpf.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -125,15 +126,63 @@ public final class TestEnv implements AutoCloseable {
 
     /** Pings the XDP end from the peer {@code count} times; returns how many replies came back. */
     public int ping(int count, boolean ipv4) {
-        List<String> args = new ArrayList<>();
+        return received(pingOutput(count, ipv4, "-i", "0.2", "-W", "1"));
+    }
+
+    /** {@code t ping [--legacy-ip] -c COUNT [-- ARGS]}, which may fail (dropped pings); its output. */
+    public Sh.Result pingOutput(int count, boolean ipv4, String... args) {
+        List<String> all = new ArrayList<>();
         if (ipv4) {
-            args.add("--legacy-ip");
+            all.add("--legacy-ip");
         }
-        args.addAll(List.of("-c", String.valueOf(count), "--", "-i", "0.2", "-W", "1"));
-        Sh.Result r = t("ping", args.toArray(String[]::new));
-        Matcher m = Pattern.compile("(\\d+) received").matcher(r.out());
-        assertThat(m.find()).as("ping output: %s", r.all()).isTrue();
+        all.addAll(List.of("-c", String.valueOf(count)));
+        if (args.length > 0) {
+            all.add("--");
+            all.addAll(Arrays.asList(args));
+        }
+        return t("ping", all.toArray(String[]::new));
+    }
+
+    /** How many replies a ping got. */
+    public static int received(Sh.Result ping) {
+        Matcher m = Pattern.compile("(\\d+) received").matcher(ping.out());
+        assertThat(m.find()).as("ping output: %s", ping.all()).isTrue();
         return Integer.parseInt(m.group(1));
+    }
+
+    /** A lesson's build directory, bpf-src/build/tutorial/LESSON: where the learner runs {@code t load}. */
+    public static Path lesson(String dir) {
+        Path p = Objects.path("tutorial/" + dir);
+        assertThat(p).as("lesson built (make -C bpf-src)").isDirectory();
+        return p;
+    }
+
+    /** {@code t load -- ARGS} in the lesson's directory, which must succeed. */
+    public Sh.Result load(Path lesson, String... args) {
+        List<String> all = new ArrayList<>(List.of("--"));
+        all.addAll(Arrays.asList(args));
+        Sh.Result r = tIn(lesson, "load", all.toArray(String[]::new));
+        assertThat(r.exit()).as(r.all()).isZero();
+        return r;
+    }
+
+    /** The jbpf launcher, for {@code t exec-xdp -- JBPF ...}. */
+    public static String launcher() {
+        return Kernel.root().resolve("jbpf").toString();
+    }
+
+    /** {@code t tcpdump -- -l -nn ARGS} started in the background; returns once tcpdump listens. */
+    public Background tcpdump(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(script(), "tcpdump", "-n", name, "--", "-l", "-nn"));
+        cmd.addAll(Arrays.asList(args));
+        return new Background(cmd, "listening on");
+    }
+
+    /** {@code t COMMAND -n NAME -- ARGS} started in the background; returns once it wrote {@code ready} to stderr. */
+    public Background background(String ready, String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(script(), command, "-n", name, "--"));
+        all.addAll(Arrays.asList(args));
+        return new Background(all, ready);
     }
 
     /** Sets a sysctl in the XDP end's netns (never the root namespace). */
