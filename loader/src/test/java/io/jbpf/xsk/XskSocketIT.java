@@ -1,0 +1,308 @@
+package io.jbpf.xsk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jbpf.common.BpfException;
+import io.jbpf.link.XdpMode;
+import io.jbpf.testing.Fds;
+import io.jbpf.testing.Kernel;
+import io.jbpf.testing.NetNs;
+import io.jbpf.testing.Sh;
+import io.jbpf.uapi.Errno;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AF_XDP sockets on a veth pair in two network namespaces ({@code xk<N>} holds the XDP end,
+ * {@code xk<N>p} the sender): jbpf's redirect program attached natively, a socket in copy mode
+ * on queue 0, UDP datagrams sent from the peer namespace with a Java socket. IPv6 is off on both
+ * ends and the peer has a static neighbour entry, so no ND or ARP traffic reaches the socket.
+ */
+class XskSocketIT {
+    private static final int PORT = 9099;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private String ns;
+    private String peerNs;
+    private String dev;
+    private String addr;
+
+    @BeforeEach
+    void setUp() {
+        Kernel.require();
+        int n = ThreadLocalRandom.current().nextInt(10000, 99999);
+        ns = "xk" + n;
+        peerNs = "xk" + n + "p";
+        dev = "xk" + n;
+        String peerDev = "xk" + n + "p";
+        addr = "10.201." + (n % 250) + ".1";
+        String peerAddr = "10.201." + (n % 250) + ".2";
+        sh("ip", "netns", "add", ns);
+        sh("ip", "netns", "add", peerNs);
+        for (String s : List.of(ns, peerNs)) {
+            sh("ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+            sh("ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        }
+        sh("ip", "link", "add", dev, "netns", ns, "type", "veth", "peer", "name", peerDev, "netns", peerNs);
+        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev);
+        sh("ip", "-n", peerNs, "addr", "add", peerAddr + "/24", "dev", peerDev);
+        sh("ip", "-n", ns, "link", "set", dev, "up");
+        sh("ip", "-n", peerNs, "link", "set", peerDev, "up");
+        String mac = sh("ip", "-n", ns, "-br", "link", "show", dev).out().trim().split("\\s+")[2];
+        sh("ip", "-n", peerNs, "neigh", "replace", addr, "lladdr", mac, "dev", peerDev, "nud", "permanent");
+        int tries = 0;
+        while (ping(1) != 1) {
+            assertThat(++tries).as("the pair answers pings before any program is attached").isLessThan(10);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        Sh.run("ip", "netns", "del", ns);
+        Sh.run("ip", "netns", "del", peerNs);
+    }
+
+    private static Sh.Result sh(String... cmd) {
+        Sh.Result r = Sh.run(cmd);
+        assertThat(r.exit()).as("%s: %s", String.join(" ", cmd), r.all()).isZero();
+        return r;
+    }
+
+    private int ping(int count) {
+        Sh.Result r = Sh.run("ip", "netns", "exec", peerNs, "ping", "-n", "-q", "-c", String.valueOf(count), "-i", "0.2",
+                "-W", "1", addr);
+        var m = java.util.regex.Pattern.compile("(\\d+) (packets )?received").matcher(r.out());
+        assertThat(m.find()).as("ping output: %s", r.all()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Sends datagrams "xsk <first>" .. "xsk <first+count-1>" to the XDP end, from the peer namespace. */
+    private void send(int first, int count) {
+        NetNs.call(peerNs, () -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                InetAddress to = InetAddress.getByName(addr);
+                for (int i = first; i < first + count; i++) {
+                    byte[] b = ("xsk " + i).getBytes(StandardCharsets.US_ASCII);
+                    s.send(new DatagramPacket(b, b.length, to, PORT));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Counts the test's datagrams by sequence number (Ethernet, IPv4, UDP to PORT, "xsk N"), allocating nothing. */
+    private static final class Counter implements PacketHandler {
+        final int[] seen;
+        int frames;
+        int ours;
+        int malformed;
+
+        Counter(int capacity) {
+            seen = new int[capacity];
+        }
+
+        @Override
+        public void onPacket(ByteBuffer b, int off, int len) {
+            frames++;
+            if (len < 14 + 20 + 8 || (b.get(off + 12) & 0xff) != 0x08 || b.get(off + 13) != 0 || b.get(off + 23) != 17) {
+                return;
+            }
+            int ip = off + 14;
+            int udp = ip + (b.get(ip) & 0x0f) * 4;
+            if ((((b.get(udp + 2) & 0xff) << 8) | (b.get(udp + 3) & 0xff)) != PORT) {
+                return;
+            }
+            int payload = udp + 8;
+            int end = off + len;
+            if (end - payload < 5 || b.get(payload) != 'x' || b.get(payload + 1) != 's' || b.get(payload + 2) != 'k'
+                    || b.get(payload + 3) != ' ') {
+                malformed++;
+                return;
+            }
+            int seq = 0;
+            for (int i = payload + 4; i < end; i++) {
+                seq = seq * 10 + (b.get(i) - '0');
+            }
+            ours++;
+            if (seq >= 0 && seq < seen.length) {
+                seen[seq]++;
+            } else {
+                malformed++;
+            }
+        }
+    }
+
+    /** Receives until {@code counter} has {@code ours} of the test's datagrams or 10 s pass. */
+    private static void receive(XskSocket s, Counter counter, int ours) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (counter.ours < ours && System.nanoTime() < deadline) {
+            if (s.receive(64, counter) == 0) {
+                s.poll(100);
+            }
+        }
+    }
+
+    private static long socketMappings() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:[")).count();
+    }
+
+    private static boolean mapped(long address) throws IOException {
+        String prefix = Long.toHexString(address) + "-";
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(l -> l.startsWith(prefix));
+    }
+
+    @Test
+    void rxdropCountsExactlyTheDatagramsSentAndAllocatesNothingPerPacket() throws Exception {
+        int fdsBefore = Fds.count();
+        long ringMappingsBefore = socketMappings();
+        Umem umem = Umem.allocate(4096, FrameSize.SIZE_2048, 0);
+        long umemAddress = umem.address();
+        XskRedirect redirect = NetNs.call(ns, () -> XskRedirect.attach(dev, XdpMode.NATIVE));
+        XskSocket s = NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults()
+                .withXskMap(redirect.map())));
+        try {
+            assertThat(socketMappings() - ringMappingsBefore).as("the four rings are mapped").isEqualTo(4);
+            assertThat(s.refill()).isEqualTo(2048);
+            assertThat(umem.freeFrames()).isEqualTo(2048);
+            int n = 500;
+            Counter c = new Counter(20_000);
+            send(0, n);
+            receive(s, c, n);
+            assertThat(c.ours).as("datagrams received").isEqualTo(n);
+            assertThat(c.frames).as("frames received (nothing else is on the wire)").isEqualTo(n);
+            assertThat(c.malformed).isZero();
+            for (int i = 0; i < n; i++) {
+                assertThat(c.seen[i]).as("datagram %d", i).isEqualTo(1);
+            }
+            assertThat(ping(2)).as("the kernel stack sees nothing: everything goes to the socket").isZero();
+            // Frames went back to the fill ring: the UMEM's free stack is untouched.
+            assertThat(umem.freeFrames()).isEqualTo(2048);
+
+            // 0 B per packet in the receive loop, measured on this thread while the peer sends:
+            // rounds of M packets until one allocates nothing (the first may still run code
+            // paths for the first time: class initialisation and linkage allocate once).
+            int m = 2000;
+            long tid = Thread.currentThread().getId();
+            long allocated = -1;
+            int sent = n;
+            for (int round = 0; round < 5 && allocated != 0; round++) {
+                int first = sent;
+                Thread sender = new Thread(() -> send(first, m));
+                sender.start(); // starting a thread allocates: not counted
+                long before = THREADS.getThreadAllocatedBytes(tid);
+                receive(s, c, sent + m);
+                allocated = THREADS.getThreadAllocatedBytes(tid) - before;
+                sender.join();
+                sent += m;
+                assertThat(c.ours).as("datagrams received").isEqualTo(sent);
+            }
+            assertThat(allocated).as("bytes allocated receiving %d packets", m).isZero();
+            XskStatistics st = s.statistics();
+            assertThat(st.rxDropped()).isZero();
+            assertThat(st.rxInvalidDescs()).isZero();
+        } finally {
+            s.close();
+            redirect.close();
+            umem.close();
+        }
+        assertThat(socketMappings()).as("rings unmapped").isEqualTo(ringMappingsBefore);
+        assertThat(mapped(umemAddress)).as("UMEM unmapped").isFalse();
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+        assertThat(ping(1)).as("with the program gone the stack answers again").isEqualTo(1);
+    }
+
+    @Test
+    void closingUnderTrafficRemovesTheSocketFromTheMapAndFreesEverything() throws Exception {
+        int fdsBefore = Fds.count();
+        long ringMappingsBefore = socketMappings();
+        try (XskRedirect redirect = NetNs.call(ns, () -> XskRedirect.attach(dev, XdpMode.NATIVE))) {
+            Umem umem = Umem.allocate(1024, FrameSize.SIZE_4096, 0);
+            long umemAddress = umem.address();
+            XskSocket s = NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults().withRingSizes(512)
+                    .withXskMap(redirect.map())));
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread sender = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    send(i % 1000, 50);
+                }
+            });
+            try {
+                s.refill();
+                sender.start();
+                Counter c = new Counter(1000);
+                receive(s, c, 200);
+                assertThat(c.ours).as("traffic arrives").isGreaterThanOrEqualTo(200);
+                s.close();
+                umem.close();
+                assertThat(socketMappings()).as("rings unmapped under traffic").isEqualTo(ringMappingsBefore);
+                assertThat(mapped(umemAddress)).as("UMEM unmapped").isFalse();
+                assertThatThrownBy(() -> s.rx().peek(1)).hasMessageContaining("closed");
+                // The map no longer sends queue 0 anywhere: bpf_redirect_map falls back to XDP_PASS.
+                assertThat(ping(2)).as("pings answered by the stack again, the program still attached").isEqualTo(2);
+                assertThat(redirect.link().progId()).isPositive();
+            } finally {
+                stop.set(true);
+                sender.join();
+                s.close();
+                umem.close();
+            }
+        }
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+    }
+
+    @Test
+    void zeroCopyOnVethIsAClearError() throws Exception {
+        int fdsBefore = Fds.count();
+        long ringMappingsBefore = socketMappings();
+        try (Umem umem = Umem.allocate(256, FrameSize.SIZE_4096, 0);
+             XskRedirect redirect = NetNs.call(ns, () -> XskRedirect.attach(dev, XdpMode.NATIVE))) {
+            assertThatThrownBy(() -> NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults()
+                    .withRingSizes(256).withBindFlags(EnumSet.of(BindFlag.ZERO_COPY)).withXskMap(redirect.map()))))
+                    .isInstanceOf(BpfException.class)
+                    .hasMessageContaining(dev + " queue 0")
+                    .hasMessageContaining("bind")
+                    .hasMessageContaining("zero-copy")
+                    .hasMessageContaining("BindFlag.COPY")
+                    .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EOPNOTSUPP));
+            // The failed socket left nothing behind, and a copy-mode socket still works on the queue.
+            assertThat(socketMappings()).isEqualTo(ringMappingsBefore);
+            try (XskSocket s = NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults().withRingSizes(256)
+                    .withXskMap(redirect.map())))) {
+                s.refill();
+                Counter c = new Counter(100);
+                send(0, 10);
+                receive(s, c, 10);
+                assertThat(c.ours).isEqualTo(10);
+            }
+        }
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+    }
+
+    @Test
+    void badDeviceAndQueueNameWhatFailed() {
+        try (Umem umem = Umem.allocate(64, FrameSize.SIZE_4096, 0)) {
+            assertThatThrownBy(() -> NetNs.call(ns, () -> XskSocket.open(umem, "xknothere", 0, XskOptions.defaults())))
+                    .hasMessageContaining("xknothere").hasMessageContaining("no device");
+            assertThatThrownBy(() -> NetNs.call(ns, () -> XskSocket.open(umem, dev, 7, XskOptions.defaults()
+                    .withRingSizes(64))))
+                    .isInstanceOf(BpfException.class)
+                    .hasMessageContaining(dev + " queue 7").hasMessageContaining("bind");
+        }
+    }
+}
