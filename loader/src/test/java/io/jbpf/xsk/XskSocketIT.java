@@ -42,6 +42,8 @@ class XskSocketIT {
     private String peerNs;
     private String dev;
     private String addr;
+    private String peerAddr;
+    private String peerDev;
 
     @BeforeEach
     void setUp() {
@@ -59,17 +61,30 @@ class XskSocketIT {
             sh("ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
             sh("ip", "netns", "exec", s, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
         }
-        sh("ip", "link", "add", dev, "netns", ns, "type", "veth", "peer", "name", peerDev, "netns", peerNs);
-        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev);
-        sh("ip", "-n", peerNs, "addr", "add", peerAddr + "/24", "dev", peerDev);
-        sh("ip", "-n", ns, "link", "set", dev, "up");
-        sh("ip", "-n", peerNs, "link", "set", peerDev, "up");
-        String mac = sh("ip", "-n", ns, "-br", "link", "show", dev).out().trim().split("\\s+")[2];
-        sh("ip", "-n", peerNs, "neigh", "replace", addr, "lladdr", mac, "dev", peerDev, "nud", "permanent");
+        this.peerAddr = peerAddr;
+        this.peerDev = peerDev;
+        pair(dev, peerDev, addr, peerAddr);
         int tries = 0;
         while (ping(1) != 1) {
             assertThat(++tries).as("the pair answers pings before any program is attached").isLessThan(10);
         }
+    }
+
+    /**
+     * A veth pair {@code a} (in ns, address {@code aAddr}/25) and {@code b} (in the peer ns), up,
+     * with a static neighbour entry for {@code a} in the peer.
+     */
+    private void pair(String a, String b, String aAddr, String bAddr) {
+        sh("ip", "link", "add", a, "netns", ns, "type", "veth", "peer", "name", b, "netns", peerNs);
+        sh("ip", "-n", ns, "addr", "add", aAddr + "/25", "dev", a);
+        sh("ip", "-n", peerNs, "addr", "add", bAddr + "/25", "dev", b);
+        sh("ip", "-n", ns, "link", "set", a, "up");
+        sh("ip", "-n", peerNs, "link", "set", b, "up");
+        sh("ip", "-n", peerNs, "neigh", "replace", aAddr, "lladdr", mac(ns, a), "dev", b, "nud", "permanent");
+    }
+
+    private static String mac(String netns, String device) {
+        return sh("ip", "-n", netns, "-br", "link", "show", device).out().trim().split("\\s+")[2];
     }
 
     @AfterEach
@@ -94,6 +109,10 @@ class XskSocketIT {
 
     /** Sends datagrams "xsk <first>" .. "xsk <first+count-1>" to the XDP end, from the peer namespace. */
     private void send(int first, int count) {
+        send(addr, first, count);
+    }
+
+    private void send(String addr, int first, int count) {
         NetNs.call(peerNs, () -> {
             try (DatagramSocket s = new DatagramSocket()) {
                 InetAddress to = InetAddress.getByName(addr);
@@ -292,6 +311,124 @@ class XskSocketIT {
             }
         }
         assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+    }
+
+    @Test
+    void twoSocketsOnTwoDevicesShareOneUmem() throws Exception {
+        String dev2 = dev + "b";
+        String addr2 = addr.substring(0, addr.lastIndexOf('.')) + ".129";
+        pair(dev2, dev + "c", addr2, addr.substring(0, addr.lastIndexOf('.')) + ".130");
+        int fdsBefore = Fds.count();
+        try (Umem umem = Umem.allocate(2048, FrameSize.SIZE_2048, 0);
+             XskRedirect r1 = NetNs.call(ns, () -> XskRedirect.attach(dev, XdpMode.NATIVE));
+             XskRedirect r2 = NetNs.call(ns, () -> XskRedirect.attach(dev2, XdpMode.NATIVE));
+             XskSocket s1 = NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults().withRingSizes(1024)
+                     .withXskMap(r1.map())));
+             XskSocket s2 = NetNs.call(ns, () -> XskSocket.open(umem, dev2, 0, XskOptions.defaults().withRingSizes(1024)
+                     .withXskMap(r2.map())))) {
+            assertThat(s2.fill()).as("another device: a fill ring of its own").isNotSameAs(s1.fill());
+            assertThat(s1.refill() + s2.refill()).isEqualTo(2048);
+            assertThat(umem.freeFrames()).isZero();
+            Counter c1 = new Counter(1000);
+            Counter c2 = new Counter(1000);
+            send(addr, 0, 300);
+            send(addr2, 0, 200);
+            receive(s1, c1, 300);
+            receive(s2, c2, 200);
+            assertThat(c1.ours).as("on %s", dev).isEqualTo(300);
+            assertThat(c2.ours).as("on %s", dev2).isEqualTo(200);
+            assertThat(c1.frames + c2.frames).isEqualTo(500);
+            assertThatThrownBy(s1::close).as("the UMEM's registering socket outlives its sharers")
+                    .hasMessageContaining("close them first");
+        }
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+    }
+
+    @Test
+    void transmitsThroughTheTxRingAndGetsTheFrameBackOnCompletion() throws Exception {
+        String peerMac = mac(peerNs, peerDev);
+        String ownMac = mac(ns, dev);
+        try (Umem umem = Umem.allocate(512, FrameSize.SIZE_2048, 0);
+             XskRedirect redirect = NetNs.call(ns, () -> XskRedirect.attach(dev, XdpMode.NATIVE));
+             XskSocket s = NetNs.call(ns, () -> XskSocket.open(umem, dev, 0, XskOptions.defaults().withRingSizes(256)
+                     .withXskMap(redirect.map())));
+             DatagramSocket receiver = NetNs.call(peerNs, () -> new DatagramSocket(PORT, InetAddress.getByName(peerAddr)))) {
+            receiver.setSoTimeout(3000);
+            int count = 20;
+            long[] frames = new long[count];
+            ByteBuffer b = umem.buffer();
+            for (int i = 0; i < count; i++) {
+                frames[i] = umem.allocateFrame();
+                byte[] p = Packets.udp(ownMac, peerMac, addr, peerAddr, 4000, PORT, ("tx " + i).getBytes(StandardCharsets.US_ASCII));
+                b.put((int) frames[i], p);
+                assertThat(s.tx().reserve(1)).isEqualTo(1);
+                s.tx().descriptor(0, frames[i], p.length);
+                s.tx().submit(1);
+            }
+            s.wakeupTx();
+            for (int i = 0; i < count; i++) {
+                DatagramPacket got = new DatagramPacket(new byte[64], 64);
+                receiver.receive(got);
+                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII)).isEqualTo("tx " + i);
+            }
+            int done = 0;
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (done < count && System.nanoTime() < deadline) {
+                int n = s.completion().peek(count);
+                for (int i = 0; i < n; i++) {
+                    assertThat(s.completion().address(i)).isEqualTo(frames[done + i]);
+                    umem.freeFrame(s.completion().address(i));
+                }
+                s.completion().release(n);
+                done += n;
+                if (n == 0) {
+                    s.wakeupTx();
+                    Thread.sleep(10);
+                }
+            }
+            assertThat(done).as("frames completed").isEqualTo(count);
+            assertThat(umem.freeFrames()).isEqualTo(512);
+        }
+    }
+
+    /** Ethernet + IPv4 + UDP frames, built by hand. */
+    private static final class Packets {
+        static byte[] udp(String srcMac, String dstMac, String src, String dst, int sport, int dport, byte[] payload) {
+            ByteBuffer p = ByteBuffer.allocate(14 + 20 + 8 + payload.length);
+            p.put(mac(dstMac)).put(mac(srcMac)).putShort((short) 0x0800);
+            int ip = p.position();
+            p.put((byte) 0x45).put((byte) 0).putShort((short) (20 + 8 + payload.length)).putShort((short) 0)
+                    .putShort((short) 0x4000).put((byte) 64).put((byte) 17).putShort((short) 0)
+                    .put(ip4(src)).put(ip4(dst));
+            int sum = 0;
+            for (int i = ip; i < ip + 20; i += 2) {
+                sum += p.getShort(i) & 0xffff;
+            }
+            sum = (sum & 0xffff) + (sum >>> 16);
+            sum = (sum & 0xffff) + (sum >>> 16);
+            p.putShort(ip + 10, (short) ~sum);
+            p.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0);
+            p.put(payload);
+            return p.array();
+        }
+
+        private static byte[] mac(String s) {
+            String[] parts = s.split(":");
+            byte[] b = new byte[6];
+            for (int i = 0; i < 6; i++) {
+                b[i] = (byte) Integer.parseInt(parts[i], 16);
+            }
+            return b;
+        }
+
+        private static byte[] ip4(String s) {
+            String[] parts = s.split("\\.");
+            byte[] b = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                b[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            return b;
+        }
     }
 
     @Test
