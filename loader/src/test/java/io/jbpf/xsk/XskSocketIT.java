@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jbpf.common.BpfException;
 import io.jbpf.link.XdpMode;
+import io.jbpf.testing.CliRun;
 import io.jbpf.testing.Fds;
 import io.jbpf.testing.Kernel;
 import io.jbpf.testing.NetNs;
@@ -429,6 +430,40 @@ class XskSocketIT {
             }
             return b;
         }
+    }
+
+    @Test
+    void xdpsockRxdropCountsThePacketsAndLeavesNothingBehind() throws Exception {
+        int fdsBefore = Fds.count();
+        java.util.concurrent.atomic.AtomicReference<CliRun> run = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cli = new Thread(() -> run.set(CliRun.in(ns, "xdpsock", "--dev", dev, "--rxdrop", "--copy",
+                "--interval", "500ms", "--duration", "3s")));
+        cli.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Sh.run("ip", "-n", ns, "link", "show", dev).out().contains("xdp") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200); // the socket is opened right after the program is attached
+        send(0, 1000);
+        cli.join();
+        CliRun r = run.get();
+        assertThat(r.exit()).as("%s%s", r.out(), r.err()).isZero();
+        assertThat(r.out()).contains(" sock0@" + dev + ":0 rxdrop xdp-drv copy").contains("pps").contains("\nrx ")
+                .contains(" 1000 packets received");
+        assertThat(Sh.run("ip", "-n", ns, "link", "show", dev).out()).as("program detached").doesNotContain("xdp");
+        assertThat(ping(1)).isEqualTo(1);
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+        assertThat(socketMappings()).isZero();
+    }
+
+    @Test
+    void xdpsockUsageErrors() {
+        assertThat(CliRun.of("xdpsock", "--dev", dev).err()).contains("--rxdrop");
+        assertThat(CliRun.of("xdpsock", "--dev", dev, "--rxdrop", "--copy", "--zero-copy").exit()).isEqualTo(2);
+        CliRun zc = CliRun.in(ns, "xdpsock", "--dev", dev, "--rxdrop", "--zero-copy", "--duration", "1s");
+        assertThat(zc.exit()).isEqualTo(1);
+        assertThat(zc.err()).contains("zero-copy").contains("BindFlag.COPY");
+        assertThat(Sh.run("ip", "-n", ns, "link", "show", dev).out()).as("program detached").doesNotContain("xdp");
     }
 
     @Test
