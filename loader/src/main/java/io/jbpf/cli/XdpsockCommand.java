@@ -130,7 +130,7 @@ final class XdpsockCommand extends CliCommand {
 
     private static void print(PrintWriter out, long elapsedNs, long packets, long total) {
         double seconds = elapsedNs / 1e9;
-        out.printf(Locale.ROOT, "%n %-18s %-14s %-14s %-14.2f%n", "", "pps", "pkts", seconds);
+        out.printf(Locale.ROOT, "%n%-18s %-14s %-14s %-14.2f%n", "", "pps", "pkts", seconds);
         out.printf(Locale.ROOT, "%-18s %-14d %-14d%n", "rx", Math.round(packets / seconds), total);
         out.printf(Locale.ROOT, "%-18s %-14d %-14d%n", "tx", 0, 0);
         out.flush();

@@ -23,6 +23,7 @@ public record XskOptions(int rxSize, int txSize, int fillSize, int completionSiz
         return new XskOptions(2048, 2048, 2048, 2048, EnumSet.of(BindFlag.COPY, BindFlag.USE_NEED_WAKEUP), null);
     }
 
+    /** Checks the ring sizes (powers of two), that COPY and ZERO_COPY are not both asked for, and the map's type. */
     public XskOptions {
         for (int n : new int[] {rxSize, txSize, fillSize, completionSize}) {
             if (n <= 0 || (n & (n - 1)) != 0) {
