@@ -209,7 +209,7 @@ public final class XskSocket implements AutoCloseable {
                 sleep(BIND_BUSY_SLEEP_MILLIS);
                 continue;
             }
-            throw new BpfException(where + ": bind" + options.bindFlags() + bindHint(errno, options), errno);
+            throw new BpfException(where + ": bind (flags " + options.bindFlags() + ")" + bindHint(errno, options), errno);
         }
     }
 
