@@ -2,6 +2,10 @@ package io.jbpf.cli;
 
 import io.jbpf.link.XdpMode;
 import io.jbpf.xsk.BindFlag;
+import io.jbpf.xsk.CompletionRing;
+import io.jbpf.xsk.FillRing;
+import io.jbpf.xsk.RxRing;
+import io.jbpf.xsk.TxRing;
 import io.jbpf.xsk.FrameSize;
 import io.jbpf.xsk.PacketHandler;
 import io.jbpf.xsk.Umem;
@@ -18,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code jbpf xdpsock --dev DEV [--queue Q] --rxdrop [--copy | --zero-copy] [--interval 1s]}:
+ * {@code jbpf xdpsock --dev DEV [--queue Q] (--rxdrop | --echo) [--copy | --zero-copy] [--interval 1s]}:
  * an AF_XDP socket on one queue of a device, as the kernel's xdpsock sample runs it: jbpf's
  * redirect program on the device sends the queue's packets to the socket, which drops them
- * (returns their frames to the fill ring) and prints rx packets/s every interval. Stops after
+ * (returns their frames to the fill ring) or, with --echo, answers ICMP and ICMPv6 echo requests
+ * through its TX ring, and prints rx and tx packets/s every interval. Stops after
  * --duration or on Ctrl-C / SIGTERM, and then detaches the program and frees the socket and its
  * memory.
  */
@@ -33,7 +38,9 @@ final class XdpsockCommand extends CliCommand {
     private final OptionSpec deviceOpt = required("DEV", String.class, "device to receive from", "--dev", "-i");
     private final OptionSpec queueOpt = checked("Q", Integer.class, new IntRangeConverter(0, 63, "a queue index"), "0",
             "receive queue, 0 to 63 (default: ${DEFAULT-VALUE})", "--queue", "-q");
-    private final OptionSpec rxdropOpt = flag("drop every packet received (the only benchmark so far)", "--rxdrop", "-r");
+    private final OptionSpec rxdropOpt = flag("drop every packet received", "--rxdrop", "-r");
+    private final OptionSpec echoOpt = flag("answer ICMP and ICMPv6 echo requests from user space (the xdp-tutorial's "
+            + "advanced03 assignment); drop every other packet", "--echo", "-e");
     private final OptionSpec copyOpt = flag("copy mode (XDP_COPY): works on every device, veth included", "--copy", "-c");
     private final OptionSpec zeroCopyOpt = flag("zero-copy mode (XDP_ZEROCOPY): drivers with AF_XDP zero-copy only",
             "--zero-copy", "-z");
@@ -56,9 +63,10 @@ final class XdpsockCommand extends CliCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!isSet(rxdropOpt)) {
-            throw usageError("xdpsock needs --rxdrop (the only mode so far)");
+        if (isSet(rxdropOpt) == isSet(echoOpt)) {
+            throw usageError("xdpsock needs one of --rxdrop and --echo");
         }
+        boolean echo = isSet(echoOpt);
         if (isSet(copyOpt) && isSet(zeroCopyOpt)) {
             throw usageError("--copy and --zero-copy exclude each other");
         }
@@ -90,7 +98,7 @@ final class XdpsockCommand extends CliCommand {
              XskSocket socket = XskSocket.open(umem, device, queue, XskOptions.defaults().withBindFlags(flags)
                      .withXskMap(redirect.map()))) {
             socket.refill();
-            out.printf(" sock0@%s:%d rxdrop xdp-%s %s%n", device, queue, mode == XdpMode.SKB ? "skb" : "drv",
+            out.printf(" sock0@%s:%d %s xdp-%s %s%n", device, queue, echo ? "echo" : "rxdrop", mode == XdpMode.SKB ? "skb" : "drv",
                     flags.contains(BindFlag.ZERO_COPY) ? "zero-copy" : flags.contains(BindFlag.COPY) ? "copy" : "");
             out.flush();
             long start = System.nanoTime();
@@ -98,26 +106,39 @@ final class XdpsockCommand extends CliCommand {
             long nextPrint = start + intervalNs;
             long lastPrint = start;
             long lastPackets = 0;
+            long lastReplies = 0;
+            Echo echoer = echo ? new Echo(socket) : null;
             while (!stop && System.nanoTime() < deadline) {
-                if (socket.receive(BATCH, drop) == 0) {
+                int got = echo ? echoer.run() : socket.receive(BATCH, drop);
+                if (got == 0) {
                     socket.poll((int) Math.max(1, Math.min(100, (Math.min(nextPrint, deadline) - System.nanoTime()) / MS)));
                 }
                 long now = System.nanoTime();
                 if (now >= nextPrint) {
-                    print(out, now - lastPrint, drop.packets - lastPackets, drop.packets);
+                    long packets = echo ? echoer.packets : drop.packets;
+                    long replies = echo ? echoer.replies : 0;
+                    print(out, now - lastPrint, packets - lastPackets, packets, replies - lastReplies, replies);
                     lastPrint = now;
-                    lastPackets = drop.packets;
+                    lastPackets = packets;
+                    lastReplies = replies;
                     nextPrint = now + intervalNs;
                 }
             }
             long now = System.nanoTime();
+            long packets = echo ? echoer.packets : drop.packets;
+            long replies = echo ? echoer.replies : 0;
             if (now - lastPrint >= intervalNs / 10) {
-                print(out, now - lastPrint, drop.packets - lastPackets, drop.packets);
+                print(out, now - lastPrint, packets - lastPackets, packets, replies - lastReplies, replies);
+            }
+            if (echo) {
+                drop.packets = echoer.packets;
+                drop.bytes = echoer.bytes;
             }
             XskStatistics st = socket.statistics();
             out.printf("%n %d packets received, %d bytes; dropped by the kernel: %d (rx ring full %d, fill ring empty %d, "
-                    + "invalid %d)%n", drop.packets, drop.bytes, st.rxDropped() + st.rxRingFull() + st.rxInvalidDescs(),
-                    st.rxRingFull(), st.rxFillRingEmptyDescs(), st.rxInvalidDescs());
+                    + "invalid %d)%s%n", drop.packets, drop.bytes, st.rxDropped() + st.rxRingFull() + st.rxInvalidDescs(),
+                    st.rxRingFull(), st.rxFillRingEmptyDescs(), st.rxInvalidDescs(),
+                    echo ? "; " + replies + " echo replies sent" : "");
         } finally {
             done.countDown();
             if (!stop) {
@@ -128,11 +149,11 @@ final class XdpsockCommand extends CliCommand {
         return 0;
     }
 
-    private static void print(PrintWriter out, long elapsedNs, long packets, long total) {
+    private static void print(PrintWriter out, long elapsedNs, long packets, long total, long sent, long sentTotal) {
         double seconds = elapsedNs / 1e9;
         out.printf(Locale.ROOT, "%n%-18s %-14s %-14s %-14.2f%n", "", "pps", "pkts", seconds);
         out.printf(Locale.ROOT, "%-18s %-14d %-14d%n", "rx", Math.round(packets / seconds), total);
-        out.printf(Locale.ROOT, "%-18s %-14d %-14d%n", "tx", 0, 0);
+        out.printf(Locale.ROOT, "%-18s %-14d %-14d%n", "tx", Math.round(sent / seconds), sentTotal);
         out.flush();
     }
 
@@ -145,6 +166,84 @@ final class XdpsockCommand extends CliCommand {
         public void onPacket(ByteBuffer umem, int offset, int length) {
             packets++;
             bytes += length;
+        }
+    }
+
+    /**
+     * The echo loop: each echo request is rewritten in its frame into the reply and put on the
+     * TX ring; other frames, and frames the completion ring gives back, return to the fill ring.
+     */
+    private static final class Echo {
+        private final XskSocket socket;
+        private final Umem umem;
+        private final long[] recycle = new long[BATCH];
+        long packets;
+        long bytes;
+        long replies;
+
+        Echo(XskSocket socket) {
+            this.socket = socket;
+            this.umem = socket.umem();
+        }
+
+        /** One batch; returns the packets received. */
+        int run() {
+            RxRing rx = socket.rx();
+            TxRing tx = socket.tx();
+            CompletionRing cr = socket.completion();
+            int done = cr.peek(BATCH);
+            for (int i = 0; i < done; i++) {
+                recycle[i] = cr.address(i);
+            }
+            cr.release(done);
+            recycle(done);
+            int n = rx.peek(BATCH);
+            if (n == 0) {
+                socket.wakeupFill();
+                if (umem.freeFrames() > 0) {
+                    socket.refill();
+                }
+                return 0;
+            }
+            int t = tx.reserve(n);
+            int sent = 0;
+            int back = 0;
+            ByteBuffer b = umem.buffer();
+            for (int i = 0; i < n; i++) {
+                long addr = rx.address(i);
+                int len = rx.length(i);
+                packets++;
+                bytes += len;
+                if (sent < t && IcmpEcho.reply(b, (int) addr, len)) {
+                    tx.descriptor(sent++, addr, len);
+                } else {
+                    recycle[back++] = addr;
+                }
+            }
+            rx.release(n);
+            tx.cancel(t - sent);
+            if (sent > 0) {
+                tx.submit(sent);
+                replies += sent;
+                socket.wakeupTx();
+            }
+            recycle(back);
+            return n;
+        }
+
+        /** Puts the first {@code count} frames of {@code recycle} on the fill ring, the rest on the UMEM's free stack. */
+        private void recycle(int count) {
+            FillRing fill = socket.fill();
+            int k = fill.reserve(count);
+            for (int i = 0; i < k; i++) {
+                fill.address(i, umem.frameOf(recycle[i]));
+            }
+            if (k > 0) {
+                fill.submit(k);
+            }
+            for (int i = k; i < count; i++) {
+                umem.freeFrame(recycle[i]);
+            }
         }
     }
 }

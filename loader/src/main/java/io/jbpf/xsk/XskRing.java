@@ -131,6 +131,14 @@ public abstract class XskRing {
             return got;
         }
 
+        /**
+         * Gives back the last {@code n} entries of the last reservation unused (reserved and not
+         * written), so the next reservation starts with them.
+         */
+        public void cancel(int n) {
+            cachedProducer -= n;
+        }
+
         /** Hands the first {@code n} reserved entries to the kernel (store-release of the producer index). */
         public void submit(int n) {
             submitted += n;

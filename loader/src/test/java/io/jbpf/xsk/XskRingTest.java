@@ -51,6 +51,21 @@ class XskRingTest {
     }
 
     @Test
+    void cancelGivesReservedEntriesBack() {
+        ByteBuffer b = ring(4, 16, 0, 0);
+        TxRing tx = new TxRing(b, PROD, CONS, FLAGS, DESC, 4);
+        assertThat(tx.reserve(3)).isEqualTo(3);
+        tx.descriptor(0, 500, 60);
+        tx.cancel(2);
+        tx.submit(1);
+        assertThat(b.getInt(PROD)).isEqualTo(1);
+        assertThat(tx.reserve(4)).as("the cancelled entries are free again").isEqualTo(3);
+        tx.descriptor(0, 600, 61);
+        tx.submit(1);
+        assertThat(b.getLong(DESC + 16)).as("the next entry follows the submitted one").isEqualTo(600);
+    }
+
+    @Test
     void producerIndexesWrapAt32Bits() {
         int start = -3; // 0xfffffffd: three entries before the u32 wrap
         ByteBuffer b = ring(4, 16, start, start);

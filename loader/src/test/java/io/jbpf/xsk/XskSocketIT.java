@@ -457,8 +457,63 @@ class XskSocketIT {
     }
 
     @Test
+    void xdpsockEchoAnswersIpv4AndIpv6PingsFromUserSpace() throws Exception {
+        // A pair of its own with IPv6 on (setUp turns it off for the exact counts); the kernel's
+        // echo replies are off in the XDP end's namespace, so only the socket can answer.
+        String e = dev + "e";
+        String f = dev + "f";
+        String net = addr.substring(0, addr.lastIndexOf('.'));
+        String v6 = "fc00:dead:cafe::" + Integer.toHexString(Integer.parseInt(ns.substring(2)) & 0xffff) + ":";
+        sh("ip", "link", "add", e, "netns", ns, "type", "veth", "peer", "name", f, "netns", peerNs);
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + e + ".disable_ipv6=0",
+                "net.ipv4.icmp_echo_ignore_all=1", "net.ipv6.icmp.echo_ignore_all=1");
+        sh("ip", "netns", "exec", peerNs, "sysctl", "-qw", "net.ipv6.conf." + f + ".disable_ipv6=0");
+        sh("ip", "-n", ns, "addr", "add", net + ".129/25", "dev", e);
+        sh("ip", "-n", peerNs, "addr", "add", net + ".130/25", "dev", f);
+        sh("ip", "-n", ns, "addr", "add", v6 + "1/112", "dev", e, "nodad");
+        sh("ip", "-n", peerNs, "addr", "add", v6 + "2/112", "dev", f, "nodad");
+        sh("ip", "-n", ns, "link", "set", e, "up");
+        sh("ip", "-n", peerNs, "link", "set", f, "up");
+        sh("ip", "-n", peerNs, "neigh", "replace", net + ".129", "lladdr", mac(ns, e), "dev", f, "nud", "permanent");
+        sh("ip", "-n", peerNs, "-6", "neigh", "replace", v6 + "1", "lladdr", mac(ns, e), "dev", f, "nud", "permanent");
+        assertThat(pings(net + ".129", 2)).as("the kernel does not answer").isZero();
+        int fdsBefore = Fds.count();
+        java.util.concurrent.atomic.AtomicReference<CliRun> run = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cli = new Thread(() -> run.set(CliRun.in(ns, "xdpsock", "--dev", e, "--echo", "--copy",
+                "--duration", "5s")));
+        cli.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Sh.run("ip", "-n", ns, "link", "show", e).out().contains("xdp") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        int v4 = pings(net + ".129", 10);
+        int v6replies = pings(v6 + "1", 10);
+        cli.join();
+        CliRun r = run.get();
+        assertThat(r.exit()).as("%s%s", r.out(), r.err()).isZero();
+        assertThat(v4).as("IPv4 replies").isEqualTo(10);
+        assertThat(v6replies).as("IPv6 replies").isEqualTo(10);
+        assertThat(r.out()).contains("echo xdp-drv copy").contains("20 echo replies sent");
+        assertThat(Sh.run("ip", "-n", ns, "link", "show", e).out()).as("program detached").doesNotContain("xdp");
+        assertThat(pings(net + ".129", 2)).as("nothing answers after it exits").isZero();
+        assertThat(pings(v6 + "1", 2)).isZero();
+        assertThat(Fds.count()).as("fds").isEqualTo(fdsBefore);
+        assertThat(socketMappings()).isZero();
+    }
+
+    private int pings(String to, int count) {
+        Sh.Result r = Sh.run("ip", "netns", "exec", peerNs, "ping", "-n", "-q", "-c", String.valueOf(count), "-i", "0.1",
+                "-W", "1", to);
+        var m = java.util.regex.Pattern.compile("(\\d+) (packets )?received").matcher(r.out());
+        assertThat(m.find()).as("ping output: %s", r.all()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
     void xdpsockUsageErrors() {
-        assertThat(CliRun.of("xdpsock", "--dev", dev).err()).contains("--rxdrop");
+        assertThat(CliRun.of("xdpsock", "--dev", dev).err()).contains("--rxdrop").contains("--echo");
+        assertThat(CliRun.of("xdpsock", "--dev", dev, "--rxdrop", "--echo").exit()).isEqualTo(2);
         assertThat(CliRun.of("xdpsock", "--dev", dev, "--rxdrop", "--copy", "--zero-copy").exit()).isEqualTo(2);
         CliRun zc = CliRun.in(ns, "xdpsock", "--dev", dev, "--rxdrop", "--zero-copy", "--duration", "1s");
         assertThat(zc.exit()).isEqualTo(1);
