@@ -4,7 +4,7 @@
  * of what programs send to user space ({@code io.jbpf.ringbuf}: ring buffers; {@code io.jbpf.perf}:
  * perf buffers; {@code io.jbpf.trace}: bpf_printk lines) and packet capture to pcapng
  * ({@code io.jbpf.pcap}: {@code jbpf dump}), and several XDP programs on one device through libxdp's
- * dispatcher ({@code io.jbpf.xdp}).
+ * dispatcher ({@code io.jbpf.xdp}), and AF_XDP sockets ({@code io.jbpf.xsk}).
  * {@code io.jbpf.internal.*} (system calls, netlink) and the CLI ({@code io.jbpf.cli}) are not
  * exported.
  */
@@ -27,6 +27,7 @@ module io.jbpf.loader {
     exports io.jbpf.ringbuf;
     exports io.jbpf.trace;
     exports io.jbpf.xdp;
+    exports io.jbpf.xsk;
 
     opens io.jbpf.cli to info.picocli;
 }

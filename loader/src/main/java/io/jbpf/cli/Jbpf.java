@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * The {@code jbpf} command line: load, unload, status, inspect, map, stats, dump, features, and the bpftool-shaped
- * prog, map, link, net, cgroup, attach and detach. Exit codes: 0 ok,
+ * The {@code jbpf} command line: load, unload, status, inspect, map, stats, dump, features, xdpsock, and the
+ * bpftool-shaped prog, map, link, net, cgroup, attach and detach. Exit codes: 0 ok,
  * 1 failure, 2 usage (an unknown option, a missing or malformed value, a value out of its range).
  */
 public final class Jbpf {
@@ -32,11 +32,12 @@ public final class Jbpf {
         COMMANDS.put("attach", AttachCommand::new);
         COMMANDS.put("detach", DetachCommand::new);
         COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("xdpsock", XdpsockCommand::new);
     }
 
     /** Commands that call the kernel (all but inspect). */
     private static final java.util.Set<String> NATIVE = java.util.Set.of("load", "unload", "status", "map", "stats", "dump", "features",
-            "prog", "link", "net", "cgroup", "attach", "detach", "run");
+            "prog", "link", "net", "cgroup", "attach", "detach", "run", "xdpsock");
 
     private Jbpf() {
     }

@@ -141,7 +141,7 @@ class CliUsageErrorsTest {
         CliRun r = jbpf();
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("missing command (load, unload, status, inspect, map, stats, dump, features, prog, link, net, cgroup, "
-                + "attach, detach, run)");
+                + "attach, detach, run, xdpsock)");
     }
 
     @Test

@@ -155,4 +155,30 @@ public final class LibC {
     public static int flock(int fd, int operation) {
         return (int) FLOCK.call(fd, operation);
     }
+
+    // --- xsk ---
+
+    private static final Function POLL = Native.function("poll", Returns.INT, 3);
+    private static final Function RECVFROM = Native.function("recvfrom", Returns.LONG, 6);
+    /** MSG_DONTWAIT: the AF_XDP wakeup calls must not block. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** POLLIN: readable (an AF_XDP socket: its RX ring has packets). */
+    public static final short POLLIN = 1;
+
+    /** {@code poll(fds, nfds, timeout)} over {@code nfds} struct pollfd (8 bytes each) in {@code fds}: the ready count, or -1. */
+    public static int poll(NativeMemory fds, int nfds, int timeoutMillis) {
+        int r = (int) POLL.call(fds.address(), nfds, timeoutMillis);
+        Reference.reachabilityFence(fds);
+        return r;
+    }
+
+    /** {@code sendto(fd, NULL, 0, flags, NULL, 0)}: an AF_XDP socket's TX wakeup. */
+    public static long sendtoNothing(int fd, int flags) {
+        return SENDTO.call(fd, 0, 0, flags, 0, 0);
+    }
+
+    /** {@code recvfrom(fd, NULL, 0, flags, NULL, NULL)}: an AF_XDP socket's fill-ring wakeup. */
+    public static long recvfromNothing(int fd, int flags) {
+        return RECVFROM.call(fd, 0, 0, flags, 0, 0);
+    }
 }
